@@ -1,0 +1,71 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import type { AppSettings } from "../../stacks/settings/types";
+import { buildAppConfigMap, buildAppDeployment, buildAppSecret, buildAppService } from "./deployment";
+import { APP_NAME, APP_PORT } from "./names";
+
+export interface MoonTvAppArgs {
+  /** The app's settings (from `stacks/`). */
+  app: AppSettings;
+  /** Namespace to deploy into (the Namespace resource's name, so objects wait for it). */
+  namespace: pulumi.Input<string>;
+  /** Stack name, used as `app.kubernetes.io/instance`. */
+  instance: string;
+  /** Image to run (`repo@sha256:…` when built by this program). */
+  image: pulumi.Input<string>;
+  /** REDIS_URL with credentials, a Pulumi secret; required when `app.storage` is `redis`. */
+  redisUrl?: pulumi.Output<string>;
+  /** Resources the Deployment waits for, e.g. the Redis StatefulSet (Pulumi awaits its readiness). */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** MoonTV on Kubernetes: Secret, optional config.json ConfigMap, Deployment and Service `moontv`. */
+export class MoonTvApp extends pulumi.ComponentResource {
+  /** The site/owner password (generated when not set), a secret. */
+  readonly password: pulumi.Output<string>;
+  /** Service name, which is also its in-namespace DNS name. */
+  readonly serviceName: pulumi.Output<string>;
+  /** Service port. */
+  readonly port: number = APP_PORT;
+  readonly deployment: k8s.apps.v1.Deployment;
+
+  constructor(name: string, args: MoonTvAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("moontv:app:MoonTv", name, {}, opts);
+    const child = { parent: this };
+    const { app, instance, namespace } = args;
+    if (app.storage === "redis" && !args.redisUrl) {
+      throw new Error("MoonTvApp: redisUrl is required when app.storage is redis");
+    }
+
+    this.password = app.password
+      ? pulumi.secret(app.password.reveal())
+      : pulumi.secret(new random.RandomPassword(`${name}-password`, { length: 24, special: false }, child).result);
+
+    const secretValues: Record<string, pulumi.Input<string>> = { USERNAME: app.username, PASSWORD: this.password };
+    if (app.storage === "redis") secretValues.REDIS_URL = pulumi.secret(args.redisUrl!);
+    if (app.storage === "upstash") {
+      secretValues.UPSTASH_URL = pulumi.secret(app.upstash!.url);
+      secretValues.UPSTASH_TOKEN = pulumi.secret(app.upstash!.token.reveal());
+    }
+    const secret = new k8s.core.v1.Secret(`${name}-auth`, buildAppSecret(namespace, instance, secretValues), child);
+
+    const configMap = app.configJson
+      ? new k8s.core.v1.ConfigMap(`${name}-config`, buildAppConfigMap(namespace, instance, app.configJson.text), child)
+      : undefined;
+    const configHash = app.configJson ? createHash("sha256").update(app.configJson.text).digest("hex").slice(0, 16) : undefined;
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      name,
+      buildAppDeployment({ app, namespace, instance, image: args.image, configHash }),
+      { ...child, dependsOn: [secret, ...(configMap ? [configMap] : []), ...(args.dependsOn ?? [])] },
+    );
+    const service = new k8s.core.v1.Service(name, buildAppService(namespace, instance), child);
+    this.serviceName = service.metadata.name;
+
+    this.registerOutputs({ serviceName: this.serviceName, port: this.port, password: this.password });
+  }
+}
+
+export { APP_NAME };

@@ -1,0 +1,160 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { AppSettings } from "../../stacks/settings/types";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels } from "../shared";
+import { appSecretKeys, buildAppEnv } from "./env";
+import { APP_CONFIG_NAME, APP_GID, APP_NAME, APP_PORT, APP_SECRET_NAME, APP_UID, CONFIG_JSON_PATH } from "./names";
+import { copyPublicScript, WAIT_FOR_REDIS_SCRIPT } from "./scripts";
+
+type Container = k8s.types.input.core.v1.Container;
+type Probe = k8s.types.input.core.v1.Probe;
+
+export interface AppWorkloadInputs {
+  /** The app's settings. */
+  app: AppSettings;
+  /** Namespace of the Deployment. */
+  namespace: pulumi.Input<string>;
+  /** `app.kubernetes.io/instance`, the stack name. */
+  instance: string;
+  /** Image to run, digest-pinned downstream of a build (`repo@sha256:…`). */
+  image: pulumi.Input<string>;
+  /** Hash of the ConfigMap's data, put on the pod template so a config change rolls the pods. */
+  configHash?: string;
+}
+
+const SEED_MOUNT = "/seed/public";
+
+export function appLabels(instance: string): Record<string, string> {
+  return standardLabels({ name: APP_NAME, instance, component: "web" });
+}
+
+export function appSelector(instance: string): Record<string, string> {
+  return selectorLabels({ name: APP_NAME, instance });
+}
+
+/** HTTP probes on the app's real routes (MoonTV has no /api/health). */
+export function buildAppProbes(app: AppSettings): { startupProbe: Probe; livenessProbe: Probe; readinessProbe: Probe } {
+  const get = (path: string) => ({ httpGet: { path, port: "http" } });
+  return {
+    // Measured start to first 200 is ~1.4 s; allow 60 s for slow nodes before liveness takes over.
+    startupProbe: { ...get(app.probes.startupPath), periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
+    livenessProbe: { ...get(app.probes.livenessPath), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+    readinessProbe: { ...get(app.probes.readinessPath), periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
+  };
+}
+
+/** The init containers: seed the writable /app/public, and (redis storage) wait for Redis. */
+export function buildAppInitContainers(inputs: AppWorkloadInputs): Container[] {
+  const security = restrictedContainerSecurityContext(APP_UID, APP_GID);
+  const resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "96Mi" } };
+  // `args` only: the image's ENTRYPOINT is node (distroless sets /nodejs/bin/node), so these run `node -e`.
+  const seed: Container = {
+    name: "seed-public",
+    image: inputs.image,
+    args: ["-e", copyPublicScript(SEED_MOUNT)],
+    securityContext: security,
+    resources,
+    volumeMounts: [{ name: "public", mountPath: SEED_MOUNT }],
+  };
+  if (inputs.app.storage !== "redis") return [seed];
+  const waitForRedis: Container = {
+    name: "wait-for-redis",
+    image: inputs.image,
+    args: ["-e", WAIT_FOR_REDIS_SCRIPT],
+    env: [{ name: "REDIS_URL", valueFrom: { secretKeyRef: { name: APP_SECRET_NAME, key: "REDIS_URL" } } }],
+    securityContext: security,
+    resources,
+  };
+  return [seed, waitForRedis];
+}
+
+/** The MoonTV Deployment: restricted pod, read-only root, writable public/ and .next/cache only. */
+export function buildAppDeployment(inputs: AppWorkloadInputs): k8s.apps.v1.DeploymentArgs {
+  const { app, namespace, instance } = inputs;
+  const volumeMounts: k8s.types.input.core.v1.VolumeMount[] = [
+    { name: "public", mountPath: "/app/public" },
+    { name: "next-cache", mountPath: "/app/.next/cache" },
+  ];
+  const volumes: k8s.types.input.core.v1.Volume[] = [
+    { name: "public", emptyDir: { sizeLimit: "64Mi" } },
+    { name: "next-cache", emptyDir: { sizeLimit: "256Mi" } },
+  ];
+  if (app.configJson) {
+    volumeMounts.push({ name: "config", mountPath: CONFIG_JSON_PATH, subPath: "config.json", readOnly: true });
+    // 0444: readable by uid 1001 whatever the fsGroup (the EACCES failure MOONTV.md warns of).
+    volumes.push({ name: "config", configMap: { name: APP_CONFIG_NAME, items: [{ key: "config.json", path: "config.json" }], defaultMode: 0o444 } });
+  }
+  return {
+    metadata: { name: APP_NAME, namespace, labels: appLabels(instance) },
+    spec: {
+      replicas: app.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: appSelector(instance) },
+      // Never below the desired replicas during a rollout: add one new pod, then retire one old.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: {
+          labels: appLabels(instance),
+          annotations: inputs.configHash ? { "moontv.dev/config-hash": inputs.configHash } : undefined,
+        },
+        spec: {
+          automountServiceAccountToken: false,
+          // Service links would inject REDIS_PORT=tcp://… and the like into the app's environment.
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(APP_UID, APP_GID),
+          terminationGracePeriodSeconds: 30,
+          initContainers: buildAppInitContainers(inputs),
+          containers: [
+            {
+              name: APP_NAME,
+              image: inputs.image,
+              imagePullPolicy: "IfNotPresent",
+              ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+              env: buildAppEnv(app),
+              ...buildAppProbes(app),
+              resources: { requests: { ...app.resources.requests }, limits: { ...app.resources.limits } },
+              securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
+              volumeMounts,
+            },
+          ],
+          volumes,
+        },
+      },
+    },
+  };
+}
+
+/** ClusterIP Service `moontv` on 3000, as compose publishes it. */
+export function buildAppService(namespace: pulumi.Input<string>, instance: string): k8s.core.v1.ServiceArgs {
+  return {
+    metadata: { name: APP_NAME, namespace, labels: appLabels(instance) },
+    spec: {
+      type: "ClusterIP",
+      selector: appSelector(instance),
+      ports: [{ name: "http", port: APP_PORT, targetPort: "http", protocol: "TCP" }],
+    },
+  };
+}
+
+/** The app Secret; values are Pulumi secrets (or outputs of secret resources). */
+export function buildAppSecret(
+  namespace: pulumi.Input<string>,
+  instance: string,
+  values: Record<string, pulumi.Input<string>>,
+): k8s.core.v1.SecretArgs {
+  return {
+    metadata: { name: APP_SECRET_NAME, namespace, labels: appLabels(instance) },
+    type: "Opaque",
+    stringData: values,
+  };
+}
+
+/** The ConfigMap holding config.json (never a secret: it lists public video sources). */
+export function buildAppConfigMap(namespace: pulumi.Input<string>, instance: string, configJsonText: string): k8s.core.v1.ConfigMapArgs {
+  return {
+    metadata: { name: APP_CONFIG_NAME, namespace, labels: appLabels(instance) },
+    data: { "config.json": configJsonText },
+  };
+}
+
+export { appSecretKeys };

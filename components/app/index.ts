@@ -1,0 +1,5 @@
+export * from "./names";
+export * from "./env";
+export * from "./scripts";
+export * from "./deployment";
+export * from "./app";

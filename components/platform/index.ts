@@ -1,0 +1,3 @@
+export * from "./provider";
+export * from "./namespace";
+export * from "./platform";

@@ -1,0 +1,70 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { Settings } from "../../stacks/settings/types";
+import { toStackOutputs, type StackOutputValues } from "../../stacks/outputs";
+import { MoonTvApp } from "../app";
+import { Redis, redisImage } from "../redis";
+import { pinnedImage } from "../shared";
+import { buildNamespace } from "./namespace";
+import { buildProviderArgs } from "./provider";
+
+export interface MoonTvPlatformArgs {
+  /** The stack's validated settings (from `stacks/`). */
+  settings: Settings;
+}
+
+/** The whole platform of one stack: Kubernetes provider, namespace, Redis and the app. */
+export class MoonTvPlatform extends pulumi.ComponentResource {
+  readonly provider: k8s.Provider;
+  readonly namespace: pulumi.Output<string>;
+  readonly redis?: Redis;
+  readonly app: MoonTvApp;
+  /** What the stack exports, per the contract in `stacks/outputs.ts`. */
+  readonly outputs: StackOutputValues;
+
+  constructor(name: string, args: MoonTvPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("moontv:platform:MoonTvPlatform", name, {}, opts);
+    const { settings } = args;
+    const instance = settings.stack;
+
+    this.provider = new k8s.Provider(`${name}-k8s`, buildProviderArgs(settings.kubernetes, settings.namespace), { parent: this });
+    const children = { parent: this, provider: this.provider };
+
+    // The namespace holds the Redis volume: deleting it would delete the data, so it is protected alike.
+    const namespace = new k8s.core.v1.Namespace(name, buildNamespace(settings.namespace, instance), {
+      ...children,
+      protect: settings.redis.protect,
+      retainOnDelete: settings.redis.protect,
+    });
+    this.namespace = namespace.metadata.name;
+
+    if (settings.app.storage === "redis") {
+      this.redis = new Redis("redis", {
+        redis: settings.redis,
+        namespace: this.namespace,
+        instance,
+        image: pinnedImage(redisImage(settings.redis), settings.pinImageDigests, { parent: this }),
+      }, children);
+    }
+
+    const imageRef = pulumi.output(settings.image.ref);
+    this.app = new MoonTvApp("moontv", {
+      app: settings.app,
+      namespace: this.namespace,
+      instance,
+      image: imageRef,
+      redisUrl: this.redis?.url,
+      dependsOn: this.redis ? [this.redis.statefulSet] : [],
+    }, children);
+
+    this.outputs = toStackOutputs({
+      namespace: this.namespace,
+      appServiceName: this.app.serviceName,
+      appPort: this.app.port,
+      imageRef,
+      storageType: settings.app.storage,
+      redis: this.redis && { host: this.redis.host, port: this.redis.port, url: this.redis.url },
+    });
+    this.registerOutputs(this.outputs);
+  }
+}

@@ -1,0 +1,67 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import type { Settings } from "../../stacks/settings/types";
+import { clusterRedisConfOptions, renderRedisAuthConf, renderRedisConf } from "./config";
+import { REDIS_NAME, REDIS_PORT } from "./names";
+import { buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisUrl } from "./statefulset";
+
+export interface RedisArgs {
+  /** Redis settings (from `stacks/`). */
+  redis: Settings["redis"];
+  /** Namespace to deploy into. */
+  namespace: pulumi.Input<string>;
+  /** Stack name, used as `app.kubernetes.io/instance`. */
+  instance: string;
+  /** Image ref to run; defaults to the official image for `redis.version`. */
+  image: pulumi.Input<string>;
+}
+
+/** Redis with persistence: StatefulSet, Services, redis.conf ConfigMap and the password Secret. */
+export class Redis extends pulumi.ComponentResource {
+  /** Service name (the in-namespace host name `redis`). */
+  readonly host: string = REDIS_NAME;
+  readonly port: number = REDIS_PORT;
+  /** The generated password, a secret. */
+  readonly password: pulumi.Output<string>;
+  /** `redis://:<password>@redis:6379`, a secret. */
+  readonly url: pulumi.Output<string>;
+  readonly statefulSet: k8s.apps.v1.StatefulSet;
+
+  constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("moontv:redis:Redis", name, {}, opts);
+    const child = { parent: this };
+    const { redis, namespace, instance } = args;
+
+    // Alphanumeric: safe unquoted in redis.conf and unescaped in a URL.
+    const generated = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, child);
+    this.password = pulumi.secret(generated.result);
+    this.url = pulumi.secret(this.password.apply((p) => redisUrl(this.host, this.port, p)));
+
+    const conf = renderRedisConf(clusterRedisConfOptions(redis));
+    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, buildRedisConfigMap(namespace, instance, conf), child);
+    const secret = new k8s.core.v1.Secret(
+      `${name}-auth`,
+      buildRedisSecret(namespace, instance, this.password, pulumi.secret(this.password.apply(renderRedisAuthConf))),
+      child,
+    );
+    const services = buildRedisServices(namespace, instance);
+    new k8s.core.v1.Service(`${name}-headless`, services.headless, child);
+    new k8s.core.v1.Service(name, services.service, child);
+
+    const configHash = createHash("sha256").update(conf).digest("hex").slice(0, 16);
+    this.statefulSet = new k8s.apps.v1.StatefulSet(
+      name,
+      buildRedisStatefulSet({ redis, namespace, instance, image: args.image, configHash }),
+      {
+        ...child,
+        dependsOn: [configMap, secret],
+        // In prod no `pulumi destroy`, replacement or refactor can drop the data silently.
+        protect: redis.protect,
+        retainOnDelete: redis.protect,
+      },
+    );
+    this.registerOutputs({ host: this.host, port: this.port, url: this.url });
+  }
+}

@@ -1,0 +1,135 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { Settings } from "../../stacks/settings/types";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels } from "../shared";
+import {
+  REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
+  REDIS_SECRET_DIR, REDIS_SECRET_NAME, REDIS_UID,
+} from "./names";
+
+type RedisSettings = Settings["redis"];
+
+export function redisLabels(instance: string): Record<string, string> {
+  return standardLabels({ name: REDIS_NAME, instance, component: "cache" });
+}
+
+/** The image for a Redis version: the official Debian image, whose `redis` user is uid 999. */
+export function redisImage(redis: Pick<RedisSettings, "version" | "image">): string {
+  return redis.image ?? `docker.io/library/redis:${redis.version}-bookworm`;
+}
+
+/** `redis-cli ping` with the password from the environment (REDISCLI_AUTH), healthy only on PONG. */
+export function redisPingProbe(): k8s.types.input.core.v1.Probe {
+  return { exec: { command: ["sh", "-c", `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`] } };
+}
+
+export interface RedisWorkloadInputs {
+  redis: RedisSettings;
+  namespace: pulumi.Input<string>;
+  instance: string;
+  /** Image ref (digest-pinned in prod). */
+  image: pulumi.Input<string>;
+  /** Hash of redis.conf, so a config change restarts Redis. */
+  configHash: string;
+}
+
+export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.StatefulSetArgs {
+  const { redis, namespace, instance } = inputs;
+  const ping = redisPingProbe();
+  return {
+    metadata: { name: REDIS_NAME, namespace, labels: redisLabels(instance) },
+    spec: {
+      serviceName: REDIS_HEADLESS_NAME,
+      replicas: 1,
+      selector: { matchLabels: selectorLabels({ name: REDIS_NAME, instance }) },
+      // Protected data outlives the StatefulSet: deleting or scaling it never deletes the claim.
+      persistentVolumeClaimRetentionPolicy: redis.protect
+        ? { whenDeleted: "Retain", whenScaled: "Retain" }
+        : { whenDeleted: "Delete", whenScaled: "Retain" },
+      template: {
+        metadata: { labels: redisLabels(instance), annotations: { "moontv.dev/config-hash": inputs.configHash } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: restrictedPodSecurityContext(REDIS_UID, REDIS_GID),
+          // Time for the final AOF fsync on SIGTERM.
+          terminationGracePeriodSeconds: 30,
+          containers: [
+            {
+              name: REDIS_NAME,
+              image: inputs.image,
+              imagePullPolicy: "IfNotPresent",
+              command: ["redis-server", REDIS_CONF_PATH],
+              ports: [{ name: "redis", containerPort: REDIS_PORT, protocol: "TCP" }],
+              env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: REDIS_SECRET_NAME, key: "password" } } }],
+              // Loading a large AOF answers LOADING to PING: the startup probe allows 5 minutes for it.
+              startupProbe: { ...ping, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
+              livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+              readinessProbe: { ...ping, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 },
+              resources: { requests: { ...redis.resources.requests }, limits: { ...redis.resources.limits } },
+              securityContext: restrictedContainerSecurityContext(REDIS_UID, REDIS_GID),
+              volumeMounts: [
+                { name: "data", mountPath: REDIS_DATA_DIR },
+                { name: "config", mountPath: REDIS_CONF_PATH, subPath: "redis.conf", readOnly: true },
+                { name: "auth", mountPath: REDIS_SECRET_DIR, readOnly: true },
+              ],
+            },
+          ],
+          volumes: [
+            { name: "config", configMap: { name: REDIS_CONFIG_NAME, defaultMode: 0o444 } },
+            // 0440 with fsGroup 999: readable by redis only.
+            { name: "auth", secret: { secretName: REDIS_SECRET_NAME, items: [{ key: "auth.conf", path: "auth.conf" }], defaultMode: 0o440 } },
+          ],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data", labels: redisLabels(instance) },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            storageClassName: redis.storageClass,
+            resources: { requests: { storage: redis.storageSize } },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** ClusterIP Service `redis` (the compose host name) and the headless Service the StatefulSet needs. */
+export function buildRedisServices(namespace: pulumi.Input<string>, instance: string): {
+  service: k8s.core.v1.ServiceArgs;
+  headless: k8s.core.v1.ServiceArgs;
+} {
+  const selector = selectorLabels({ name: REDIS_NAME, instance });
+  const ports = [{ name: "redis", port: REDIS_PORT, targetPort: "redis", protocol: "TCP" }];
+  return {
+    service: { metadata: { name: REDIS_NAME, namespace, labels: redisLabels(instance) }, spec: { type: "ClusterIP", selector, ports } },
+    headless: {
+      metadata: { name: REDIS_HEADLESS_NAME, namespace, labels: redisLabels(instance) },
+      spec: { clusterIP: "None", selector, ports, publishNotReadyAddresses: true },
+    },
+  };
+}
+
+export function buildRedisConfigMap(namespace: pulumi.Input<string>, instance: string, redisConf: string): k8s.core.v1.ConfigMapArgs {
+  return { metadata: { name: REDIS_CONFIG_NAME, namespace, labels: redisLabels(instance) }, data: { "redis.conf": redisConf } };
+}
+
+export function buildRedisSecret(
+  namespace: pulumi.Input<string>,
+  instance: string,
+  password: pulumi.Input<string>,
+  authConf: pulumi.Input<string>,
+): k8s.core.v1.SecretArgs {
+  return {
+    metadata: { name: REDIS_SECRET_NAME, namespace, labels: redisLabels(instance) },
+    type: "Opaque",
+    stringData: { password, "auth.conf": authConf },
+  };
+}
+
+/** `redis://:<password>@redis:6379`, as MoonTV's REDIS_URL expects. */
+export function redisUrl(host: string, port: number, password: string): string {
+  return `redis://:${encodeURIComponent(password)}@${host}:${port}`;
+}

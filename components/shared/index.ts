@@ -1,0 +1,3 @@
+export * from "./labels";
+export * from "./security";
+export * from "./pinned-image";

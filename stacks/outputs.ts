@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The stack-output contract: what other Pulumi programs may read through a StackReference. Adding a
+ * field is compatible; renaming or removing one breaks consumers.
+ */
+export interface MoonTvStackOutputs {
+  /** Kubernetes namespace of the platform. */
+  namespace: string;
+  /** Name of the app Service (`moontv`). */
+  appServiceName: string;
+  /** Fully qualified in-cluster DNS name of the app Service, e.g. `moontv.moontv.svc.cluster.local`. */
+  appServiceHost: string;
+  /** Port of the app Service (3000). */
+  appPort: number;
+  /** In-cluster URL of the app, e.g. `http://moontv.moontv.svc.cluster.local:3000`. */
+  appUrl: string;
+  /** The image the app runs, `repo@sha256:…` when built or pinned. */
+  imageRef: string;
+  /** MoonTV's storage type: `redis`, `localstorage` or `upstash`. */
+  storageType: string;
+  /** In-namespace host of Redis (`redis`), when storage is redis. */
+  redisHost?: string;
+  /** Redis port (6379), when storage is redis. */
+  redisPort?: number;
+  /** `redis://:<password>@redis:6379`, a secret, when storage is redis. */
+  redisUrl?: string;
+}
+
+/** Keys whose values are Pulumi secrets; a reader must keep them secret. */
+export const SECRET_OUTPUT_KEYS = ["redisUrl"] as const satisfies ReadonlyArray<keyof MoonTvStackOutputs>;
+
+export type StackOutputValues = { [K in keyof MoonTvStackOutputs]-?: pulumi.Output<MoonTvStackOutputs[K]> };
+
+export interface PlatformOutputSources {
+  namespace: pulumi.Input<string>;
+  appServiceName: pulumi.Input<string>;
+  appPort: number;
+  imageRef: pulumi.Input<string>;
+  storageType: string;
+  redis?: { host: string; port: number; url: pulumi.Output<string> };
+}
+
+/** Cluster DNS suffix used in the in-cluster names. */
+export const CLUSTER_DOMAIN = "cluster.local";
+
+/** The outputs a stack exports, derived from what the platform built. */
+export function toStackOutputs(src: PlatformOutputSources): StackOutputValues {
+  const appServiceHost = pulumi.interpolate`${src.appServiceName}.${src.namespace}.svc.${CLUSTER_DOMAIN}`;
+  return {
+    namespace: pulumi.output(src.namespace),
+    appServiceName: pulumi.output(src.appServiceName),
+    appServiceHost,
+    appPort: pulumi.output(src.appPort),
+    appUrl: pulumi.interpolate`http://${appServiceHost}:${src.appPort}`,
+    imageRef: pulumi.output(src.imageRef),
+    storageType: pulumi.output(src.storageType),
+    redisHost: pulumi.output(src.redis?.host),
+    redisPort: pulumi.output(src.redis?.port),
+    redisUrl: src.redis ? pulumi.secret(src.redis.url) : pulumi.output(undefined),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Per-environment defaults. dev: one replica, small budgets, data not protected. prod: two replicas,
+ * larger budgets, Redis protected and retained. A stack file overrides any leaf of these.
+ */
+export type Environment = "dev" | "prod";
+
+const common = {
+  namespace: "moontv",
+  kubernetes: {},
+  image: {},
+  app: {
+    storage: "redis",
+    siteName: "MoonTV",
+    username: "admin",
+    enableRegister: false,
+    searchMaxPage: 5,
+    timezone: "Asia/Shanghai",
+    // /login touches no database (startup, liveness); /api/server-config reads the config, so in
+    // redis mode it proves Redis is reachable (readiness). /api/health exists only in one fork.
+    probes: { startupPath: "/login", livenessPath: "/login", readinessPath: "/api/server-config" },
+  },
+  redis: { version: "7.4", maxmemoryPolicy: "noeviction" },
+};
+
+const byEnvironment = {
+  dev: {
+    pinImageDigests: false,
+    app: {
+      replicas: 1,
+      // Measured: ~120 MB RSS after start (MOONTV.md), so 256Mi leaves room for requests.
+      resources: { requests: { cpu: "100m", memory: "192Mi" }, limits: { cpu: "500m", memory: "384Mi" } },
+    },
+    redis: {
+      storageSize: "1Gi",
+      maxmemory: "96mb",
+      protect: false,
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
+    },
+  },
+  prod: {
+    // Third-party images (Redis, …) resolved to digests at deploy time: no tag can move under prod.
+    pinImageDigests: true,
+    app: {
+      replicas: 2,
+      resources: { requests: { cpu: "250m", memory: "384Mi" }, limits: { cpu: "1", memory: "768Mi" } },
+    },
+    redis: {
+      storageSize: "10Gi",
+      maxmemory: "384mb",
+      protect: true,
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    },
+  },
+} as const;
+
+export function defaultsFor(environment: Environment): Record<string, unknown> {
+  return deepMerge(common, byEnvironment[environment]) as Record<string, unknown>;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Merges `override` onto `base`: mappings merge key by key, anything else replaces. Own-property
+ * definition (not assignment) so that a hostile `__proto__` key stays a plain key the schema refuses.
+ */
+export function deepMerge(base: unknown, override: unknown): unknown {
+  if (override === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(override)) return override;
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(base), ...Object.keys(override)])) {
+    const value = Object.prototype.hasOwnProperty.call(override, key)
+      ? deepMerge(Object.prototype.hasOwnProperty.call(base, key) ? base[key] : undefined, override[key])
+      : base[key];
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}

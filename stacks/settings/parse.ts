@@ -1,0 +1,172 @@
+import { z } from "zod";
+import { defaultsFor, deepMerge, Environment } from "./defaults";
+import { isSettingsError, SettingsError, showValue } from "./errors";
+import { moonTvConfigSchema } from "./moontv-config";
+import { parseMemory, parseRedisMemory } from "./quantities";
+import { DIGEST_REF, ENVIRONMENTS, settingsSchema } from "./schema";
+import { SecretValue } from "./secret";
+import type { ParseContext, RawStackConfig, Settings } from "./types";
+
+export const NAMESPACE = "moontv";
+
+/** Setting paths (without the `moontv:` prefix) whose values are secrets. */
+export const SECRET_PATHS = ["kubernetes.kubeconfig", "app.password", "app.upstash.token"] as const;
+
+/**
+ * Parses one stack's raw config into frozen settings, or throws a SettingsError that names the key, the
+ * stack file, the value and what is allowed. Pure apart from `ctx.readFile`; never throws anything else.
+ */
+export function parseSettings(raw: RawStackConfig, ctx: ParseContext): Settings {
+  try {
+    return parseOrThrow(raw, ctx);
+  } catch (err) {
+    if (isSettingsError(err)) throw err;
+    // A bug in this parser must not hide the user's stack; say where it happened.
+    throw new SettingsError(`${NAMESPACE}:*`, ctx.stackFile, "a value this program could not read", `well-formed settings (${String(err)})`);
+  }
+}
+
+function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
+  const fail = (path: string, value: unknown, allowed: string): never => {
+    throw new SettingsError(`${NAMESPACE}:${path}`, ctx.stackFile, isSecretPath(path) ? "[secret]" : showValue(value), allowed);
+  };
+
+  const known = Object.keys(settingsSchema.shape);
+  for (const key of Object.keys(raw.values)) {
+    if (!known.includes(key)) fail(key, raw.values[key], `one of the keys ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+  }
+
+  const environment = (raw.values.environment ?? ((ENVIRONMENTS as readonly string[]).includes(ctx.stack) ? ctx.stack : undefined)) as Environment;
+  if (!(ENVIRONMENTS as readonly unknown[]).includes(environment)) {
+    fail("environment", raw.values.environment, `one of ${ENVIRONMENTS.join(", ")} (required when the stack is not named dev or prod)`);
+  }
+
+  const merged = deepMerge(defaultsFor(environment), { ...raw.values, environment });
+  const result = settingsSchema.safeParse(merged, { reportInput: true });
+  if (!result.success) {
+    const { path, allowed, value } = describeIssue(firstIssue(result.error.issues), merged, settingsSchema);
+    fail(path, value, allowed);
+  }
+  const parsed = result.data!;
+
+  for (const path of SECRET_PATHS) {
+    const top = path.split(".")[0];
+    if (valueAt(parsed, path) !== undefined && !raw.secretKeys.has(top)) {
+      fail(path, undefined, `a value stored encrypted: run \`pulumi config set --secret --path ${NAMESPACE}:${path} <value>\``);
+    }
+  }
+
+  if (parsed.app.storage === "upstash" && !parsed.app.upstash) {
+    fail("app.upstash", undefined, "a mapping { url, token } when app.storage is upstash");
+  }
+  if (!parsed.image.ref) {
+    fail("image.ref", undefined, "the image to deploy, e.g. \"ghcr.io/org/moontv@sha256:<64 hex>\"");
+  }
+  if (environment === "prod" && !DIGEST_REF.test(parsed.image.ref!)) {
+    fail("image.ref", parsed.image.ref, "in prod, a digest-pinned reference \"repo@sha256:<64 hex>\" (a tag can move under a running Deployment)");
+  }
+  const redisLimit = parseMemory(parsed.redis.resources.limits.memory)!;
+  if (parseRedisMemory(parsed.redis.maxmemory)! > redisLimit * 0.75) {
+    fail("redis.maxmemory", parsed.redis.maxmemory, `at most 75% of redis.resources.limits.memory (${parsed.redis.resources.limits.memory}), leaving room for fragmentation and AOF rewrites`);
+  }
+
+  const configJson = parsed.app.configJson === undefined ? undefined : readMoonTvConfig(parsed.app.configJson, ctx, fail);
+
+  const settings: Settings = {
+    stack: ctx.stack,
+    stackFile: ctx.stackFile,
+    environment,
+    namespace: parsed.namespace,
+    pinImageDigests: parsed.pinImageDigests,
+    kubernetes: {
+      ...parsed.kubernetes,
+      kubeconfig: parsed.kubernetes.kubeconfig === undefined ? undefined : new SecretValue(parsed.kubernetes.kubeconfig),
+    },
+    image: { ref: parsed.image.ref! },
+    app: {
+      ...parsed.app,
+      password: parsed.app.password === undefined ? undefined : new SecretValue(parsed.app.password),
+      upstash: parsed.app.upstash && { url: parsed.app.upstash.url, token: new SecretValue(parsed.app.upstash.token) },
+      configJson,
+    },
+    redis: parsed.redis,
+  };
+  return deepFreeze(settings);
+}
+
+function readMoonTvConfig(
+  path: string,
+  ctx: ParseContext,
+  fail: (path: string, value: unknown, allowed: string) => never,
+): { path: string; text: string } {
+  const text = ctx.readFile(path);
+  if (text === undefined) return fail("app.configJson", path, "the path of an existing config.json, relative to the project directory");
+  let json: unknown;
+  try {
+    json = JSON.parse(text!);
+  } catch (err) {
+    return fail("app.configJson", path, `a file of valid JSON (${(err as Error).message})`);
+  }
+  const result = moonTvConfigSchema.safeParse(json, { reportInput: true });
+  if (!result.success) {
+    const { path: inner, allowed } = describeIssue(firstIssue(result.error.issues), json, moonTvConfigSchema);
+    return fail("app.configJson", path, `MoonTV's config.json shape; at ${inner || "the top level"}: ${allowed}`);
+  }
+  return { path, text: JSON.stringify(result.data, null, 2) + "\n" };
+}
+
+/** A misspelt key explains the missing one beside it, so it is reported first. */
+function firstIssue(issues: z.core.$ZodIssue[]): z.core.$ZodIssue {
+  return issues.find((i) => i.code === "unrecognized_keys") ?? issues[0];
+}
+
+/** The dotted key path, the offending value and the allowed phrase of a zod issue. */
+function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.ZodType): { path: string; value: unknown; allowed: string } {
+  let segments = issue.path.map(String);
+  let allowed = issue.message;
+  if (issue.code === "unrecognized_keys") {
+    const knownKeys = objectKeysAt(schema, segments);
+    segments = [...segments, issue.keys[0]];
+    allowed = `no such key here; known keys: ${knownKeys.join(", ") || "none"}`;
+  } else if (issue.code === "invalid_type" && issue.input === undefined) {
+    allowed = `${issue.message} (the key is required)`;
+  }
+  const path = segments.join(".");
+  return { path, value: valueAt(root, path), allowed };
+}
+
+/** The keys a strict object schema allows at a path (through optionals, records and arrays). */
+function objectKeysAt(schema: z.ZodType, segments: string[]): string[] {
+  let cur: z.ZodType | undefined = schema;
+  for (const seg of [...segments, ""]) {
+    while (cur instanceof z.ZodOptional) cur = cur.unwrap() as z.ZodType;
+    if (seg === "") break;
+    if (cur instanceof z.ZodObject) cur = cur.shape[seg] as z.ZodType | undefined;
+    else if (cur instanceof z.ZodRecord) cur = cur.valueType as z.ZodType;
+    else if (cur instanceof z.ZodArray) cur = cur.element as z.ZodType;
+    else return [];
+  }
+  return cur instanceof z.ZodObject ? Object.keys(cur.shape) : [];
+}
+
+function valueAt(root: unknown, dotted: string): unknown {
+  if (dotted === "") return root;
+  let cur: unknown = root;
+  for (const seg of dotted.split(".")) {
+    if (typeof cur !== "object" || cur === null || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function isSecretPath(path: string): boolean {
+  return SECRET_PATHS.some((secret) => path === secret || path.startsWith(`${secret}.`));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !(value instanceof SecretValue)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

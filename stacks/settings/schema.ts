@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { parseCpu, parseMemory, parseRedisMemory } from "./quantities";
+
+/**
+ * The one schema of every stack setting. Each leaf carries, as its error, the phrase that says what is
+ * allowed: a SettingsError prints it after the key, the stack file and the value given.
+ */
+
+const cpu = z.string({ error: "a CPU quantity such as \"250m\" or \"1\"" }).refine((v) => parseCpu(v) !== undefined && parseCpu(v)! > 0, {
+  error: "a CPU quantity such as \"250m\" or \"1\"",
+});
+const memory = z.string({ error: "a memory quantity such as \"256Mi\" or \"1Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, {
+  error: "a memory quantity of at least 1Mi, such as \"256Mi\" or \"1Gi\"",
+});
+
+export const resourcesSchema = z
+  .strictObject({
+    requests: z.strictObject({ cpu, memory }, { error: "a mapping { cpu, memory }" }),
+    limits: z.strictObject({ cpu, memory }, { error: "a mapping { cpu, memory }" }),
+  }, { error: "a mapping { requests: { cpu, memory }, limits: { cpu, memory } }" })
+  .check((ctx) => {
+    const { requests, limits } = ctx.value;
+    if (parseCpu(requests.cpu)! > parseCpu(limits.cpu)!) {
+      ctx.issues.push({ code: "custom", input: requests.cpu, path: ["requests", "cpu"], message: `a CPU request no larger than the limit (${limits.cpu})` });
+    }
+    if (parseMemory(requests.memory)! > parseMemory(limits.memory)!) {
+      ctx.issues.push({ code: "custom", input: requests.memory, path: ["requests", "memory"], message: `a memory request no larger than the limit (${limits.memory})` });
+    }
+  });
+
+const dnsLabel = z
+  .string({ error: "a DNS-1123 label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit" })
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: "a DNS-1123 label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit",
+  });
+
+/** `host[:port]/path[:tag][@sha256:…]`, lower-case repository, as Docker and Kubernetes accept it. */
+export const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+export const DIGEST_REF = /@sha256:[a-f0-9]{64}$/;
+const imageRef = z.string({ error: "an image reference such as \"ghcr.io/org/moontv:1.0\" or \"repo@sha256:<64 hex>\"" }).regex(IMAGE_REF, {
+  error: "an image reference such as \"ghcr.io/org/moontv:1.0\" or \"repo@sha256:<64 hex>\"",
+});
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "an http(s) URL" });
+const probePath = z
+  .string({ error: "an absolute URL path such as \"/login\"" })
+  .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/, { error: "an absolute URL path such as \"/login\"" })
+  .refine((p) => !p.startsWith("/api/cron"), {
+    error: "any route but /api/cron (it refreshes every user's records on each call): use /login or /api/server-config",
+  });
+
+const timezone = z.string({ error: "an IANA time zone such as \"Asia/Shanghai\" or \"UTC\"" }).refine(isTimeZone, {
+  error: "an IANA time zone such as \"Asia/Shanghai\" or \"UTC\"",
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+const secretString = z.string({ error: "a non-empty string stored as a secret" }).min(1, { error: "a non-empty string stored as a secret" });
+
+export const STORAGE_TYPES = ["redis", "localstorage", "upstash"] as const;
+export const REDIS_EVICTION_POLICIES = [
+  "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+] as const;
+
+export const appSchema = z.strictObject({
+  replicas: z.int({ error: "a whole number of replicas from 1 to 50" }).min(1).max(50),
+  storage: z.enum(STORAGE_TYPES, { error: `one of ${STORAGE_TYPES.join(", ")}` }),
+  upstash: z
+    .strictObject({ url: httpUrl, token: secretString }, { error: "a mapping { url, token } (token stored as a secret)" })
+    .optional(),
+  siteName: z.string({ error: "a site name of 1 to 64 characters" }).min(1).max(64),
+  username: z.string({ error: "a user name of 1 to 64 characters without spaces" }).regex(/^\S{1,64}$/, {
+    error: "a user name of 1 to 64 characters without spaces",
+  }),
+  password: secretString.min(8, { error: "a password of at least 8 characters stored as a secret" }).optional(),
+  enableRegister: z.boolean({ error: "true or false" }),
+  searchMaxPage: z.int({ error: "a whole number from 1 to 50" }).min(1).max(50),
+  imageProxy: httpUrl.optional(),
+  doubanProxy: httpUrl.optional(),
+  announcement: z.string({ error: "a text of at most 2000 characters" }).max(2000).optional(),
+  timezone,
+  configJson: z.string({ error: "a path to a config.json file, relative to the project directory" }).min(1).optional(),
+  probes: z.strictObject({ startupPath: probePath, livenessPath: probePath, readinessPath: probePath }, {
+    error: "a mapping { startupPath, livenessPath, readinessPath }",
+  }),
+  resources: resourcesSchema,
+}, { error: "a mapping of app settings (see the README's settings table)" });
+
+export const redisSchema = z.strictObject({
+  version: z.string({ error: "a Redis version tag such as \"7.4\"" }).regex(/^\d+(\.\d+){0,2}$/, { error: "a Redis version tag such as \"7.4\"" }),
+  image: imageRef.optional(),
+  storageSize: z.string({ error: "a storage quantity such as \"1Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, {
+    error: "a storage quantity of at least 1Mi such as \"1Gi\"",
+  }),
+  storageClass: dnsLabel.optional(),
+  maxmemory: z.string({ error: "a Redis memory size such as \"256mb\" or \"1gb\"" }).refine((v) => (parseRedisMemory(v) ?? 0) > 0, {
+    error: "a Redis memory size such as \"256mb\" or \"1gb\"",
+  }),
+  maxmemoryPolicy: z.enum(REDIS_EVICTION_POLICIES, { error: `one of ${REDIS_EVICTION_POLICIES.join(", ")}` }),
+  protect: z.boolean({ error: "true or false" }),
+  resources: resourcesSchema,
+}, { error: "a mapping of Redis settings (see the README's settings table)" });
+
+export const kubernetesSchema = z.strictObject({
+  context: z.string({ error: "a kubeconfig context name" }).min(1).optional(),
+  kubeconfig: secretString.optional(),
+  renderYamlToDirectory: z.string({ error: "a directory path" }).min(1).optional(),
+}, { error: "a mapping { context?, kubeconfig?, renderYamlToDirectory? }" });
+
+export const imageSchema = z.strictObject({
+  ref: imageRef.optional(),
+}, { error: "a mapping { ref }" });
+
+export const ENVIRONMENTS = ["dev", "prod"] as const;
+
+/** Everything under the `moontv:` namespace, after per-environment defaults were merged in. */
+export const settingsSchema = z.strictObject({
+  environment: z.enum(ENVIRONMENTS, { error: `one of ${ENVIRONMENTS.join(", ")}` }),
+  namespace: dnsLabel,
+  pinImageDigests: z.boolean({ error: "true or false" }),
+  kubernetes: kubernetesSchema,
+  image: imageSchema,
+  app: appSchema,
+  redis: redisSchema,
+});
+
+export type SettingsInput = z.input<typeof settingsSchema>;
+export type ParsedSettings = z.output<typeof settingsSchema>;

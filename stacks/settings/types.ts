@@ -1,0 +1,48 @@
+import type { ParsedSettings } from "./schema";
+import type { SecretValue } from "./secret";
+import type { Environment } from "./defaults";
+
+type ParsedApp = ParsedSettings["app"];
+
+/** The app's settings, secrets wrapped, config.json read and validated. */
+export interface AppSettings extends Omit<ParsedApp, "password" | "upstash" | "configJson"> {
+  /** Site/owner password; absent → generated with @pulumi/random. */
+  password?: SecretValue;
+  upstash?: { url: string; token: SecretValue };
+  /** The validated config.json: its path as given and its text (normalised JSON). */
+  configJson?: { path: string; text: string };
+}
+
+/** Everything a stack needs, parsed, validated and frozen. Produced only by `parseSettings`. */
+export interface Settings {
+  /** Stack name (`dev`, `prod`, …). */
+  readonly stack: string;
+  /** The stack file the values came from, for messages. */
+  readonly stackFile: string;
+  readonly environment: Environment;
+  /** Kubernetes namespace of every namespaced object. */
+  readonly namespace: string;
+  /** Resolve third-party image tags to digests at deploy time. */
+  readonly pinImageDigests: boolean;
+  readonly kubernetes: { context?: string; kubeconfig?: SecretValue; renderYamlToDirectory?: string };
+  /** The image to deploy (prebuilt ref). */
+  readonly image: { ref: string };
+  readonly app: AppSettings;
+  readonly redis: ParsedSettings["redis"];
+}
+
+/** Config values of the `moontv:` namespace as the runtime hands them (objects already JSON-parsed). */
+export interface RawStackConfig {
+  /** Keys without the `moontv:` prefix. */
+  values: Record<string, unknown>;
+  /** Keys (without prefix) that Pulumi holds as secrets (`secure:` in the stack file). */
+  secretKeys: ReadonlySet<string>;
+}
+
+export interface ParseContext {
+  stack: string;
+  /** Shown in messages, e.g. `Pulumi.dev.yaml`. */
+  stackFile: string;
+  /** Reads a file relative to the project directory; undefined when it does not exist. */
+  readFile: (path: string) => string | undefined;
+}

@@ -1,0 +1,141 @@
+import { strict as assert } from "assert";
+import * as util from "util";
+import { SecretValue } from "../../stacks/settings";
+import { DIGEST_REF, SAMPLE_CONFIG_JSON, settingsErrorOf, settingsFor } from "../support/settings";
+
+describe("settings: per-environment defaults", () => {
+  it("dev gets one replica, small budgets and unprotected data", () => {
+    const s = settingsFor("dev");
+    assert.equal(s.environment, "dev");
+    assert.equal(s.app.replicas, 1);
+    assert.equal(s.app.resources.limits.memory, "384Mi");
+    assert.equal(s.redis.protect, false);
+    assert.equal(s.pinImageDigests, false);
+  });
+
+  it("prod gets two replicas, larger budgets, protected data and pinned images", () => {
+    const s = settingsFor("prod");
+    assert.equal(s.app.replicas, 2);
+    assert.equal(s.app.resources.limits.memory, "768Mi");
+    assert.equal(s.redis.storageSize, "10Gi");
+    assert.equal(s.redis.protect, true);
+    assert.equal(s.pinImageDigests, true);
+  });
+
+  it("a stack file overrides one leaf and keeps the other defaults", () => {
+    const s = settingsFor("prod", { app: { replicas: 4 } });
+    assert.equal(s.app.replicas, 4);
+    assert.equal(s.app.searchMaxPage, 5);
+    assert.equal(s.app.probes.readinessPath, "/api/server-config");
+  });
+
+  it("the probe defaults are MoonTV's real routes, not /api/health", () => {
+    const { probes } = settingsFor("dev").app;
+    assert.deepEqual(probes, { startupPath: "/login", livenessPath: "/login", readinessPath: "/api/server-config" });
+  });
+
+  it("a stack not named dev or prod takes moontv:environment", () => {
+    assert.equal(settingsFor("staging", { environment: "prod" }).app.replicas, 2);
+    const err = settingsErrorOf(() => settingsFor("staging"));
+    assert.equal(err.key, "moontv:environment");
+  });
+
+  it("settings are frozen", () => {
+    const s = settingsFor("dev");
+    assert.throws(() => ((s.app as { replicas: number }).replicas = 9), TypeError);
+  });
+});
+
+describe("settings: errors name the key, the stack file, the value and what is allowed", () => {
+  const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ["replicas out of range", { app: { replicas: 0 } }, "moontv:app.replicas", /got 0; allowed: a whole number of replicas from 1 to 50/],
+    ["replicas not a number", { app: { replicas: "two" } }, "moontv:app.replicas", /got "two"/],
+    ["searchMaxPage above 50", { app: { searchMaxPage: 51 } }, "moontv:app.searchMaxPage", /from 1 to 50/],
+    ["unknown storage", { app: { storage: "mysql" } }, "moontv:app.storage", /one of redis, localstorage, upstash/],
+    ["misspelt key", { app: { replcas: 2 } }, "moontv:app.replcas", /known keys: replicas, storage/],
+    ["unknown top-level key", { monitorng: {} }, "moontv:monitorng", /one of the keys moontv:environment/],
+    ["probe on /api/cron", { app: { probes: { readinessPath: "/api/cron" } } }, "moontv:app.probes.readinessPath", /any route but \/api\/cron/],
+    ["relative probe path", { app: { probes: { livenessPath: "login" } } }, "moontv:app.probes.livenessPath", /absolute URL path/],
+    ["bad time zone", { app: { timezone: "Mars/Olympus" } }, "moontv:app.timezone", /IANA time zone/],
+    ["proxy not a URL", { app: { imageProxy: "ftp://x" } }, "moontv:app.imageProxy", /http\(s\) URL/],
+    ["request above limit", { app: { resources: { requests: { memory: "1Gi" } } } }, "moontv:app.resources.requests.memory", /no larger than the limit \(384Mi\)/],
+    ["bad CPU quantity", { app: { resources: { limits: { cpu: "lots" } } } }, "moontv:app.resources.limits.cpu", /CPU quantity/],
+    ["namespace not a DNS label", { namespace: "MoonTV_Prod" }, "moontv:namespace", /DNS-1123 label/],
+    ["unknown eviction policy", { redis: { maxmemoryPolicy: "lru" } }, "moontv:redis.maxmemoryPolicy", /noeviction/],
+    ["maxmemory above 75% of the limit", { redis: { maxmemory: "120mb" } }, "moontv:redis.maxmemory", /at most 75% of redis.resources.limits.memory \(128Mi\)/],
+    ["app is not a mapping", { app: "big" }, "moontv:app", /a mapping of app settings/],
+    ["upstash without its URL and token", { app: { storage: "upstash" } }, "moontv:app.upstash", /when app.storage is upstash/],
+  ];
+  for (const [title, values, key, message] of cases) {
+    it(title, () => {
+      const err = settingsErrorOf(() => settingsFor("dev", values));
+      assert.equal(err.key, key);
+      assert.match(err.message, new RegExp(`^${key.replace(/\./g, "\\.")} in Pulumi\\.dev\\.yaml: got `));
+      assert.match(err.message, message);
+    });
+  }
+
+  it("prod refuses an image ref that is not digest-pinned", () => {
+    const err = settingsErrorOf(() => settingsFor("prod", { image: { ref: "ghcr.io/org/moontv:1.0" } }));
+    assert.equal(err.key, "moontv:image.ref");
+    assert.match(err.message, /digest-pinned reference/);
+    assert.doesNotThrow(() => settingsFor("dev", { image: { ref: "ghcr.io/org/moontv:1.0" } }));
+  });
+
+  it("an image ref is required", () => {
+    const err = settingsErrorOf(() => settingsFor("dev", { image: {} }));
+    assert.equal(err.key, "moontv:image.ref");
+  });
+
+  it("a password stored in clear text in the stack file is refused, without echoing it", () => {
+    const err = settingsErrorOf(() => settingsFor("dev", { app: { password: "hunter2-hunter2" } }));
+    assert.equal(err.key, "moontv:app.password");
+    assert.match(err.message, /pulumi config set --secret --path moontv:app\.password/);
+    assert.doesNotMatch(err.message, /hunter2/);
+  });
+
+  it("a too-short secret password is reported as [secret]", () => {
+    const err = settingsErrorOf(() => settingsFor("dev", { app: { password: "short" } }, { secretKeys: ["app"] }));
+    assert.equal(err.key, "moontv:app.password");
+    assert.match(err.message, /got \[secret\]/);
+    assert.doesNotMatch(err.message, /short/);
+  });
+});
+
+describe("settings: secrets", () => {
+  it("wraps secret settings so they never print", () => {
+    const s = settingsFor("dev", { app: { password: "correct-horse-battery" }, kubernetes: { kubeconfig: "apiVersion: v1" } }, { secretKeys: ["app", "kubernetes"] });
+    assert.ok(s.app.password instanceof SecretValue);
+    assert.equal(s.app.password!.reveal(), "correct-horse-battery");
+    const shown = [String(s.app.password), JSON.stringify(s), util.inspect(s, { depth: 10 })].join("\n");
+    assert.doesNotMatch(shown, /correct-horse-battery|apiVersion: v1/);
+  });
+});
+
+describe("settings: config.json", () => {
+  it("reads and validates MoonTV's config.json shape", () => {
+    const s = settingsFor("dev", { app: { configJson: "config.json" } }, { files: { "config.json": SAMPLE_CONFIG_JSON } });
+    assert.deepEqual(JSON.parse(s.app.configJson!.text), JSON.parse(SAMPLE_CONFIG_JSON));
+  });
+
+  const bad: Array<[string, string | undefined, RegExp]> = [
+    ["a missing file", undefined, /the path of an existing config\.json/],
+    ["invalid JSON", "{ api_site: ", /valid JSON/],
+    ["a site without api", JSON.stringify({ api_site: { x: { name: "X" } } }), /at api_site\.x\.api: an http\(s\) URL/],
+    ["a misspelt top-level key", JSON.stringify({ api_sites: {} }), /at api_sites: no such key here; known keys: cache_time, api_site, custom_category/],
+    ["a category of an unknown type", JSON.stringify({ api_site: {}, custom_category: [{ type: "anime", query: "x" }] }), /custom_category\.0\.type: movie or tv/],
+  ];
+  for (const [title, text, message] of bad) {
+    it(`names the file and the place of ${title}`, () => {
+      const files: Record<string, string> = text === undefined ? {} : { "c.json": text };
+      const err = settingsErrorOf(() => settingsFor("dev", { app: { configJson: "c.json" } }, { files }));
+      assert.equal(err.key, "moontv:app.configJson");
+      assert.match(err.message, /got "c\.json"/);
+      assert.match(err.message, message);
+    });
+  }
+
+  it("accepts the same settings with the DIGEST_REF helper used across specs", () => {
+    assert.equal(settingsFor("prod").image.ref, DIGEST_REF);
+  });
+});

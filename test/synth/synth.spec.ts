@@ -1,0 +1,171 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { PROJECT_DIR, synthesize, SynthInputError } from "../../tools/synth/run";
+import { writeSynthFiles } from "../../tools/synth/write";
+import type { RecordedResource } from "../../tools/synth/types";
+import { validateKubernetesObject } from "../support/kubernetes-models";
+import { synthOnce } from "../support/synth";
+
+const byType = (rs: RecordedResource[], type: string) => rs.filter((r) => r.type === type);
+const named = (rs: RecordedResource[], type: string, name: string) =>
+  rs.find((r) => r.type === type && (r.props.metadata as { name?: string } | undefined)?.name === name);
+
+function allFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+for (const stack of ["dev", "prod"]) {
+  describe(`offline preview of the ${stack} stack`, function () {
+    this.timeout(120_000);
+    let outRoot: string;
+    let files: string[];
+
+    before(async () => {
+      const result = await synthOnce(stack);
+      outRoot = fs.mkdtempSync(path.join(os.tmpdir(), `synth-${stack}-`));
+      writeSynthFiles(outRoot, result);
+      files = allFiles(path.join(outRoot, stack));
+    });
+    after(() => fs.rmSync(outRoot, { recursive: true, force: true }));
+
+    it("renders every Kubernetes object, each valid against the Kubernetes OpenAPI schema", async () => {
+      const { resources } = await synthOnce(stack);
+      const objects = resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:"));
+      assert.ok(objects.length >= 10, `only ${objects.length} objects`);
+      for (const r of objects) validateKubernetesObject(r.props as never);
+      const yamlFiles = files.filter((f) => f.includes(`${path.sep}kubernetes${path.sep}`));
+      assert.equal(yamlFiles.length, objects.length);
+      for (const f of yamlFiles) validateKubernetesObject(parseYaml(fs.readFileSync(f, "utf8")));
+    });
+
+    it("names objects as compose names its services", async () => {
+      const { resources } = await synthOnce(stack);
+      assert.ok(named(resources, "kubernetes:apps/v1:Deployment", "moontv"));
+      assert.ok(named(resources, "kubernetes:core/v1:Service", "moontv"));
+      assert.ok(named(resources, "kubernetes:apps/v1:StatefulSet", "redis"));
+      assert.ok(named(resources, "kubernetes:core/v1:Service", "redis"));
+      for (const name of ["moontv-auth", "redis-auth"]) assert.ok(named(resources, "kubernetes:core/v1:Secret", name), name);
+    });
+
+    it("writes no secret value into any file: Secret data, generated passwords and stack outputs are [secret]", async () => {
+      const { placeholders } = await synthOnce(stack);
+      const leaks = [...placeholders, "offline-preview-random-"];
+      for (const f of files) {
+        const text = fs.readFileSync(f, "utf8");
+        for (const leak of leaks) assert.ok(!text.includes(leak), `${path.basename(f)} contains ${leak}`);
+        assert.doesNotMatch(text, /redis:\/\/:[^@[]+@/, `${path.basename(f)} contains a Redis URL with a password`);
+      }
+      const secret = parseYaml(fs.readFileSync(path.join(outRoot, stack, "kubernetes", "secret-redis-auth.yaml"), "utf8"));
+      assert.deepEqual(secret.stringData, { password: "[secret]", "auth.conf": "[secret]" });
+      const outputs = JSON.parse(fs.readFileSync(path.join(outRoot, stack, "outputs.json"), "utf8"));
+      assert.equal(outputs.redisUrl, "[secret]");
+    });
+
+    it("keeps secrets out of ConfigMaps and env literals", async () => {
+      const { resources } = await synthOnce(stack);
+      for (const cm of byType(resources, "kubernetes:core/v1:ConfigMap")) {
+        assert.doesNotMatch(JSON.stringify(cm.props), /requirepass|PASSWORD=|offline-preview/i, cm.name);
+      }
+      const dep = named(resources, "kubernetes:apps/v1:Deployment", "moontv")!;
+      const containers = (dep.props as any).spec.template.spec.containers; // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const e of containers[0].env) if (/PASSWORD|TOKEN|REDIS_URL/.test(e.name)) assert.ok(e.valueFrom?.secretKeyRef, e.name);
+    });
+
+    it("exports the output contract, the Redis URL as a secret", async () => {
+      const { outputs } = await synthOnce(stack);
+      const ns = stack === "dev" ? "moontv-dev" : "moontv";
+      assert.equal(outputs.namespace.value, ns);
+      assert.equal(outputs.appServiceHost.value, `moontv.${ns}.svc.cluster.local`);
+      assert.equal(outputs.appUrl.value, `http://moontv.${ns}.svc.cluster.local:3000`);
+      assert.equal(outputs.appPort.value, 3000);
+      assert.equal(outputs.storageType.value, "redis");
+      assert.equal(outputs.redisHost.value, "redis");
+      assert.equal(outputs.redisPort.value, 6379);
+      assert.equal(outputs.redisUrl.secret, true);
+      assert.equal(outputs.namespace.secret, false);
+    });
+  });
+}
+
+describe("offline preview: per-stack differences", function () {
+  this.timeout(120_000);
+
+  it("prod protects and retains Redis and its namespace; dev does not", async () => {
+    for (const [stack, expected] of [["prod", true], ["dev", false]] as const) {
+      const { resources } = await synthOnce(stack);
+      for (const r of [named(resources, "kubernetes:apps/v1:StatefulSet", "redis")!, byType(resources, "kubernetes:core/v1:Namespace")[0]]) {
+        assert.equal(r.options.protect, expected, `${stack} ${r.name} protect`);
+        assert.equal(r.options.retainOnDelete, expected, `${stack} ${r.name} retainOnDelete`);
+      }
+    }
+  });
+
+  it("prod runs two replicas and pins the Redis image by digest; dev runs one", async () => {
+    const prod = await synthOnce("prod");
+    const dev = await synthOnce("dev");
+    const replicas = (r: RecordedResource) => (r.props as any).spec.replicas; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(replicas(named(prod.resources, "kubernetes:apps/v1:Deployment", "moontv")!), 2);
+    assert.equal(replicas(named(dev.resources, "kubernetes:apps/v1:Deployment", "moontv")!), 1);
+    const image = (r: RecordedResource) => (r.props as any).spec.template.spec.containers[0].image; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.match(image(named(prod.resources, "kubernetes:apps/v1:StatefulSet", "redis")!), /^docker\.io\/library\/redis:7\.4-bookworm@sha256:[a-f0-9]{64}$/);
+    assert.equal(image(named(dev.resources, "kubernetes:apps/v1:StatefulSet", "redis")!), "docker.io/library/redis:7.4-bookworm");
+  });
+
+  it("the app waits for Redis: the Deployment depends on the StatefulSet", async () => {
+    const { resources } = await synthOnce("dev");
+    const dep = named(resources, "kubernetes:apps/v1:Deployment", "moontv")!;
+    const sts = named(resources, "kubernetes:apps/v1:StatefulSet", "redis")!;
+    assert.ok(dep.options.dependsOn.includes(sts.urn), dep.options.dependsOn.join(", "));
+  });
+
+  it("every Kubernetes object uses the provider built from the settings", async () => {
+    const { resources } = await synthOnce("prod");
+    const provider = byType(resources, "pulumi:providers:kubernetes");
+    assert.equal(provider.length, 1);
+    assert.equal((provider[0].props as { namespace?: string }).namespace, "moontv");
+    for (const r of resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+      assert.ok(r.options.provider?.startsWith(provider[0].urn), `${r.name}: ${r.options.provider}`);
+    }
+  });
+});
+
+describe("offline preview: bad input", function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-bad-"));
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  moontv:environment: dev\n  moontv:image:\n    ref: x/y:1\n  moontv:app:\n    replicas: 0\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.garbled.yaml"), "config: [\n");
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("an invalid setting stops the preview with a SynthInputError naming the key", async () => {
+    await assert.rejects(synthesize("broken", dir), (err: Error) => err instanceof SynthInputError && /moontv:app\.replicas in Pulumi\.broken\.yaml: got 0/.test(err.message));
+  });
+
+  it("a malformed stack file is named", async () => {
+    await assert.rejects(synthesize("garbled", dir), (err: Error) => err instanceof SynthInputError && /Pulumi\.garbled\.yaml is not valid YAML/.test(err.message));
+  });
+
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ["-r", "ts-node/register", path.join(PROJECT_DIR, "tools/synth/cli.ts"), ...args], {
+      cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env },
+    });
+
+  it("`npm run synth` exits 2 with one clear line for an unknown stack", () => {
+    const r = cli(["staging"]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /unknown stack "staging": there is no Pulumi\.staging\.yaml; known stacks: dev, prod/);
+  });
+
+  it("`npm run synth` exits 2 with the message and no stack trace for an invalid setting", () => {
+    const r = cli(["broken"], { MOONTV_STACK_DIR: dir });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim(), "error: moontv:app.replicas in Pulumi.broken.yaml: got 0; allowed: a whole number of replicas from 1 to 50.");
+  });
+});

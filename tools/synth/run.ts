@@ -1,0 +1,77 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { isSettingsError } from "../../stacks/settings/errors";
+import { mockConfigFromFiles, type MockConfig } from "./stack-config";
+import { mocks, recordingMonitor } from "./recorder";
+import type { RecordedResource } from "./types";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const PROJECT_NAME = "moontv";
+
+export interface SynthResult {
+  stack: string;
+  resources: RecordedResource[];
+  /** The stack outputs, resolved; secret ones as `{ secret: true, value }`. */
+  outputs: Record<string, { secret: boolean; value: unknown }>;
+  /** Placeholders that stood in for `secure:` values (for leak checks). */
+  placeholders: string[];
+}
+
+/** A stack that cannot be previewed: unknown stack or invalid settings. Exit status 2. */
+export class SynthInputError extends Error {}
+
+/** The stacks that have a `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
+export function listStacks(projectDir = PROJECT_DIR): string[] {
+  return fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+}
+
+export function loadMockConfig(stack: string, projectDir = PROJECT_DIR): MockConfig {
+  const stacks = listStacks(projectDir);
+  if (!stacks.includes(stack)) {
+    throw new SynthInputError(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml; known stacks: ${stacks.join(", ")}`);
+  }
+  const read = (f: string) => fs.readFileSync(path.join(projectDir, f), "utf8");
+  try {
+    return mockConfigFromFiles(read("Pulumi.yaml"), read(`Pulumi.${stack}.yaml`), `Pulumi.${stack}.yaml`);
+  } catch (err) {
+    throw new SynthInputError((err as Error).message);
+  }
+}
+
+/**
+ * Runs index.ts under the mock runtime with the stack's config, as `pulumi preview` would, and returns
+ * every registered resource. Re-entrant: each call resets the runtime and reloads the program.
+ * `stackDir` holds Pulumi.yaml and the stack file (the project directory unless a spec says otherwise).
+ */
+export async function synthesize(stack: string, stackDir = PROJECT_DIR): Promise<SynthResult> {
+  const mockConfig = loadMockConfig(stack, stackDir);
+  const resources: RecordedResource[] = [];
+  pulumi.runtime.setAllConfig(mockConfig.config, mockConfig.secretKeys);
+  await pulumi.runtime.setMocks(mocks, PROJECT_NAME, stack, true);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(...a: unknown[]): void; waitForRPCs(): Promise<void> };
+  settings.setMockOptions(recordingMonitor(resources), PROJECT_NAME, stack, true);
+
+  const entry = require.resolve(path.join(PROJECT_DIR, "index.ts"));
+  delete require.cache[entry];
+  let exported: Record<string, pulumi.Output<unknown>>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(entry);
+  } catch (err) {
+    if (isSettingsError(err)) throw new SynthInputError(err.message);
+    throw err;
+  }
+  const outputs: SynthResult["outputs"] = {};
+  for (const [key, out] of Object.entries(exported)) {
+    const o = pulumi.output(out);
+    outputs[key] = { secret: await o.isSecret, value: await unwrap(o) };
+  }
+  await settings.waitForRPCs();
+  return { stack, resources, outputs, placeholders: mockConfig.placeholders };
+}
+
+function unwrap<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+}
