@@ -5,6 +5,8 @@ import { toStackOutputs, type StackOutputValues } from "../../stacks/outputs";
 import { MoonTvApp } from "../app";
 import { Redis, redisImage } from "../redis";
 import { pinnedImage } from "../shared";
+import type { StagedImage } from "../image";
+import { deployedImage } from "./image";
 import { buildNamespace } from "./namespace";
 import { buildProviderArgs } from "./provider";
 
@@ -13,12 +15,14 @@ export interface MoonTvPlatformArgs {
   settings: Settings;
 }
 
-/** The whole platform of one stack: Kubernetes provider, namespace, Redis and the app. */
+/** The whole platform of one stack: image build, Kubernetes provider, namespace, Redis and the app. */
 export class MoonTvPlatform extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly namespace: pulumi.Output<string>;
   readonly redis?: Redis;
   readonly app: MoonTvApp;
+  /** The image build, when the settings build the sources. */
+  readonly image?: StagedImage;
   /** What the stack exports, per the contract in `stacks/outputs.ts`. */
   readonly outputs: StackOutputValues;
 
@@ -47,21 +51,22 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       }, children);
     }
 
-    const imageRef = pulumi.output(settings.image.ref);
+    const image = deployedImage(settings, this);
+    this.image = image.build;
     this.app = new MoonTvApp("moontv", {
       app: settings.app,
       namespace: this.namespace,
       instance,
-      image: imageRef,
+      image: image.ref,
       redisUrl: this.redis?.url,
-      dependsOn: this.redis ? [this.redis.statefulSet] : [],
+      dependsOn: [...image.gates, ...(this.redis ? [this.redis.statefulSet] : [])],
     }, children);
 
     this.outputs = toStackOutputs({
       namespace: this.namespace,
       appServiceName: this.app.serviceName,
       appPort: this.app.port,
-      imageRef,
+      imageRef: image.ref,
       storageType: settings.app.storage,
       redis: this.redis && { host: this.redis.host, port: this.redis.port, url: this.redis.url },
     });

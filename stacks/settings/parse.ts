@@ -5,12 +5,14 @@ import { moonTvConfigSchema } from "./moontv-config";
 import { parseMemory, parseRedisMemory } from "./quantities";
 import { DIGEST_REF, ENVIRONMENTS, settingsSchema } from "./schema";
 import { SecretValue } from "./secret";
+import { isGitUrl } from "../../components/image/build-plan";
+import type { ParsedSettings } from "./schema";
 import type { ParseContext, RawStackConfig, Settings } from "./types";
 
 export const NAMESPACE = "moontv";
 
 /** Setting paths (without the `moontv:` prefix) whose values are secrets. */
-export const SECRET_PATHS = ["kubernetes.kubeconfig", "app.password", "app.upstash.token"] as const;
+export const SECRET_PATHS = ["kubernetes.kubeconfig", "app.password", "app.upstash.token", "image.registry.password"] as const;
 
 /**
  * Parses one stack's raw config into frozen settings, or throws a SettingsError that names the key, the
@@ -59,12 +61,7 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
   if (parsed.app.storage === "upstash" && !parsed.app.upstash) {
     fail("app.upstash", undefined, "a mapping { url, token } when app.storage is upstash");
   }
-  if (!parsed.image.ref) {
-    fail("image.ref", undefined, "the image to deploy, e.g. \"ghcr.io/org/moontv@sha256:<64 hex>\"");
-  }
-  if (environment === "prod" && !DIGEST_REF.test(parsed.image.ref!)) {
-    fail("image.ref", parsed.image.ref, "in prod, a digest-pinned reference \"repo@sha256:<64 hex>\" (a tag can move under a running Deployment)");
-  }
+  const image = parseImage(parsed.image, environment, fail);
   const redisLimit = parseMemory(parsed.redis.resources.limits.memory)!;
   if (parseRedisMemory(parsed.redis.maxmemory)! > redisLimit * 0.75) {
     fail("redis.maxmemory", parsed.redis.maxmemory, `at most 75% of redis.resources.limits.memory (${parsed.redis.resources.limits.memory}), leaving room for fragmentation and AOF rewrites`);
@@ -82,7 +79,7 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
       ...parsed.kubernetes,
       kubeconfig: parsed.kubernetes.kubeconfig === undefined ? undefined : new SecretValue(parsed.kubernetes.kubeconfig),
     },
-    image: { ref: parsed.image.ref! },
+    image,
     app: {
       ...parsed.app,
       password: parsed.app.password === undefined ? undefined : new SecretValue(parsed.app.password),
@@ -92,6 +89,42 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
     redis: parsed.redis,
   };
   return deepFreeze(settings);
+}
+
+/** The prebuilt ref, or the build: exactly one; prod deploys only digests and pushes what it builds. */
+function parseImage(
+  image: ParsedSettings["image"],
+  environment: Environment,
+  fail: (path: string, value: unknown, allowed: string) => never,
+): Settings["image"] {
+  const { ref, repository, context, registry, ...build } = image;
+  if (ref !== undefined && repository !== undefined) {
+    return fail("image.ref", ref, "either image.ref (deploy a prebuilt image) or image.repository (build the sources), not both");
+  }
+  if (ref !== undefined) {
+    if (environment === "prod" && !DIGEST_REF.test(ref)) {
+      fail("image.ref", ref, "in prod, a digest-pinned reference \"repo@sha256:<64 hex>\" (a tag can move under a running Deployment)");
+    }
+    return { ref };
+  }
+  if (repository === undefined) {
+    return fail("image.ref", undefined, "image.ref (a prebuilt image to deploy) or image.repository with image.context (build the sources)");
+  }
+  if (context === undefined) return fail("image.context", undefined, "the sources to build: { location: <directory or git URL>, gitRef? }");
+  if ((context.gitRef !== undefined || context.subdirectory !== undefined) && !isGitUrl(context.location)) {
+    fail("image.context.location", context.location, "a git URL (https://….git, git@host:path.git) when gitRef or subdirectory is given");
+  }
+  if (!build.push && (environment === "prod" || build.platforms.length > 1)) {
+    fail("image.push", build.push, "true in prod and with several platforms (the cluster pulls the pushed digest; an index exists only in a registry)");
+  }
+  return {
+    build: {
+      ...build,
+      repository,
+      context,
+      registry: registry && { username: registry.username, password: new SecretValue(registry.password) },
+    },
+  };
 }
 
 function readMoonTvConfig(

@@ -114,9 +114,48 @@ export const kubernetesSchema = z.strictObject({
   renderYamlToDirectory: z.string({ error: "a directory path" }).min(1).optional(),
 }, { error: "a mapping { context?, kubeconfig?, renderYamlToDirectory? }" });
 
+/** `host[:port]/path`, no tag: tags never silently land on Docker Hub. */
+const repository = z
+  .string({ error: "a fully qualified repository without tag, e.g. \"ghcr.io/org/moontv\" or \"localhost:5001/moontv\"" })
+  .regex(/^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?|localhost(?::\d+)?|[a-z0-9-]+:\d+)\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
+    error: "a fully qualified repository without tag, e.g. \"ghcr.io/org/moontv\" or \"localhost:5001/moontv\"",
+  });
+export const BUILD_PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7"] as const;
+const imageTag = z.string({ error: "an image tag: letters, digits, '_', '.', '-' (1 to 128, not starting with '.' or '-')" }).regex(/^[\w][\w.-]{0,127}$/, {
+  error: "an image tag: letters, digits, '_', '.', '-' (1 to 128, not starting with '.' or '-')",
+});
+
+/**
+ * The image: either a prebuilt `ref`, or the build of the MoonTV sources (`repository` set), which
+ * deploys the pushed `repository@sha256:…`.
+ */
 export const imageSchema = z.strictObject({
   ref: imageRef.optional(),
-}, { error: "a mapping { ref }" });
+  repository: repository.optional(),
+  context: z.strictObject({
+    location: z.string({ error: "a local directory or a git URL (https://….git)" }).min(1),
+    gitRef: z.string({ error: "a branch, tag or commit" }).regex(/^[\w./-]{1,200}$/, { error: "a branch, tag or commit" }).optional(),
+    subdirectory: z.string({ error: "a sub-directory of the repository" }).regex(/^[\w./-]{1,200}$/, { error: "a sub-directory of the repository" }).optional(),
+  }, { error: "a mapping { location, gitRef?, subdirectory? }" }).optional(),
+  target: z.enum(["runner", "debug"], { error: "runner (distroless, default) or debug (build base with a shell)" }),
+  platforms: z.array(z.enum(BUILD_PLATFORMS, { error: `one of ${BUILD_PLATFORMS.join(", ")}` }), { error: `a list of ${BUILD_PLATFORMS.join(", ")}` })
+    .min(1, { error: "at least one platform" })
+    .refine((ps) => new Set(ps).size === ps.length, { error: "a list without duplicates" }),
+  push: z.boolean({ error: "true or false" }),
+  buildOnPreview: z.boolean({ error: "true or false" }),
+  version: imageTag.optional(),
+  gitSha: z.string({ error: "a git commit id (7 to 40 hex digits)" }).regex(/^[0-9a-f]{7,40}$/, { error: "a git commit id (7 to 40 lower-case hex digits)" }).optional(),
+  sourceUrl: httpUrl.optional(),
+  nodeVersion: z.string({ error: "a Node version such as \"20\" or \"20.19.5\"" }).regex(/^20(?:\.\d+){0,2}$/, { error: "a Node 20 version such as \"20\" or \"20.19.5\" (the runtime is distroless nodejs20)" }),
+  pnpmVersion: z.string({ error: "an exact pnpm version such as \"10.14.0\"" }).regex(/^\d+\.\d+\.\d+$/, { error: "an exact pnpm version such as \"10.14.0\"" }).optional(),
+  baseImages: z.strictObject({ build: imageRef.optional(), runtime: imageRef.optional() }, { error: "a mapping { build?, runtime? } of image refs" }).optional(),
+  sizeBudgetMiB: z.number({ error: "a size in MiB from 1 to 4096" }).positive({ error: "a size in MiB from 1 to 4096" }).max(4096, { error: "a size in MiB from 1 to 4096" }),
+  registry: z.strictObject({ username: z.string({ error: "a user name" }).min(1), password: secretString }, { error: "a mapping { username, password } (password stored as a secret)" }).optional(),
+  cache: z.strictObject({
+    branch: z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }).optional(),
+    mainBranch: z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }).optional(),
+  }, { error: "a mapping { branch?, mainBranch? }" }).optional(),
+}, { error: "a mapping { ref } or { repository, context, … } (see the README's settings table)" });
 
 export const ENVIRONMENTS = ["dev", "prod"] as const;
 

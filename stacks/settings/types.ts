@@ -3,6 +3,14 @@ import type { SecretValue } from "./secret";
 import type { Environment } from "./defaults";
 
 type ParsedApp = ParsedSettings["app"];
+type ParsedImage = ParsedSettings["image"];
+
+/** How to build the image from the MoonTV sources (present when `image.repository` is set). */
+export interface ImageBuildSettings extends Omit<ParsedImage, "ref" | "repository" | "context" | "registry"> {
+  repository: string;
+  context: NonNullable<ParsedImage["context"]>;
+  registry?: { username: string; password: SecretValue };
+}
 
 /** The app's settings, secrets wrapped, config.json read and validated. */
 export interface AppSettings extends Omit<ParsedApp, "password" | "upstash" | "configJson"> {
@@ -25,8 +33,8 @@ export interface Settings {
   /** Resolve third-party image tags to digests at deploy time. */
   readonly pinImageDigests: boolean;
   readonly kubernetes: { context?: string; kubeconfig?: SecretValue; renderYamlToDirectory?: string };
-  /** The image to deploy (prebuilt ref). */
-  readonly image: { ref: string };
+  /** The image: a prebuilt `ref`, or a `build` whose pushed digest is deployed. Exactly one is set. */
+  readonly image: { ref: string; build?: undefined } | { ref?: undefined; build: ImageBuildSettings };
   readonly app: AppSettings;
   readonly redis: ParsedSettings["redis"];
 }

@@ -139,3 +139,46 @@ describe("settings: config.json", () => {
     assert.equal(settingsFor("prod").image.ref, DIGEST_REF);
   });
 });
+
+describe("settings: the image", () => {
+  const build = { repository: "localhost:5001/moontv", context: { location: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "main" } };
+
+  it("builds when image.repository is set: one platform in dev, amd64 + arm64 in prod", () => {
+    const dev = settingsFor("dev", { image: build });
+    assert.equal(dev.image.ref, undefined);
+    assert.deepEqual(dev.image.build!.platforms, ["linux/amd64"]);
+    assert.equal(dev.image.build!.target, "runner");
+    assert.deepEqual(settingsFor("prod", { image: build }).image.build!.platforms, ["linux/amd64", "linux/arm64"]);
+  });
+
+  it("keeps the registry password a secret", () => {
+    const s = settingsFor("dev", { image: { ...build, registry: { username: "bot", password: "registry-token-1" } } }, { secretKeys: ["image"] });
+    assert.equal(s.image.build!.registry!.password.reveal(), "registry-token-1");
+    assert.doesNotMatch(JSON.stringify(s), /registry-token-1/);
+    const err = settingsErrorOf(() => settingsFor("dev", { image: { ...build, registry: { username: "bot", password: "registry-token-1" } } }));
+    assert.equal(err.key, "moontv:image.registry.password");
+  });
+
+  const bad: Array<[string, Record<string, unknown>, string, RegExp, string?]> = [
+    ["both a ref and a build", { ...build, ref: "x/y:1" }, "moontv:image.ref", /not both/],
+    ["a repository without registry host", { ...build, repository: "moontv" }, "moontv:image.repository", /fully qualified repository/],
+    ["a repository with a tag", { ...build, repository: "ghcr.io/org/moontv:1" }, "moontv:image.repository", /without tag/],
+    ["a build without context", { repository: "ghcr.io/org/moontv" }, "moontv:image.context", /the sources to build/],
+    ["gitRef on a local directory", { ...build, context: { location: "../moontv", gitRef: "main" } }, "moontv:image.context.location", /a git URL/],
+    ["an unknown platform", { ...build, platforms: ["linux/s390"] }, "moontv:image.platforms.0", /one of linux\/amd64/],
+    ["a duplicate platform", { ...build, platforms: ["linux/amd64", "linux/amd64"] }, "moontv:image.platforms", /without duplicates/],
+    ["an unknown target", { ...build, target: "builder" }, "moontv:image.target", /runner .* or debug/],
+    ["a zero size budget", { ...build, sizeBudgetMiB: 0 }, "moontv:image.sizeBudgetMiB", /from 1 to 4096/],
+    ["a Node other than 20", { ...build, nodeVersion: "22" }, "moontv:image.nodeVersion", /Node 20/],
+    ["a bad git sha", { ...build, gitSha: "main" }, "moontv:image.gitSha", /git commit id/],
+    ["no push with two platforms", { ...build, push: false, platforms: ["linux/amd64", "linux/arm64"] }, "moontv:image.push", /several platforms/],
+    ["no push in prod", { ...build, push: false }, "moontv:image.push", /true in prod/, "prod"],
+  ];
+  for (const [title, image, key, message, stack] of bad) {
+    it(`refuses ${title}`, () => {
+      const err = settingsErrorOf(() => settingsFor(stack ?? "dev", { image }));
+      assert.equal(err.key, key);
+      assert.match(err.message, message);
+    });
+  }
+});

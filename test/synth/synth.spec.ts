@@ -7,6 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { PROJECT_DIR, synthesize, SynthInputError } from "../../tools/synth/run";
 import { writeSynthFiles } from "../../tools/synth/write";
 import type { RecordedResource } from "../../tools/synth/types";
+import { readDockerfile } from "../../components/image/dockerfile";
 import { validateKubernetesObject } from "../support/kubernetes-models";
 import { synthOnce } from "../support/synth";
 
@@ -75,6 +76,20 @@ for (const stack of ["dev", "prod"]) {
       for (const e of containers[0].env) if (/PASSWORD|TOKEN|REDIS_URL/.test(e.name)) assert.ok(e.valueFrom?.secretKeyRef, e.name);
     });
 
+    it("writes the Dockerfile the build uses and build.json describing each build", async () => {
+      assert.equal(fs.readFileSync(path.join(outRoot, stack, "image", "Dockerfile"), "utf8"), readDockerfile());
+      const builds = JSON.parse(fs.readFileSync(path.join(outRoot, stack, "image", "build.json"), "utf8"));
+      assert.equal(builds.length, stack === "prod" ? 2 : 1);
+      for (const b of builds) {
+        for (const key of ["name", "context", "target", "platforms", "tags", "buildArgs", "cacheFrom", "cacheTo", "push"]) assert.ok(key in b, `build.json lacks ${key}`);
+        assert.equal(b.target, "runner");
+        assert.equal(b.push, true);
+        assert.ok(b.cacheTo.every((c: { registry: { mode: string } }) => c.registry.mode === "max"));
+        assert.match(b.buildArgs.RUNTIME_BASE_IMAGE, /distroless\/nodejs20-debian12/);
+        for (const t of b.tags) assert.match(t, /^[a-z0-9.:-]+\/[a-z0-9/._-]+:[\w.-]+$/, t);
+      }
+    });
+
     it("exports the output contract, the Redis URL as a secret", async () => {
       const { outputs } = await synthOnce(stack);
       const ns = stack === "dev" ? "moontv-dev" : "moontv";
@@ -120,6 +135,28 @@ describe("offline preview: per-stack differences", function () {
     const dep = named(resources, "kubernetes:apps/v1:Deployment", "moontv")!;
     const sts = named(resources, "kubernetes:apps/v1:StatefulSet", "redis")!;
     assert.ok(dep.options.dependsOn.includes(sts.urn), dep.options.dependsOn.join(", "));
+  });
+
+  it("builds the image and deploys the pushed digest: the Index digest in prod, the image digest in dev", async () => {
+    for (const [stack, platforms] of [["prod", ["linux/amd64", "linux/arm64"]], ["dev", ["linux/amd64"]]] as const) {
+      const { resources, outputs } = await synthOnce(stack);
+      const builds = byType(resources, "docker-build:index:Image");
+      assert.deepEqual(builds.map((b) => (b.props.platforms as string[])[0]), platforms);
+      const image = (named(resources, "kubernetes:apps/v1:Deployment", "moontv")!.props as any).spec.template.spec.containers[0].image; // eslint-disable-line @typescript-eslint/no-explicit-any
+      assert.match(image, /^[a-z0-9.:/-]+@sha256:[a-f0-9]{64}$/, image);
+      assert.equal(image, outputs.imageRef.value);
+      assert.equal(byType(resources, "docker-build:index:Index").length, platforms.length > 1 ? 1 : 0);
+    }
+  });
+
+  it("rolls the app out only after the image passed its size check", async () => {
+    for (const stack of ["dev", "prod"]) {
+      const { resources } = await synthOnce(stack);
+      const check = resources.find((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.props.kind === "moontv:image:SizeBudgetCheck")!;
+      assert.ok(check, `${stack}: no size check`);
+      const dep = named(resources, "kubernetes:apps/v1:Deployment", "moontv")!;
+      assert.ok(dep.options.dependsOn.includes(check.urn), `${stack}: ${dep.options.dependsOn.join(", ")}`);
+    }
   });
 
   it("every Kubernetes object uses the provider built from the settings", async () => {

@@ -66,7 +66,7 @@ export async function synthesize(stack: string, stackDir = PROJECT_DIR): Promise
   const outputs: SynthResult["outputs"] = {};
   for (const [key, out] of Object.entries(exported)) {
     const o = pulumi.output(out);
-    outputs[key] = { secret: await o.isSecret, value: await unwrap(o) };
+    outputs[key] = { secret: await pulumi.isSecret(o), value: await unwrap(o) };
   }
   await settings.waitForRPCs();
   return { stack, resources, outputs, placeholders: mockConfig.placeholders };

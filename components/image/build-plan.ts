@@ -1,0 +1,155 @@
+import type { Platform } from "@pulumi/docker-build";
+import type * as dockerbuild from "@pulumi/docker-build";
+
+import { cacheArgs, CacheOptions, cacheRefs } from "./cache";
+import { platformSlug, validatePlatforms } from "./platforms";
+import { validateSizeBudget } from "./size-budget";
+import { ImageTag, imageTags, platformTag, TagStrategy, validateRepository } from "./tags";
+
+/** Label carrying the declared size budget on every build; the policy pack reads it. */
+export const SIZE_BUDGET_LABEL = "dev.moontv.size-budget-mib";
+
+export const TARGETS = ["runner", "debug"] as const;
+export type BuildTarget = (typeof TARGETS)[number];
+
+/** Where the sources come from. */
+export interface BuildContextSpec {
+  /** A local directory (`../moontv`), or a git URL (`https://github.com/MoonTechLab/LunaTV.git`). */
+  location: string;
+  /** Branch, tag or commit to build from a git URL. Not allowed with a local directory. */
+  gitRef?: string;
+  /** Sub-directory of the repository holding the app, for a git URL. */
+  subdirectory?: string;
+}
+
+export interface BuildPlanInput {
+  repository: string;
+  context: BuildContextSpec;
+  target?: BuildTarget;
+  platforms?: readonly string[];
+  tags: TagStrategy;
+  push?: boolean;
+  cache?: CacheOptions;
+  sizeBudgetMiB?: number;
+  labels?: Record<string, string>;
+}
+
+export interface PlannedImage {
+  platform: Platform;
+  /** `amd64`, `arm64`, `arm-v7`: resource-name and cache-tag suffix. */
+  slug: string;
+  /** Fully qualified tags of this platform's image. */
+  tags: string[];
+  cacheFrom: dockerbuild.types.input.CacheFromArgs[];
+  cacheTo: dockerbuild.types.input.CacheToArgs[];
+}
+
+export interface BuildPlan {
+  repository: string;
+  /** Registry host (`host[:port]`), the `address` of the credentials. */
+  registryAddress: string;
+  /** Context location as BuildKit takes it (`url#ref:subdir` for git). */
+  contextLocation: string;
+  target: BuildTarget;
+  /** The image's tags, primary first; carried by the index when multi-platform. */
+  tags: ImageTag[];
+  images: PlannedImage[];
+  /** True when the platforms are joined by an index. */
+  multiPlatform: boolean;
+  labels: Record<string, string>;
+}
+
+// Docker's rule: git://, ssh://, git@host:path, github.com/…, or an http(s) URL ending in .git.
+const GIT_URL = /^(?:https?:\/\/[^#]+\.git(?:$|#)|git@[^:]+:.+|git:\/\/|ssh:\/\/|github\.com\/)/;
+
+/** True for a location BuildKit fetches as a git repository. */
+export function isGitUrl(location: string): boolean {
+  return GIT_URL.test(location);
+}
+
+/** `https://host/repo.git#ref:subdir` for git, the path itself for a directory. */
+export function contextLocation(ctx: BuildContextSpec): string {
+  if (!ctx.location) throw new Error("image.context.location is empty: give a directory or a git URL");
+  if (!isGitUrl(ctx.location)) {
+    if (ctx.gitRef !== undefined || ctx.subdirectory !== undefined) {
+      throw new Error(
+        `image.context.gitRef/subdirectory need a git URL (https://….git, git@host:path.git), but location "${ctx.location}" is a directory`,
+      );
+    }
+    return ctx.location;
+  }
+  if (ctx.location.includes("#")) {
+    throw new Error(`image.context.location "${ctx.location}" already has a #fragment: give the ref as image.context.gitRef instead`);
+  }
+  if (ctx.gitRef === undefined && ctx.subdirectory === undefined) return ctx.location;
+  return `${ctx.location}#${ctx.gitRef ?? ""}${ctx.subdirectory ? `:${ctx.subdirectory}` : ""}`;
+}
+
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY|AUTH/i;
+
+/** Build args end up in the image history: refuse names that say they hold a secret. */
+export function assertNoSecretBuildArgs(names: readonly string[]): void {
+  const bad = names.filter((n) => SECRET_NAME.test(n));
+  if (bad.length) {
+    throw new Error(
+      `image.buildArgs ${bad.map((b) => `"${b}"`).join(", ")} look like secrets: build args are stored in the image history. ` +
+        "Registry credentials go in image.registry; app secrets are set at run time from Kubernetes Secrets.",
+    );
+  }
+}
+
+/** Labels of every build: the caller's, the revision/version, and the size budget. */
+export function buildLabels(input: Pick<BuildPlanInput, "labels" | "tags" | "sizeBudgetMiB">): Record<string, string> {
+  const labels: Record<string, string> = { ...(input.labels ?? {}) };
+  if (input.tags.gitSha) labels["org.opencontainers.image.revision"] = input.tags.gitSha;
+  if (input.tags.version) labels["org.opencontainers.image.version"] = input.tags.version;
+  const budget = validateSizeBudget(input.sizeBudgetMiB);
+  if (budget !== undefined) labels[SIZE_BUDGET_LABEL] = String(budget);
+  return labels;
+}
+
+/** Everything about the build that does not need Pulumi: validated, so a bad setting stops early. */
+export function planImageBuild(input: BuildPlanInput): BuildPlan {
+  const repository = validateRepository(input.repository);
+  const target = input.target ?? "runner";
+  if (!TARGETS.includes(target)) {
+    throw new Error(`image.target "${String(target)}" is not a stage to ship: use ${TARGETS.map((t) => `"${t}"`).join(" or ")}`);
+  }
+  const platforms = validatePlatforms(input.platforms);
+  const tags = imageTags(repository, input.tags);
+  const multiPlatform = platforms.length > 1;
+  if (multiPlatform && input.push === false) {
+    throw new Error(
+      `image.push is false with ${platforms.length} platforms (${platforms.join(", ")}): a multi-platform index can only be made in a registry; push, or build one platform`,
+    );
+  }
+  const images = platforms.map((platform): PlannedImage => {
+    const slug = platformSlug(platform);
+    const { cacheFrom, cacheTo } = cacheArgs(cacheRefs(repository, platform, input.cache));
+    return {
+      platform,
+      slug,
+      // Alone, the image carries every tag; joined, each platform gets one suffixed tag and the index the rest.
+      tags: multiPlatform ? [platformTag(repository, tags[0], slug)] : tags.map((t) => t.ref),
+      cacheFrom,
+      cacheTo,
+    };
+  });
+  return {
+    repository,
+    registryAddress: repository.split("/")[0],
+    contextLocation: contextLocation(input.context),
+    target,
+    tags,
+    images,
+    multiPlatform,
+    labels: buildLabels(input),
+  };
+}
+
+/** `repo@sha256:…` from a digest or from a `repo:tag@sha256:…` ref (what docker-build's Index returns). */
+export function digestRef(repository: string, digestOrRef: string): string {
+  const m = /(sha256:[a-f0-9]{64})$/.exec(digestOrRef);
+  if (!m) throw new Error(`no sha256 digest in "${digestOrRef}" for ${repository}: was the image pushed?`);
+  return `${repository}@${m[1]}`;
+}

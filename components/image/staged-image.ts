@@ -1,0 +1,174 @@
+import * as dockerbuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+
+import { BaseImages, baseImageBuildArgs } from "./base-images";
+import { assertNoSecretBuildArgs, BuildContextSpec, BuildTarget, digestRef, planImageBuild } from "./build-plan";
+import { CacheOptions } from "./cache";
+import { ImageSizeBudget } from "./size-budget";
+import { TagStrategy } from "./tags";
+
+/** Credentials of the registry the image is pushed to. */
+export interface RegistryAuth {
+  /** User name (or `AWS`, `oauth2accesstoken`, … for cloud registries). */
+  username: pulumi.Input<string>;
+  /** Password or token. Made a Pulumi secret here whatever it is given as; never a build arg. */
+  password: pulumi.Input<string>;
+}
+
+export interface StagedImageArgs {
+  /**
+   * Fully qualified repository without tag, `host[:port]/path` (e.g. `ghcr.io/acme/moontv`,
+   * `127.0.0.1:5000/moontv`). Tags, caches and the size check all use it. Required.
+   */
+  repository: string;
+  /**
+   * Build context: a local directory (`location`), or a git URL (`location`) with a branch, tag or
+   * commit (`gitRef`) and optionally a `subdirectory`. Required.
+   */
+  context: BuildContextSpec;
+  /**
+   * Dockerfile text, passed inline (not a path) so that policies and the offline preview read exactly
+   * what is built. Required.
+   */
+  dockerfile: string;
+  /** Stage to ship: `runner` (distroless, default) or `debug` (same files on the build base, with a shell). */
+  target?: BuildTarget;
+  /**
+   * Platforms, e.g. `["linux/amd64", "linux/arm64"]`. One image is built per platform; more than one
+   * are joined by an index. Default `["linux/amd64"]`.
+   */
+  platforms?: string[];
+  /**
+   * Build args of the Dockerfile (versions, OCI label values, …). Never secrets: names that look like
+   * one (PASSWORD, TOKEN, SECRET, …) are refused. Default none.
+   */
+  buildArgs?: Record<string, pulumi.Input<string>>;
+  /**
+   * Build and runtime bases; sets BUILD_BASE_IMAGE and RUNTIME_BASE_IMAGE (over `buildArgs`). With
+   * `pin: true` bases not given as `name@sha256:…` are resolved to their digest. Default: the
+   * Dockerfile's defaults by tag (`node:20-bookworm-slim`, `gcr.io/distroless/nodejs20-debian12`).
+   */
+  baseImages?: BaseImages;
+  /**
+   * Tag strategy: `version`, `gitSha` (tagged `sha-<7>`), `stack` (always), `latest` (opt-in). All
+   * tags are `repository:tag`. Required (at least `stack`).
+   */
+  tags: TagStrategy;
+  /** Push the images (and the index) to the registry. Default true. Must be true with several platforms. */
+  push?: boolean;
+  /** Build during `pulumi preview` too (catches a broken Dockerfile before `up`; never pushes). Default true. */
+  buildOnPreview?: boolean;
+  /** Registry credentials, passed to BuildKit as `registries` (and to the size check). Default none. */
+  registry?: RegistryAuth;
+  /**
+   * Force http or https for the size check's registry API calls. Default: http for 127.0.0.1 /
+   * localhost, https otherwise (BuildKit decides for itself from its own config).
+   */
+  registryScheme?: "http" | "https";
+  /**
+   * Registry cache: every platform writes `<repo>:cache-<arch>` (mode max) and reads it plus main's
+   * `<repo>:cache-<arch>-main`, which builds of `mainBranch` (default `main`) also write. Give the
+   * current `branch` so that main builds publish the main cache. Default: branch unknown (read only).
+   */
+  cache?: CacheOptions;
+  /**
+   * Largest allowed compressed size of each platform, in MiB. Put on each build as the label
+   * `dev.moontv.size-budget-mib` and checked after the push: an image over budget fails the update
+   * before the app rolls out. Default: no budget (sizes are still measured when pushed).
+   */
+  sizeBudgetMiB?: number;
+  /** Extra image labels. Default none. */
+  labels?: Record<string, string>;
+}
+
+/**
+ * The MoonTV image: one docker-build Image per platform, each with its own registry cache, joined by
+ * an Index when there are several platforms, then measured against its size budget.
+ */
+export class StagedImage extends pulumi.ComponentResource {
+  /** `repository@sha256:…`: the index digest when multi-platform, the image digest otherwise. */
+  readonly ref: pulumi.Output<string>;
+  /** Fully qualified tags, primary first. */
+  readonly tags: string[];
+  /** Compressed bytes per platform, measured in the registry after the push (`{}` when not pushed). */
+  readonly sizes: pulumi.Output<Record<string, number>>;
+  /** One build per platform, in platform order. */
+  readonly images: dockerbuild.Image[];
+  /** Indexes, one per tag (an Index carries a single tag); empty for a single platform. */
+  readonly indexes: dockerbuild.Index[];
+  readonly sizeCheck?: ImageSizeBudget;
+
+  constructor(name: string, args: StagedImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("moontv:image:StagedImage", name, {}, opts);
+    const plan = planImageBuild(args);
+    const push = args.push ?? true;
+    assertNoSecretBuildArgs(Object.keys(args.buildArgs ?? {}));
+
+    const password = args.registry ? pulumi.secret(args.registry.password) : undefined;
+    const registry = args.registry ? { address: plan.registryAddress, username: args.registry.username, password } : undefined;
+    const buildArgs = args.baseImages
+      ? pulumi
+          .all([pulumi.output(args.buildArgs ?? {}), baseImageBuildArgs(args.baseImages, { parent: this })])
+          .apply(([given, bases]) => ({ ...given, ...bases }))
+      : (args.buildArgs ?? {});
+
+    this.tags = plan.tags.map((t) => t.ref);
+    this.images = plan.images.map(
+      (img) =>
+        new dockerbuild.Image(
+          `${name}-${img.slug}`,
+          {
+            context: { location: plan.contextLocation },
+            dockerfile: { inline: args.dockerfile },
+            target: plan.target,
+            platforms: [img.platform],
+            buildArgs,
+            labels: plan.labels,
+            tags: img.tags,
+            cacheFrom: img.cacheFrom,
+            cacheTo: img.cacheTo,
+            push,
+            buildOnPreview: args.buildOnPreview ?? true,
+            registries: registry ? [registry] : [],
+          },
+          { parent: this },
+        ),
+    );
+    this.indexes = plan.multiPlatform
+      ? plan.tags.map(
+          (tag) =>
+            new dockerbuild.Index(
+              `${name}-index-${tag.kind}`,
+              { sources: this.images.map((i) => i.ref), tag: tag.ref, push, registry },
+              { parent: this },
+            ),
+        )
+      : [];
+
+    const pushed = this.indexes[0] ?? this.images[0];
+    this.ref = push
+      ? plan.multiPlatform
+        ? this.indexes[0].ref.apply((r) => digestRef(plan.repository, r))
+        : this.images[0].digest.apply((d) => digestRef(plan.repository, d))
+      : pulumi.output(plan.tags[0].ref); // nothing pushed, so no digest to pin: the primary tag.
+
+    if (push) {
+      this.sizeCheck = new ImageSizeBudget(
+        `${name}-size`,
+        {
+          imageRef: this.ref,
+          sizeBudgetMiB: args.sizeBudgetMiB,
+          registryUsername: args.registry?.username,
+          registryPassword: password,
+          registryScheme: args.registryScheme,
+        },
+        { parent: this, dependsOn: [pushed] },
+      );
+      this.sizes = this.sizeCheck.sizes;
+    } else {
+      this.sizes = pulumi.output<Record<string, number>>({});
+    }
+
+    this.registerOutputs({ ref: this.ref, tags: this.tags, sizes: this.sizes });
+  }
+}

@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ImageBuildSettings, Settings } from "../../stacks/settings/types";
+import { StagedImage, type StagedImageArgs } from "../image";
+import { dockerfileBuildArgs, readDockerfile } from "../image/dockerfile";
+
+/** StagedImage args from the build settings: pure, so the mapping is unit-tested without mocks. */
+export function stagedImageArgs(build: ImageBuildSettings, stack: string, pinBases: boolean, dockerfile: string): StagedImageArgs {
+  return {
+    repository: build.repository,
+    context: build.context,
+    dockerfile,
+    target: build.target,
+    platforms: build.platforms,
+    buildArgs: { ...dockerfileBuildArgs({
+      nodeVersion: build.nodeVersion,
+      pnpmVersion: build.pnpmVersion,
+      sourceUrl: build.sourceUrl,
+      revision: build.gitSha,
+      version: build.version,
+    }) },
+    baseImages: { ...build.baseImages, pin: pinBases },
+    tags: { version: build.version, gitSha: build.gitSha, stack },
+    push: build.push,
+    buildOnPreview: build.buildOnPreview,
+    registry: build.registry && { username: build.registry.username, password: pulumi.secret(build.registry.password.reveal()) },
+    cache: build.cache,
+    sizeBudgetMiB: build.sizeBudgetMiB,
+  };
+}
+
+export interface DeployedImage {
+  /** What the app runs: the pushed `repo@sha256:…`, or the prebuilt ref. */
+  ref: pulumi.Output<string>;
+  /** Resources the app must wait for: the size check, so an oversized image never rolls out. */
+  gates: pulumi.Resource[];
+  build?: StagedImage;
+}
+
+/** Builds the image when the settings say so; otherwise deploys the prebuilt ref. */
+export function deployedImage(settings: Settings, parent: pulumi.Resource): DeployedImage {
+  if (!settings.image.build) return { ref: pulumi.output(settings.image.ref!), gates: [] };
+  const build = new StagedImage(
+    "moontv-image",
+    stagedImageArgs(settings.image.build, settings.stack, settings.pinImageDigests, readDockerfile()),
+    { parent },
+  );
+  return { ref: build.ref, gates: build.sizeCheck ? [build.sizeCheck] : [], build };
+}

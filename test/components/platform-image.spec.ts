@@ -1,0 +1,28 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { stagedImageArgs } from "../../components/platform/image";
+import { settingsFor } from "../support/settings";
+
+const build = { repository: "localhost:5001/moontv", context: { location: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "v1.2.3" } };
+
+describe("platform: image build args from the settings", () => {
+  it("maps the build settings onto StagedImage, tagging the stack and pinning bases as the stack says", () => {
+    const s = settingsFor("prod", { image: { ...build, version: "1.2.3", gitSha: "0a1b2c3d", sourceUrl: "https://github.com/MoonTechLab/LunaTV" } });
+    const args = stagedImageArgs(s.image.build!, "prod", s.pinImageDigests, "FROM scratch\n");
+    assert.equal(args.repository, "localhost:5001/moontv");
+    assert.deepEqual(args.platforms, ["linux/amd64", "linux/arm64"]);
+    assert.deepEqual(args.tags, { version: "1.2.3", gitSha: "0a1b2c3d", stack: "prod" });
+    assert.equal(args.baseImages!.pin, true);
+    assert.equal(args.sizeBudgetMiB, 200);
+    assert.equal(args.dockerfile, "FROM scratch\n");
+    assert.deepEqual(args.buildArgs, { NODE_VERSION: "20", BUILD_BASE_IMAGE: "node:20-bookworm-slim", RUNTIME_BASE_IMAGE: "gcr.io/distroless/nodejs20-debian12", SOURCE_URL: "https://github.com/MoonTechLab/LunaTV", REVISION: "0a1b2c3d", VERSION: "1.2.3" });
+    assert.equal(stagedImageArgs(settingsFor("dev", { image: build }).image.build!, "dev", false, "").baseImages!.pin, false);
+  });
+
+  it("passes registry credentials as a Pulumi secret, never as a build arg", async () => {
+    const s = settingsFor("dev", { image: { ...build, registry: { username: "bot", password: "registry-token-9" } } }, { secretKeys: ["image"] });
+    const args = stagedImageArgs(s.image.build!, "dev", false, "");
+    assert.ok(!JSON.stringify(args.buildArgs).includes("registry-token-9"));
+    assert.equal(await pulumi.isSecret(pulumi.output(args.registry!.password)), true);
+  });
+});

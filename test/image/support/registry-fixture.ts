@@ -1,0 +1,199 @@
+// Test fixtures for the registry client: a real Debian docker-registry on 127.0.0.1 and tiny OCI
+// images built with umoci and pushed with skopeo.
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** Which executable each Debian package provides; a missing one fails the test naming the package. */
+const TOOLS: Record<string, { bins: string[]; pkg: string }> = {
+  registry: { bins: ["docker-registry", "registry"], pkg: "docker-registry" },
+  skopeo: { bins: ["skopeo"], pkg: "skopeo" },
+  umoci: { bins: ["umoci"], pkg: "umoci" },
+  htpasswd: { bins: ["htpasswd"], pkg: "apache2-utils" },
+};
+
+export function requireTool(tool: keyof typeof TOOLS): string {
+  const { bins, pkg } = TOOLS[tool];
+  for (const bin of bins) {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+      const p = path.join(dir, bin);
+      if (dir && fs.existsSync(p)) return p;
+    }
+  }
+  throw new Error(`${bins.join(" or ")} not found on PATH: install the Debian package "${pkg}" (apt-get install -y ${pkg})`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningRegistry {
+  /** `127.0.0.1:<port>` */
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** Starts docker-registry with its own config and storage in a temp dir; with `auth`, htpasswd (bcrypt). */
+export async function startRegistry(auth?: { username: string; password: string }): Promise<RunningRegistry> {
+  const bin = requireTool("registry");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-registry-"));
+  const port = await freePort();
+  let authYaml = "";
+  if (auth) {
+    const line = execFileSync(requireTool("htpasswd"), ["-Bbn", auth.username, auth.password]).toString().trim();
+    fs.writeFileSync(path.join(dir, "htpasswd"), line + "\n");
+    authYaml = `auth:\n  htpasswd:\n    realm: moontv-test\n    path: ${path.join(dir, "htpasswd")}\n`;
+  }
+  fs.writeFileSync(
+    path.join(dir, "config.yml"),
+    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, "data")}\n` +
+      `http:\n  addr: 127.0.0.1:${port}\n${authYaml}`,
+  );
+  const log = fs.openSync(path.join(dir, "registry.log"), "w");
+  const child: ChildProcess = spawn(bin, ["serve", path.join(dir, "config.yml")], { stdio: ["ignore", log, log] });
+  fs.closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const host = `127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGTERM");
+    await exited;
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      const text = fs.readFileSync(path.join(dir, "registry.log"), "utf8");
+      await stop();
+      throw new Error(`docker-registry exited at start: ${text}`);
+    }
+    try {
+      const res = await fetch(`http://${host}/v2/`);
+      if (res.status === 200 || res.status === 401) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`docker-registry did not answer on ${host} within 15 s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { host, stop };
+}
+
+export function sha256(data: Buffer | string): string {
+  return "sha256:" + createHash("sha256").update(data).digest("hex");
+}
+
+function blobPath(layout: string, digest: string): string {
+  return path.join(layout, "blobs", "sha256", digest.replace(/^sha256:/, ""));
+}
+
+/**
+ * Makes `tag` in the OCI layout: an empty image from `umoci new`, its platform set with `umoci config`,
+ * and one layer from a tarball of `files` (`umoci raw add-layer`).
+ */
+export function buildOciImage(layout: string, tag: string, arch: string, files: Record<string, string>): void {
+  const umoci = requireTool("umoci");
+  if (!fs.existsSync(path.join(layout, "index.json"))) execFileSync(umoci, ["init", "--layout", layout]);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-layer-"));
+  try {
+    const root = path.join(work, "rootfs");
+    fs.mkdirSync(root);
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(root, name), content);
+    const tar = path.join(work, "layer.tar");
+    execFileSync("tar", ["-C", root, "-cf", tar, "."]);
+    execFileSync(umoci, ["new", "--image", `${layout}:${tag}`]);
+    execFileSync(umoci, ["config", "--image", `${layout}:${tag}`, "--os", "linux", "--architecture", arch]);
+    execFileSync(umoci, ["raw", "add-layer", "--image", `${layout}:${tag}`, tar]);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface LayoutIndex {
+  manifests: { mediaType: string; digest: string; size: number; annotations?: Record<string, string>; platform?: object }[];
+}
+
+function readLayoutIndex(layout: string): LayoutIndex {
+  return JSON.parse(fs.readFileSync(path.join(layout, "index.json"), "utf8")) as LayoutIndex;
+}
+
+function descriptorOf(layout: string, tag: string) {
+  const d = readLayoutIndex(layout).manifests.find((m) => m.annotations?.["org.opencontainers.image.ref.name"] === tag);
+  if (!d) throw new Error(`no tag ${tag} in ${layout}`);
+  return d;
+}
+
+/** Expected compressed size of a tagged image of the layout: config + layers, as in its manifest. */
+export function layoutImageSize(layout: string, tag: string): number {
+  const m = JSON.parse(fs.readFileSync(blobPath(layout, descriptorOf(layout, tag).digest), "utf8")) as {
+    config: { size: number };
+    layers: { size: number }[];
+  };
+  return m.config.size + m.layers.reduce((s, l) => s + l.size, 0);
+}
+
+/** Writes an OCI image index over the given tags (each with its platform) and tags it `indexTag`. */
+export function addOciIndex(layout: string, indexTag: string, members: { tag: string; arch: string }[]): void {
+  const index = {
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.index.v1+json",
+    manifests: members.map(({ tag, arch }) => {
+      const d = descriptorOf(layout, tag);
+      return { mediaType: d.mediaType, digest: d.digest, size: d.size, platform: { os: "linux", architecture: arch } };
+    }),
+  };
+  const body = Buffer.from(JSON.stringify(index));
+  const digest = sha256(body);
+  fs.writeFileSync(blobPath(layout, digest), body);
+  const top = readLayoutIndex(layout);
+  top.manifests.push({
+    mediaType: index.mediaType,
+    digest,
+    size: body.length,
+    annotations: { "org.opencontainers.image.ref.name": indexTag },
+  });
+  fs.writeFileSync(path.join(layout, "index.json"), JSON.stringify(top));
+}
+
+/** `skopeo copy` of a layout tag to the registry (`--all` so that an index keeps every platform). */
+export function pushOci(layout: string, tag: string, dest: string, creds?: { username: string; password: string }): void {
+  const args = ["copy", "--all", "--quiet", "--dest-tls-verify=false"];
+  if (creds) args.push("--dest-creds", `${creds.username}:${creds.password}`);
+  args.push(`oci:${layout}:${tag}`, `docker://${dest}`);
+  execFileSync(requireTool("skopeo"), args, { stdio: ["ignore", "ignore", "pipe"] });
+}
+
+/** Uploads one blob over the v2 API (monolithic POST then PUT). */
+export async function putBlob(host: string, repo: string, body: Buffer): Promise<{ digest: string; size: number }> {
+  const digest = sha256(body);
+  const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: "POST" });
+  if (start.status !== 202) throw new Error(`blob upload start: HTTP ${start.status}`);
+  const location = new URL(start.headers.get("location") ?? "", `http://${host}`);
+  location.searchParams.set("digest", digest);
+  const put = await fetch(location, { method: "PUT", body, headers: { "Content-Type": "application/octet-stream" } });
+  if (put.status !== 201) throw new Error(`blob upload: HTTP ${put.status} ${await put.text()}`);
+  return { digest, size: body.length };
+}
+
+export async function putManifest(host: string, repo: string, tag: string, mediaType: string, doc: object): Promise<string> {
+  const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, ...doc }));
+  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
+    method: "PUT",
+    body,
+    headers: { "Content-Type": mediaType },
+  });
+  if (res.status !== 201) throw new Error(`manifest PUT: HTTP ${res.status} ${await res.text()}`);
+  return sha256(body);
+}
