@@ -25,6 +25,14 @@ export interface MoonTvStackOutputs {
   redisPort?: number;
   /** `redis://:<password>@redis:6379`, a secret, when storage is redis. */
   redisUrl?: string;
+  /** In-cluster URL of Prometheus, when monitoring is on. */
+  prometheusUrl?: string;
+  /** In-cluster URL of Grafana, when Grafana is on. */
+  grafanaUrl?: string;
+  /** Names of every Service of the platform (compose's service names). */
+  serviceNames: string[];
+  /** Public host of the Ingress, when one is configured. */
+  ingressHost?: string;
 }
 
 /** Keys whose values are Pulumi secrets; a reader must keep them secret. */
@@ -39,6 +47,10 @@ export interface PlatformOutputSources {
   imageRef: pulumi.Input<string>;
   storageType: string;
   redis?: { host: string; port: number; url: pulumi.Output<string> };
+  prometheusUrl?: pulumi.Output<string>;
+  grafanaUrl?: pulumi.Output<string>;
+  serviceNames: string[];
+  ingressHost?: string;
 }
 
 /** Cluster DNS suffix used in the in-cluster names. */
@@ -58,5 +70,9 @@ export function toStackOutputs(src: PlatformOutputSources): StackOutputValues {
     redisHost: pulumi.output(src.redis?.host),
     redisPort: pulumi.output(src.redis?.port),
     redisUrl: src.redis ? pulumi.secret(src.redis.url) : pulumi.output(undefined),
+    prometheusUrl: pulumi.output(src.prometheusUrl),
+    grafanaUrl: pulumi.output(src.grafanaUrl),
+    serviceNames: pulumi.output(src.serviceNames),
+    ingressHost: pulumi.output(src.ingressHost),
   };
 }

@@ -2,8 +2,9 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { AppSettings } from "../../stacks/settings/types";
+import type { AppSettings, Settings } from "../../stacks/settings/types";
 import { buildAppConfigMap, buildAppDeployment, buildAppSecret, buildAppService } from "./deployment";
+import { buildAppAutoscaler, buildAppIngress, buildAppPodDisruptionBudget } from "./operations";
 import { APP_NAME, APP_PORT } from "./names";
 
 export interface MoonTvAppArgs {
@@ -17,6 +18,8 @@ export interface MoonTvAppArgs {
   image: pulumi.Input<string>;
   /** REDIS_URL with credentials, a Pulumi secret; required when `app.storage` is `redis`. */
   redisUrl?: pulumi.Output<string>;
+  /** The optional Ingress (from `moontv:ingress`). */
+  ingress: Settings["ingress"];
   /** Resources the Deployment waits for, e.g. the Redis StatefulSet (Pulumi awaits its readiness). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -59,9 +62,21 @@ export class MoonTvApp extends pulumi.ComponentResource {
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       buildAppDeployment({ app, namespace, instance, image: args.image, configHash }),
-      { ...child, dependsOn: [secret, ...(configMap ? [configMap] : []), ...(args.dependsOn ?? [])] },
+      {
+        ...child,
+        dependsOn: [secret, ...(configMap ? [configMap] : []), ...(args.dependsOn ?? [])],
+        // With an autoscaler the replica count is the autoscaler's: an update must not reset it.
+        ignoreChanges: app.autoscaling.enabled ? ["spec.replicas"] : undefined,
+      },
     );
     const service = new k8s.core.v1.Service(name, buildAppService(namespace, instance), child);
+
+    const pdb = buildAppPodDisruptionBudget(app, namespace, instance);
+    if (pdb) new k8s.policy.v1.PodDisruptionBudget(name, pdb, child);
+    const hpa = buildAppAutoscaler(app, namespace, instance);
+    if (hpa) new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, hpa, { ...child, dependsOn: [this.deployment] });
+    const ingress = buildAppIngress(args.ingress, namespace, instance);
+    if (ingress) new k8s.networking.v1.Ingress(name, ingress, { ...child, dependsOn: [service] });
     this.serviceName = service.metadata.name;
 
     this.registerOutputs({ serviceName: this.serviceName, port: this.port, password: this.password });

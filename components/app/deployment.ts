@@ -5,6 +5,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selec
 import { appSecretKeys, buildAppEnv } from "./env";
 import { APP_CONFIG_NAME, APP_GID, APP_NAME, APP_PORT, APP_SECRET_NAME, APP_UID, CONFIG_JSON_PATH } from "./names";
 import { copyPublicScript, WAIT_FOR_REDIS_SCRIPT } from "./scripts";
+import { appTopologySpread } from "./operations";
 
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -102,7 +103,9 @@ export function buildAppDeployment(inputs: AppWorkloadInputs): k8s.apps.v1.Deplo
           // Service links would inject REDIS_PORT=tcp://… and the like into the app's environment.
           enableServiceLinks: false,
           securityContext: restrictedPodSecurityContext(APP_UID, APP_GID),
-          terminationGracePeriodSeconds: 30,
+          // The pause before SIGTERM plus Next's shutdown (measured: exit 0 in 0.2 s).
+          terminationGracePeriodSeconds: 30 + app.preStopSleepSeconds,
+          topologySpreadConstraints: appTopologySpread(instance),
           initContainers: buildAppInitContainers(inputs),
           containers: [
             {
@@ -112,6 +115,8 @@ export function buildAppDeployment(inputs: AppWorkloadInputs): k8s.apps.v1.Deplo
               ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
               env: buildAppEnv(app),
               ...buildAppProbes(app),
+              // The kubelet's own sleep: the distroless image has no `sleep` binary for an exec hook.
+              lifecycle: app.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: app.preStopSleepSeconds } } } : undefined,
               resources: { requests: { ...app.resources.requests }, limits: { ...app.resources.limits } },
               securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
               volumeMounts,

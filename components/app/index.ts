@@ -3,3 +3,4 @@ export * from "./env";
 export * from "./scripts";
 export * from "./deployment";
 export * from "./app";
+export * from "./operations";

@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Settings } from "../../stacks/settings/types";
 import { toStackOutputs, type StackOutputValues } from "../../stacks/outputs";
-import { MoonTvApp } from "../app";
+import { APP_NAME, MoonTvApp } from "../app";
+import { Monitoring } from "../monitoring";
+import { NetworkIsolation } from "../network";
+import { monitoringArgs } from "./monitoring";
 import { Redis, redisImage } from "../redis";
 import { pinnedImage } from "../shared";
 import type { StagedImage } from "../image";
@@ -15,12 +18,17 @@ export interface MoonTvPlatformArgs {
   settings: Settings;
 }
 
-/** The whole platform of one stack: image build, Kubernetes provider, namespace, Redis and the app. */
+/**
+ * The whole platform of one stack: image build, Kubernetes provider, namespace, Redis, the app,
+ * monitoring and the network policies.
+ */
 export class MoonTvPlatform extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly namespace: pulumi.Output<string>;
   readonly redis?: Redis;
   readonly app: MoonTvApp;
+  readonly monitoring?: Monitoring;
+  readonly network?: NetworkIsolation;
   /** The image build, when the settings build the sources. */
   readonly image?: StagedImage;
   /** What the stack exports, per the contract in `stacks/outputs.ts`. */
@@ -59,8 +67,27 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       instance,
       image: image.ref,
       redisUrl: this.redis?.url,
+      ingress: settings.ingress,
       dependsOn: [...image.gates, ...(this.redis ? [this.redis.statefulSet] : [])],
     }, children);
+
+    const pin = (ref: string) => pinnedImage(ref, settings.pinImageDigests, { parent: this });
+    if (settings.monitoring.enabled) {
+      this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, pin), { ...children, dependsOn: [namespace] });
+    }
+    if (settings.network.enabled) {
+      this.network = new NetworkIsolation("network", {
+        namespace: settings.namespace,
+        instance,
+        ingressNamespace: settings.network.ingressNamespace,
+        app: { egressExcept: settings.network.egressExcept },
+        monitoring: {
+          enabled: settings.monitoring.enabled,
+          grafana: settings.monitoring.enabled && settings.monitoring.grafana,
+          nodeExporterNamespace: this.monitoring?.nodeExporterNamespace,
+        },
+      }, { ...children, dependsOn: [namespace] });
+    }
 
     this.outputs = toStackOutputs({
       namespace: this.namespace,
@@ -69,6 +96,10 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       imageRef: image.ref,
       storageType: settings.app.storage,
       redis: this.redis && { host: this.redis.host, port: this.redis.port, url: this.redis.url },
+      prometheusUrl: this.monitoring?.prometheusUrl,
+      grafanaUrl: this.monitoring?.grafanaUrl,
+      serviceNames: [APP_NAME, ...(this.redis ? [this.redis.host] : []), ...(this.monitoring?.serviceNames ?? [])],
+      ingressHost: settings.ingress.enabled ? settings.ingress.host : undefined,
     });
     this.registerOutputs(this.outputs);
   }

@@ -20,14 +20,23 @@ const common = {
     probes: { startupPath: "/login", livenessPath: "/login", readinessPath: "/api/server-config" },
   },
   redis: { version: "7.4", maxmemoryPolicy: "noeviction" },
+  // The compose deployment's private network: default deny, then the flows the services need.
+  network: { enabled: true },
+  ingress: { enabled: false },
 };
 
 const byEnvironment = {
   dev: {
     pinImageDigests: false,
     image: { platforms: ["linux/amd64"], sizeBudgetMiB: 250 },
+    monitoring: {
+      enabled: false, grafana: false, nodeExporter: false, protect: false,
+      scrapeInterval: "30s", retentionTime: "2d", retentionSize: "1GB", storageSize: "2Gi",
+    },
     app: {
       replicas: 1,
+      autoscaling: { enabled: false, maxReplicas: 3, targetCPUUtilization: 70 },
+      preStopSleepSeconds: 0,
       // Measured: ~120 MB RSS after start (MOONTV.md), so 256Mi leaves room for requests.
       resources: { requests: { cpu: "100m", memory: "192Mi" }, limits: { cpu: "500m", memory: "384Mi" } },
     },
@@ -43,8 +52,15 @@ const byEnvironment = {
     pinImageDigests: true,
     // Measured: runtime base + ~33 MB of app (MOONTV.md); the published image is 186 MB unpacked.
     image: { platforms: ["linux/amd64", "linux/arm64"], sizeBudgetMiB: 200 },
+    monitoring: {
+      enabled: true, grafana: true, nodeExporter: true, protect: true,
+      scrapeInterval: "30s", retentionTime: "15d", retentionSize: "8GB", storageSize: "10Gi",
+    },
     app: {
       replicas: 2,
+      autoscaling: { enabled: true, maxReplicas: 6, targetCPUUtilization: 70 },
+      // Lets endpoints and ingress controllers stop sending traffic before SIGTERM.
+      preStopSleepSeconds: 5,
       resources: { requests: { cpu: "250m", memory: "384Mi" }, limits: { cpu: "1", memory: "768Mi" } },
     },
     redis: {

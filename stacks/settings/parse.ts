@@ -67,6 +67,21 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
     fail("redis.maxmemory", parsed.redis.maxmemory, `at most 75% of redis.resources.limits.memory (${parsed.redis.resources.limits.memory}), leaving room for fragmentation and AOF rewrites`);
   }
 
+  if (parsed.app.autoscaling.enabled && parsed.app.autoscaling.maxReplicas < parsed.app.replicas) {
+    fail("app.autoscaling.maxReplicas", parsed.app.autoscaling.maxReplicas, `at least app.replicas (${parsed.app.replicas}), the autoscaler's minimum`);
+  }
+  if (parsed.monitoring.enabled && parsed.app.storage !== "redis") {
+    fail("monitoring.enabled", true, "false unless app.storage is redis (the monitoring watches the Redis this program deploys)");
+  }
+  if (parsed.ingress.enabled && !parsed.ingress.host) {
+    fail("ingress.host", undefined, "the host name the Ingress serves, e.g. \"tv.example.com\" (required when ingress.enabled is true)");
+  }
+  // Prometheus sizes are binary (1GB = 1024^3 bytes).
+  const retention = parseMemory(parsed.monitoring.retentionSize.replace(/([KMGT])B$/, "$1i").replace(/^(\d+)B$/, "$1")) ?? 0;
+  if (retention > parseMemory(parsed.monitoring.storageSize)! * 0.85) {
+    fail("monitoring.retentionSize", parsed.monitoring.retentionSize, `at most 85% of monitoring.storageSize (${parsed.monitoring.storageSize}): Prometheus needs room for the WAL and compaction`);
+  }
+
   const configJson = parsed.app.configJson === undefined ? undefined : readMoonTvConfig(parsed.app.configJson, ctx, fail);
 
   const settings: Settings = {
@@ -87,6 +102,9 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
       configJson,
     },
     redis: parsed.redis,
+    monitoring: parsed.monitoring,
+    network: parsed.network,
+    ingress: parsed.ingress,
   };
   return deepFreeze(settings);
 }

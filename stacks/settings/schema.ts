@@ -91,6 +91,12 @@ export const appSchema = z.strictObject({
     error: "a mapping { startupPath, livenessPath, readinessPath }",
   }),
   resources: resourcesSchema,
+  autoscaling: z.strictObject({
+    enabled: z.boolean({ error: "true or false" }),
+    maxReplicas: z.int({ error: "a whole number of replicas from 1 to 100" }).min(1).max(100),
+    targetCPUUtilization: z.int({ error: "a CPU utilisation percentage from 10 to 95" }).min(10).max(95),
+  }, { error: "a mapping { enabled, maxReplicas, targetCPUUtilization }" }),
+  preStopSleepSeconds: z.int({ error: "a whole number of seconds from 0 to 25 (0 = no pause; needs Kubernetes 1.30+)" }).min(0).max(25),
 }, { error: "a mapping of app settings (see the README's settings table)" });
 
 export const redisSchema = z.strictObject({
@@ -157,6 +163,37 @@ export const imageSchema = z.strictObject({
   }, { error: "a mapping { branch?, mainBranch? }" }).optional(),
 }, { error: "a mapping { ref } or { repository, context, … } (see the README's settings table)" });
 
+const promDuration = z.string({ error: "a Prometheus duration such as \"30s\", \"15d\"" }).regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, {
+  error: "a Prometheus duration such as \"30s\", \"15d\"",
+});
+
+export const monitoringSchema = z.strictObject({
+  enabled: z.boolean({ error: "true or false" }),
+  grafana: z.boolean({ error: "true or false" }),
+  nodeExporter: z.boolean({ error: "true or false" }),
+  scrapeInterval: promDuration,
+  retentionTime: promDuration,
+  retentionSize: z.string({ error: "a Prometheus size such as \"8GB\"" }).regex(/^[0-9]+(B|KB|MB|GB|TB)$/, { error: "a Prometheus size such as \"8GB\"" }),
+  storageSize: z.string({ error: "a storage quantity such as \"10Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, { error: "a storage quantity such as \"10Gi\"" }),
+  storageClass: dnsLabel.optional(),
+  alertmanagers: z.array(z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: "host:port" }), { error: "a list of host:port" }).optional(),
+  protect: z.boolean({ error: "true or false" }),
+}, { error: "a mapping of monitoring settings (see the README's settings table)" });
+
+export const networkSchema = z.strictObject({
+  enabled: z.boolean({ error: "true or false" }),
+  ingressNamespace: dnsLabel.optional(),
+  egressExcept: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "an IPv4 CIDR such as 10.0.0.0/8" }), { error: "a list of IPv4 CIDRs" }).optional(),
+}, { error: "a mapping { enabled, ingressNamespace?, egressExcept? }" });
+
+export const ingressSchema = z.strictObject({
+  enabled: z.boolean({ error: "true or false" }),
+  host: z.string({ error: "a DNS host name such as \"tv.example.com\"" }).regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "a DNS host name such as \"tv.example.com\"" }).optional(),
+  className: dnsLabel.optional(),
+  tlsSecretName: dnsLabel.optional(),
+  annotations: z.record(z.string().regex(/^[\w./-]{1,253}$/, { error: "annotation keys" }), z.string({ error: "string annotation values" }), { error: "a mapping of annotation to string" }).optional(),
+}, { error: "a mapping { enabled, host, className?, tlsSecretName?, annotations? }" });
+
 export const ENVIRONMENTS = ["dev", "prod"] as const;
 
 /** Everything under the `moontv:` namespace, after per-environment defaults were merged in. */
@@ -168,6 +205,9 @@ export const settingsSchema = z.strictObject({
   image: imageSchema,
   app: appSchema,
   redis: redisSchema,
+  monitoring: monitoringSchema,
+  network: networkSchema,
+  ingress: ingressSchema,
 });
 
 export type SettingsInput = z.input<typeof settingsSchema>;

@@ -37,6 +37,12 @@ export interface Settings {
   readonly image: { ref: string; build?: undefined } | { ref?: undefined; build: ImageBuildSettings };
   readonly app: AppSettings;
   readonly redis: ParsedSettings["redis"];
+  /** Prometheus, exporters and optional Grafana. */
+  readonly monitoring: ParsedSettings["monitoring"];
+  /** NetworkPolicies equivalent to compose's private network. */
+  readonly network: ParsedSettings["network"];
+  /** Optional Ingress to the app. */
+  readonly ingress: ParsedSettings["ingress"];
 }
 
 /** Config values of the `moontv:` namespace as the runtime hands them (objects already JSON-parsed). */

@@ -3,7 +3,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DockerfileParser, Instruction, JSONInstruction } from "dockerfile-ast";
+import { DockerfileParser, Flag, Instruction, JSONInstruction } from "dockerfile-ast";
+
+/** RUN and COPY carry flags (--mount, --from); the base Instruction type does not declare them. */
+const flags = (i: Instruction): Flag[] => (i as unknown as { getFlags(): Flag[] }).getFlags();
 import { validate } from "dockerfile-utils";
 import {
   DOCKERFILE_STAGES,
@@ -73,7 +76,7 @@ describe("components/image/Dockerfile", () => {
   it("has the named stages system-base → deps → builder → runner, plus debug, runner last", () => {
     const names = stages().map((s) => s.name);
     assert.deepEqual(names, [...DOCKERFILE_STAGES]);
-    const idx = (n: string) => names.indexOf(n);
+    const idx = (n: string) => (names as string[]).indexOf(n);
     assert.ok(idx("system-base") < idx("deps") && idx("deps") < idx("builder") && idx("builder") < idx("runner"));
     assert.equal(names[names.length - 1], "runner", "runner must be the default target");
   });
@@ -129,9 +132,9 @@ describe("components/image/Dockerfile", () => {
     const install = of(s, "RUN").find((r) => /\binstall\b/.test(args(r)));
     assert.ok(install, "deps must run the install");
     assert.match(args(install), /--frozen-lockfile/);
-    const mount = install.getFlags().find((f) => f.getName() === "mount");
+    const mount = flags(install).find((f) => f.getName() === "mount");
     assert.ok(mount, "the install needs RUN --mount=type=cache");
-    const opts = Object.fromEntries((mount.getValue() ?? "").split(",").map((kv) => kv.split("=")));
+    const opts = Object.fromEntries((mount.getValue() ?? "").split(",").map((kv: string) => kv.split("=")));
     assert.equal(opts.type, "cache");
     assert.match(args(install), new RegExp(`--store-dir ${opts.target}(\\s|$)`), "the pnpm store must be the cache mount");
     const copyLine = of(s, "COPY")[0].getRange().start.line;
@@ -145,7 +148,7 @@ describe("components/image/Dockerfile", () => {
     assert.ok(env.includes("DOCKER_ENV=true"));
     const build = of(s, "RUN").find((r) => /pnpm\S* build/.test(args(r)));
     assert.ok(build, "builder must run pnpm build");
-    const mount = build.getFlags().find((f) => f.getName() === "mount");
+    const mount = flags(build).find((f) => f.getName() === "mount");
     assert.match(mount?.getValue() ?? "", /type=cache.*target=\/app\/\.next\/cache/);
   });
 
@@ -155,7 +158,7 @@ describe("components/image/Dockerfile", () => {
   for (const name of ["runner", "debug"]) {
     it(`${name}: only the standalone output, static files, public/, scripts/, start.js and optional config.json`, () => {
       const s = stage(name);
-      for (const c of of(s, "COPY")) assert.equal(c.getFlags().find((f) => f.getName() === "from")?.getValue(), "builder");
+      for (const c of of(s, "COPY")) assert.equal(flags(c).find((f) => f.getName() === "from")?.getValue(), "builder");
       assert.deepEqual(copySources(s).flat().sort(), [...FILES].sort());
     });
 

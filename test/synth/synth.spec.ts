@@ -206,3 +206,14 @@ describe("offline preview: bad input", function () {
     assert.equal(r.stderr.trim(), "error: moontv:app.replicas in Pulumi.broken.yaml: got 0; allowed: a whole number of replicas from 1 to 50.");
   });
 });
+
+describe("offline preview: file names", () => {
+  it("qualifies with the namespace only the kind/name pairs that exist in several namespaces", async () => {
+    const { kubernetesFileNames } = await import("../../tools/synth/write");
+    const np = (name: string, namespace: string) => ({ kind: "NetworkPolicy", metadata: { name, namespace } });
+    assert.deepEqual(
+      kubernetesFileNames([np("default-deny", "moontv"), np("default-deny", "moontv-node-exporter"), np("allow-dns", "moontv"), { kind: "Namespace", metadata: { name: "moontv" } }]),
+      ["networkpolicy-moontv-default-deny.yaml", "networkpolicy-moontv-node-exporter-default-deny.yaml", "networkpolicy-allow-dns.yaml", "namespace-moontv.yaml"],
+    );
+  });
+});

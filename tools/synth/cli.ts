@@ -1,22 +1,60 @@
 /**
  * `npm run synth -- <stack>`: the offline preview. Runs the program under the mock runtime with the
- * stack's config, writes out/<stack>/, and exits 0 (clean or advisory only), 1 (a mandatory policy
- * violation) or 2 (unknown stack or invalid settings, with a message naming the key).
+ * stack's config, sends every resource through the policy pack with policy/config/<stack>.json,
+ * writes out/<stack>/, and exits 0 (clean or advisory only), 1 (a mandatory policy violation) or 2
+ * (unknown stack or invalid settings, with a message naming the key).
  */
+import * as fs from "fs";
 import * as path from "path";
-import { listStacks, PROJECT_DIR, synthesize, SynthInputError } from "./run";
+import { analyzeWithPack } from "../policy";
+import { formatPolicyReport, hasMandatory } from "./report";
+import { PROJECT_DIR, synthesize, SynthInputError } from "./run";
 import { writeSynthFiles } from "./write";
 
-async function main(argv: string[]): Promise<number> {
-  const stack = argv[0];
-  if (!stack || argv.length > 1) {
-    console.error(`usage: npm run synth -- <stack>   (stacks: ${listStacks(process.env.MOONTV_STACK_DIR || PROJECT_DIR).join(", ")})`);
-    return 2;
+const USAGE = "usage: npm run synth -- <stack> [--policy-config <file>] [--out <dir>]";
+
+interface CliArgs {
+  stack: string;
+  /** Default `policy/config/<stack>.json`. */
+  policyConfig: string;
+  /** Default `out/`. */
+  outDir: string;
+}
+
+function parseArgs(argv: string[]): CliArgs {
+  const [stack, ...rest] = argv;
+  if (!stack || stack.startsWith("-")) throw new SynthInputError(USAGE);
+  const args: CliArgs = { stack, policyConfig: path.join(PROJECT_DIR, "policy", "config", `${stack}.json`), outDir: path.join(PROJECT_DIR, "out") };
+  for (let i = 0; i < rest.length; i += 2) {
+    const value = rest[i + 1];
+    if (value === undefined) throw new SynthInputError(`${rest[i]} needs a value; ${USAGE}`);
+    if (rest[i] === "--policy-config") args.policyConfig = path.resolve(value);
+    else if (rest[i] === "--out") args.outDir = path.resolve(value);
+    else throw new SynthInputError(`unknown option ${rest[i]}; ${USAGE}`);
   }
-  let result;
+  return args;
+}
+
+/** The policy pack config file's content, or an error naming the file. */
+function readPolicyConfig(file: string): object {
+  const shown = path.relative(PROJECT_DIR, file);
+  if (!fs.existsSync(file)) throw new SynthInputError(`no policy config ${shown}: create it (see policy/README.md)`);
   try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new SynthInputError(`${shown} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  let result;
+  let policyConfig;
+  try {
+    args = parseArgs(argv);
     // MOONTV_STACK_DIR lets specs preview a stack file kept outside the project (a broken one).
-    result = await synthesize(stack, process.env.MOONTV_STACK_DIR || PROJECT_DIR);
+    result = await synthesize(args.stack, process.env.MOONTV_STACK_DIR || PROJECT_DIR);
+    policyConfig = readPolicyConfig(args.policyConfig);
   } catch (err) {
     if (err instanceof SynthInputError) {
       console.error(`error: ${err.message}`);
@@ -24,13 +62,17 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const dir = writeSynthFiles(path.join(PROJECT_DIR, "out"), result);
+  // The real pack, spawned and spoken to over the analyzer protocol as the Pulumi CLI does.
+  const report = await analyzeWithPack(result.resources, policyConfig);
+  const dir = writeSynthFiles(args.outDir, result, report);
   const kinds = new Map<string, number>();
   for (const r of result.resources) kinds.set(r.type, (kinds.get(r.type) ?? 0) + 1);
-  console.log(`stack ${stack}: ${result.resources.length} resources`);
+  console.log(`stack ${args.stack}: ${result.resources.length} resources`);
   for (const [type, n] of [...kinds].sort()) console.log(`  ${String(n).padStart(3)}  ${type}`);
+  const names = new Map(result.resources.map((r) => [r.urn, `${r.type.split(":").pop()} ${r.name}`]));
+  console.log(formatPolicyReport(report, (urn) => (urn ? names.get(urn) ?? urn : "stack")));
   console.log(`wrote ${path.relative(process.cwd(), dir) || "."}/`);
-  return 0;
+  return hasMandatory(report) ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

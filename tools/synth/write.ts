@@ -10,11 +10,18 @@ export function isKubernetesObject(r: RecordedResource): boolean {
   return r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:");
 }
 
-/** `<kind>-<name>.yaml`, kind lower-case. */
-export function kubernetesFileName(props: Record<string, unknown>): string {
-  const kind = String(props.kind ?? "object").toLowerCase();
-  const name = String((props.metadata as { name?: string } | undefined)?.name ?? "unnamed");
-  return `${kind}-${name}.yaml`;
+/**
+ * `<kind>-<name>.yaml`, kind lower-case; when the same kind and name exist in several namespaces
+ * (e.g. each namespace's `default-deny` NetworkPolicy), `<kind>-<namespace>-<name>.yaml` for each.
+ */
+export function kubernetesFileNames(objects: Array<Record<string, unknown>>): string[] {
+  const meta = (o: Record<string, unknown>) => (o.metadata ?? {}) as { name?: string; namespace?: string };
+  const base = objects.map((o) => `${String(o.kind ?? "object").toLowerCase()}-${meta(o).name ?? "unnamed"}`);
+  return objects.map((o, i) => {
+    const shared = base.filter((b) => b === base[i]).length > 1;
+    const ns = meta(o).namespace;
+    return shared && ns ? `${String(o.kind).toLowerCase()}-${ns}-${meta(o).name}.yaml` : `${base[i]}.yaml`;
+  });
 }
 
 /** build.json entries: what each image build does. */
@@ -44,10 +51,10 @@ export function writeSynthFiles(outDir: string, result: SynthResult, report?: Po
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(path.join(root, "kubernetes"), { recursive: true });
 
-  for (const r of result.resources.filter(isKubernetesObject)) {
-    const props = redactedProps(r);
-    fs.writeFileSync(path.join(root, "kubernetes", kubernetesFileName(props)), stringify(props, { lineWidth: 0 }));
-  }
+  const objects = result.resources.filter(isKubernetesObject).map(redactedProps);
+  kubernetesFileNames(objects).forEach((file, i) => {
+    fs.writeFileSync(path.join(root, "kubernetes", file), stringify(objects[i], { lineWidth: 0 }));
+  });
 
   const builds = imageBuilds(result.resources);
   if (builds.length > 0) {

@@ -1,0 +1,72 @@
+import type * as k8s from "@pulumi/kubernetes";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import type { ContainerResources, ResolvedMonitoringArgs } from "./args";
+import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service, type Container } from "./common";
+import { NAMES, PORTS } from "./names";
+import { buildBlackboxConfig } from "./prometheus-config";
+import { checksum } from "./prometheus";
+
+type Deployment = k8s.types.input.apps.v1.Deployment;
+type Service = k8s.types.input.core.v1.Service;
+type ConfigMap = k8s.types.input.core.v1.ConfigMap;
+
+/** A one-replica, restricted Deployment around a single stateless exporter container. */
+function exporterDeployment(r: ResolvedMonitoringArgs, name: string, container: Omit<Container, "name" | "securityContext">,
+  resources: ContainerResources, podAnnotations: Record<string, string> = {},
+  volumes: k8s.types.input.core.v1.Volume[] = []): Deployment {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: meta(name, r.namespace, r.instance),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: monitoringSelector(name, r.instance) },
+      template: {
+        metadata: { labels: monitoringLabels(name, r.instance), annotations: podAnnotations },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: restrictedPodSecurityContext(NOBODY, NOBODY),
+          containers: [{ ...container, name, resources, securityContext: restrictedContainerSecurityContext(NOBODY, NOBODY) }],
+          volumes,
+        },
+      },
+    },
+  };
+}
+
+/** redis-exporter: reads the password from the Redis Secret (never a plain env value), Service 9121. */
+export function buildRedisExporter(r: ResolvedMonitoringArgs): { deployment: Deployment; service: Service } {
+  const name = NAMES.redisExporter;
+  return {
+    deployment: exporterDeployment(r, name, {
+      image: r.redisExporter.image,
+      env: [
+        { name: "REDIS_ADDR", value: `redis://${r.redis.host}:${r.redis.port}` },
+        { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: r.redis.secretName, key: r.redis.secretKey } } },
+      ],
+      ports: [{ name: "http", containerPort: PORTS.redisExporter, protocol: "TCP" }],
+      readinessProbe: httpProbe("/health", "http"),
+      livenessProbe: httpProbe("/health", "http", 20),
+    }, r.redisExporter.resources),
+    service: service(name, r.namespace, r.instance, PORTS.redisExporter),
+  };
+}
+
+/** blackbox-exporter: probes the app (which has no /metrics) for the `moontv` job, Service 9115. */
+export function buildBlackboxExporter(r: ResolvedMonitoringArgs): { configMap: ConfigMap; deployment: Deployment; service: Service } {
+  const name = NAMES.blackboxExporter;
+  const config = buildBlackboxConfig();
+  return {
+    configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(name, r.namespace, r.instance), data: { "blackbox.yml": config } },
+    deployment: exporterDeployment(r, name, {
+      image: r.blackboxExporter.image,
+      args: ["--config.file=/etc/blackbox/blackbox.yml", `--web.listen-address=:${PORTS.blackboxExporter}`],
+      ports: [{ name: "http", containerPort: PORTS.blackboxExporter, protocol: "TCP" }],
+      readinessProbe: httpProbe("/-/healthy", "http"),
+      livenessProbe: httpProbe("/-/healthy", "http", 20),
+      volumeMounts: [{ name: "config", mountPath: "/etc/blackbox", readOnly: true }],
+    }, r.blackboxExporter.resources, { "moontv.dev/config-checksum": checksum(config) },
+    [{ name: "config", configMap: { name } }]),
+    service: service(name, r.namespace, r.instance, PORTS.blackboxExporter),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Stable names and ports of the monitoring workloads. The Service names match the compose service
+ * names (`prometheus`, `grafana`, `redis-exporter`, `node-exporter`), so in-cluster DNS matches compose.
+ */
+export const NAMES = {
+  prometheus: "prometheus",
+  redisExporter: "redis-exporter",
+  blackboxExporter: "blackbox-exporter",
+  nodeExporter: "node-exporter",
+  grafana: "grafana",
+} as const;
+
+export const PORTS = {
+  prometheus: 9090,
+  redisExporter: 9121,
+  blackboxExporter: 9115,
+  nodeExporter: 9100,
+  grafana: 3000,
+} as const;
+
+/** Prometheus job names; the alert rules and the dashboard select series by them. */
+export const JOBS = {
+  prometheus: "prometheus",
+  redis: "redis",
+  app: "moontv",
+  node: "node",
+  grafana: "grafana",
+} as const;
+
+/** Label value for `app.kubernetes.io/component` on every monitoring object. */
+export const COMPONENT = "monitoring";
+
+/** Label that marks the one workload allowed outside the `restricted` Pod Security Standard. */
+export const PSS_EXCEPTION_LABEL = "moontv.dev/pss-exception";

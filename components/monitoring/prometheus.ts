@@ -1,0 +1,93 @@
+import { createHash } from "crypto";
+import type * as k8s from "@pulumi/kubernetes";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import type { ResolvedMonitoringArgs } from "./args";
+import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
+import { NAMES, PORTS } from "./names";
+import { RULES_FILE, buildPrometheusConfig } from "./prometheus-config";
+import { buildAlertRules } from "./rules";
+
+const CONFIG_DIR = "/etc/prometheus";
+const DATA_DIR = "/prometheus";
+
+export interface PrometheusObjects {
+  configMap: k8s.types.input.core.v1.ConfigMap;
+  statefulSet: k8s.types.input.apps.v1.StatefulSet;
+  service: k8s.types.input.core.v1.Service;
+}
+
+/** Short content hash; as a pod annotation it rolls the pod when the ConfigMap changes. */
+export function checksum(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
+}
+
+/** Prometheus: ConfigMap (prometheus.yml + rules), a one-replica StatefulSet with a TSDB claim, Service 9090. */
+export function buildPrometheus(r: ResolvedMonitoringArgs): PrometheusObjects {
+  const name = NAMES.prometheus;
+  const config = buildPrometheusConfig(r);
+  const rules = buildAlertRules(r);
+  const p = r.prometheus;
+  return {
+    configMap: {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(name, r.namespace, r.instance),
+      data: { "prometheus.yml": config, [RULES_FILE]: rules },
+    },
+    statefulSet: {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: meta(name, r.namespace, r.instance),
+      spec: {
+        serviceName: name,
+        replicas: 1,
+        selector: { matchLabels: monitoringSelector(name, r.instance) },
+        template: {
+          metadata: {
+            labels: monitoringLabels(name, r.instance),
+            annotations: { "moontv.dev/config-checksum": checksum(config, rules) },
+          },
+          spec: {
+            automountServiceAccountToken: false, // static/DNS discovery only: no API access needed
+            securityContext: restrictedPodSecurityContext(NOBODY, NOBODY),
+            terminationGracePeriodSeconds: 60, // lets the TSDB flush the head block
+            containers: [{
+              name,
+              image: p.image,
+              args: [
+                `--config.file=${CONFIG_DIR}/prometheus.yml`,
+                `--storage.tsdb.path=${DATA_DIR}`,
+                `--storage.tsdb.retention.time=${p.retentionTime}`,
+                `--storage.tsdb.retention.size=${p.retentionSize}`,
+                `--web.listen-address=:${PORTS.prometheus}`,
+              ],
+              ports: [{ name: "http", containerPort: PORTS.prometheus, protocol: "TCP" }],
+              startupProbe: httpProbe("/-/ready", "http", 5, 60), // WAL replay can take minutes
+              readinessProbe: httpProbe("/-/ready", "http"),
+              livenessProbe: httpProbe("/-/healthy", "http", 15),
+              resources: p.resources,
+              securityContext: restrictedContainerSecurityContext(NOBODY, NOBODY),
+              volumeMounts: [
+                { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                { name: "data", mountPath: DATA_DIR },
+              ],
+            }],
+            volumes: [{ name: "config", configMap: { name } }],
+          },
+        },
+        persistentVolumeClaimRetentionPolicy: r.protectData
+          ? { whenDeleted: "Retain", whenScaled: "Retain" }
+          : { whenDeleted: "Delete", whenScaled: "Retain" },
+        volumeClaimTemplates: [{
+          metadata: { name: "data", labels: monitoringLabels(name, r.instance) },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(p.storageClass ? { storageClassName: p.storageClass } : {}),
+            resources: { requests: { storage: p.storageSize } },
+          },
+        }],
+      },
+    },
+    service: service(name, r.namespace, r.instance, PORTS.prometheus),
+  };
+}

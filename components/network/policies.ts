@@ -1,0 +1,110 @@
+import type * as k8s from "@pulumi/kubernetes";
+import { selectorLabels, standardLabels } from "../shared";
+import { NAMES, PORTS } from "../monitoring/names";
+import type { ResolvedNetworkArgs } from "./args";
+
+export type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy;
+type Rule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
+type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+const NS_NAME_LABEL = "kubernetes.io/metadata.name"; // set on every namespace by the API server
+
+function policy(r: ResolvedNetworkArgs, name: string, namespace: string, podSelector: Record<string, string>,
+  ingress: Rule[] | undefined, egress: Rule[] | undefined): NetworkPolicy {
+  const types = [...(ingress ? ["Ingress"] : []), ...(egress ? ["Egress"] : [])];
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name, namespace, labels: standardLabels({ name, instance: r.instance, component: "network" }) },
+    spec: {
+      podSelector: { matchLabels: podSelector },
+      policyTypes: types,
+      ...(ingress ? { ingress } : {}),
+      ...(egress ? { egress: egress.map((e) => ({ to: e.from, ports: e.ports })) } : {}),
+    },
+  };
+}
+
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+
+/**
+ * The NetworkPolicies that turn the namespace into the equivalent of compose's private network:
+ * everything denied, then one policy per workload naming exactly its flows. Egress rules are written
+ * as `{ from, ports }` here and become `{ to, ports }`. Pure.
+ */
+export function buildNetworkPolicies(r: ResolvedNetworkArgs): NetworkPolicy[] {
+  const ns = r.namespace;
+  const pods = (name: string): Peer => ({ podSelector: { matchLabels: selectorLabels({ name, instance: r.instance }) } });
+  const sel = (name: string) => selectorLabels({ name, instance: r.instance });
+  const app = pods(r.app.name);
+  const redis = pods(r.redis.name);
+  const prometheus = pods(NAMES.prometheus);
+  // No `from` = every source; a set ingress namespace narrows it to that namespace's pods.
+  const publicFrom: Peer[] | undefined = r.ingressNamespace
+    ? [{ namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: r.ingressNamespace } } }] : undefined;
+  const m = r.monitoring;
+
+  const appIngress: Rule[] = [{ ...(publicFrom ? { from: publicFrom } : {}), ports: tcp(r.app.port) }];
+  if (m.enabled && publicFrom) appIngress.push({ from: [pods(NAMES.blackboxExporter)], ports: tcp(r.app.port) });
+  const internet = (cidr: string, except: string[]): Peer => ({ ipBlock: { cidr, ...(except.length ? { except } : {}) } });
+
+  const out: NetworkPolicy[] = [
+    policy(r, "default-deny", ns, {}, [], []),
+    policy(r, "allow-dns", ns, {}, undefined, [{
+      from: [{
+        namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: r.dns.namespace } },
+        podSelector: { matchLabels: r.dns.podLabels },
+      }],
+      ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+    }]),
+    policy(r, r.app.name, ns, sel(r.app.name), appIngress, [
+      { from: [redis], ports: tcp(r.redis.port) },
+      { from: [internet("0.0.0.0/0", r.app.egressExcept), internet("::/0", [])], ports: tcp(...r.app.egressPorts) },
+    ]),
+    policy(r, r.redis.name, ns, sel(r.redis.name), [{
+      from: [app, ...(m.enabled ? [pods(NAMES.redisExporter)] : [])], ports: tcp(r.redis.port),
+    }], []),
+  ];
+  if (!m.enabled) return out;
+
+  const promEgress: Rule[] = [
+    { from: [pods(NAMES.redisExporter)], ports: tcp(PORTS.redisExporter) },
+    { from: [pods(NAMES.blackboxExporter)], ports: tcp(PORTS.blackboxExporter) },
+  ];
+  if (m.grafana) promEgress.push({ from: [pods(NAMES.grafana)], ports: tcp(PORTS.grafana) });
+  if (m.nodeExporterNamespace) {
+    promEgress.push({
+      from: [{
+        namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: m.nodeExporterNamespace } },
+        podSelector: { matchLabels: sel(NAMES.nodeExporter) },
+      }],
+      ports: tcp(PORTS.nodeExporter),
+    });
+  }
+  out.push(
+    // Prometheus has no authentication: only Grafana reaches it (people use `kubectl port-forward`).
+    policy(r, NAMES.prometheus, ns, sel(NAMES.prometheus),
+      m.grafana ? [{ from: [pods(NAMES.grafana)], ports: tcp(PORTS.prometheus) }] : [], promEgress),
+    policy(r, NAMES.redisExporter, ns, sel(NAMES.redisExporter),
+      [{ from: [prometheus], ports: tcp(PORTS.redisExporter) }], [{ from: [redis], ports: tcp(r.redis.port) }]),
+    policy(r, NAMES.blackboxExporter, ns, sel(NAMES.blackboxExporter),
+      [{ from: [prometheus], ports: tcp(PORTS.blackboxExporter) }], [{ from: [app], ports: tcp(r.app.port) }]),
+  );
+  if (m.grafana) {
+    out.push(policy(r, NAMES.grafana, ns, sel(NAMES.grafana), [
+      { ...(publicFrom ? { from: publicFrom } : {}), ports: tcp(PORTS.grafana) },
+      { from: [prometheus], ports: tcp(PORTS.grafana) },
+    ], [{ from: [prometheus], ports: tcp(PORTS.prometheus) }]));
+  }
+  if (m.nodeExporterNamespace) {
+    const neNs = m.nodeExporterNamespace;
+    out.push(
+      policy(r, "default-deny", neNs, {}, [], []),
+      policy(r, NAMES.nodeExporter, neNs, sel(NAMES.nodeExporter), [{
+        from: [{ namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: ns } }, podSelector: { matchLabels: sel(NAMES.prometheus) } }],
+        ports: tcp(PORTS.nodeExporter),
+      }], undefined),
+    );
+  }
+  return out;
+}

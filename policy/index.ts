@@ -1,0 +1,16 @@
+/**
+ * The moontv-guard CrossGuard pack. This is the only module that constructs the PolicyPack: doing so
+ * starts the analyzer's gRPC server (and prints its port), and a second pack in one process exits it.
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { memoizeStructConversion } from "./lib/struct-memo";
+import { policies } from "./policies";
+
+memoizeStructConversion();
+
+new PolicyPack("moontv-guard", {
+  description: "MoonTV guard rails: non-root, health checks, size budgets, pinned images, build cache, secrets and data protection.",
+  // Strict unless the stack's config file says otherwise (policy/config/<stack>.json).
+  enforcementLevel: "mandatory",
+  policies,
+});

@@ -1,0 +1,17 @@
+/** The size-budget label of image builds and the measurement resource the program records after a push. */
+
+/** Label every image build carries with its size budget in MiB (e.g. "300"). */
+export const SIZE_BUDGET_LABEL = "dev.moontv.size-budget-mib";
+
+/** The `kind` prop of the dynamic resource that measures pushed image sizes. */
+export const SIZE_CHECK_KIND = "moontv:image:SizeBudgetCheck";
+export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+/** Default upper bound for any declared budget, in MiB. */
+export const DEFAULT_MAX_BUDGET_MIB = 512;
+
+/** The budget in MiB from a label value, or undefined if it is not a positive number. */
+export function parseBudgetMiB(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}

@@ -1,0 +1,25 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { forType } from "../lib/resource-type";
+import { effectiveInstruction } from "../lib/dockerfile";
+import { BuildTarget, IMAGE_TYPE, buildTargetOf } from "../lib/image-build";
+import { UNKNOWN } from "../lib/unknown";
+
+/** What is wrong with the HEALTHCHECK of the build's target stage, or undefined if it has one. */
+export function imageHealthcheckProblem(build: BuildTarget): string | undefined {
+  const check = effectiveInstruction(build.dockerfile, build.stage, "HEALTHCHECK");
+  if (!check) return `The ${build.label} of the Dockerfile has no HEALTHCHECK; add HEALTHCHECK CMD ….`;
+  if (/^NONE\b/i.test(check.args)) return `The ${build.label} disables its health check (HEALTHCHECK NONE, line ${check.line}).`;
+  return undefined;
+}
+
+export const imageHealthcheck: ResourceValidationPolicy = {
+  name: "image-healthcheck",
+  description: "Every image build's runtime (target) stage declares a HEALTHCHECK.",
+  validateResource: forType(IMAGE_TYPE, (_props, args, report) => {
+    const build = buildTargetOf(args.props);
+    if (build === UNKNOWN) return;
+    if ("error" in build) return report(`The image's HEALTHCHECK cannot be checked: ${build.error}.`);
+    const problem = imageHealthcheckProblem(build);
+    if (problem) report(problem);
+  }),
+};

@@ -1,0 +1,31 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { forType } from "../lib/resource-type";
+import { effectiveInstruction, substitute } from "../lib/dockerfile";
+import { BuildTarget, IMAGE_TYPE, buildTargetOf } from "../lib/image-build";
+import { UNKNOWN } from "../lib/unknown";
+
+/** What is wrong with the USER of the build's target stage, or undefined if it is a numeric non-zero UID. */
+export function imageUserProblem(build: BuildTarget): string | undefined {
+  const user = effectiveInstruction(build.dockerfile, build.stage, "USER");
+  if (!user) return `The ${build.label} of the Dockerfile sets no USER, so the image runs as root; add USER <uid>:<gid>.`;
+  const value = substitute(user.args, build.vars);
+  const uid = value.split(":")[0];
+  // A name (even "node") needs /etc/passwd and defeats runAsNonRoot's check; only a UID is verifiable.
+  if (!/^\d+$/.test(uid)) {
+    return `The ${build.label} sets USER ${user.args} (line ${user.line}); use a numeric non-zero UID.`;
+  }
+  if (Number(uid) === 0) return `The ${build.label} sets USER ${user.args} (line ${user.line}), which is root.`;
+  return undefined;
+}
+
+export const nonRootImageUser: ResourceValidationPolicy = {
+  name: "non-root-image-user",
+  description: "Every image build's target stage sets a numeric, non-zero USER so the image never runs as root.",
+  validateResource: forType(IMAGE_TYPE, (_props, args, report) => {
+    const build = buildTargetOf(args.props);
+    if (build === UNKNOWN) return;
+    if ("error" in build) return report(`The image's USER cannot be checked: ${build.error}.`);
+    const problem = imageUserProblem(build);
+    if (problem) report(problem);
+  }),
+};

@@ -1,0 +1,69 @@
+/** Running resources through the real policy pack over the analyzer protocol, as the CLI does. */
+import type { PolicyViolation, RecordedResource } from "../synth/types";
+import { PolicyPackConfigFile } from "./config";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { PackSession, StartOptions } from "./session";
+import { propsToStruct } from "./struct";
+
+export { PackSession, DEFAULT_PACK_DIR } from "./session";
+export type { PackInfo, StartOptions } from "./session";
+export { UNKNOWN, marshalProps, propsToStruct } from "./struct";
+export { reconcileConfig } from "./config";
+export type { PolicyPackConfigFile, EnforcementLevel } from "./config";
+
+export interface AnalyzeOptions extends StartOptions {
+  /** Analyze calls in flight at once (the engine also analyses resources concurrently). Default 16. */
+  concurrency?: number;
+  /** Reuse a running session instead of spawning (and stopping) a pack for this call. */
+  session?: PackSession;
+}
+
+/** Spawns the pack; the caller must `stop()` the session. */
+export function startPack(opts: StartOptions = {}): Promise<PackSession> {
+  return PackSession.start(opts);
+}
+
+/**
+ * Analyze for every resource with at most `concurrency` calls in flight; results in resource order.
+ * `structs` are the resources' marshalled props, if already built (they are reused for AnalyzeStack).
+ */
+export async function analyzeAll(
+  session: PackSession,
+  resources: readonly RecordedResource[],
+  concurrency = 16,
+  structs?: readonly Struct[],
+): Promise<PolicyViolation[]> {
+  const results: PolicyViolation[][] = new Array(resources.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < resources.length) {
+      const i = next++;
+      results[i] = await session.analyze(resources[i], structs?.[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, resources.length)) }, worker));
+  return results.flat();
+}
+
+/**
+ * Configure with `policyConfig` (the content of `policy/config/<stack>.json`), Analyze every resource,
+ * then AnalyzeStack; returns every result, resource-level first. Rejects on an invalid config or a
+ * policy that throws. The spawned pack is always stopped.
+ */
+export async function analyzeWithPack(
+  resources: readonly RecordedResource[],
+  policyConfig: object,
+  options: AnalyzeOptions = {},
+): Promise<PolicyViolation[]> {
+  const session = options.session ?? (await PackSession.start(options));
+  try {
+    await session.configure(policyConfig as PolicyPackConfigFile);
+    // Marshal once: the same Structs serve Analyze and AnalyzeStack (building them is the client's main cost).
+    const structs = resources.map((r) => propsToStruct(r.props, r.secretPaths));
+    const perResource = await analyzeAll(session, resources, options.concurrency, structs);
+    const stack = await session.analyzeStack(resources, structs);
+    return [...perResource, ...stack];
+  } finally {
+    if (!options.session) await session.stop();
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * A running policy pack, spawned and spoken to as the Pulumi CLI does: start the pack's program in its
+ * own directory, read the port it prints, then GetAnalyzerInfo, Configure, Analyze per resource and
+ * AnalyzeStack over the analyzer gRPC protocol.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
+import type { PolicyViolation, RecordedResource } from "../synth/types";
+import { EnforcementLevel, JsonSchema, PolicyDescriptor, PolicyPackConfigFile, reconcileConfig } from "./config";
+import { propsToStruct } from "./struct";
+
+export const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policy");
+
+export interface StartOptions {
+  /** The pack's directory (holds package.json, index.ts). Default: the repository's `policy/`. */
+  packDir?: string;
+  /** How long to wait for the pack to print its port, in ms. Default 60000. */
+  startTimeoutMs?: number;
+}
+
+export interface PackInfo {
+  name: string;
+  version: string;
+  policies: PolicyDescriptor[];
+  initialConfig: Record<string, unknown>;
+}
+
+const LEVEL_NAMES: Record<number, EnforcementLevel> = {
+  [pb.EnforcementLevel.ADVISORY]: "advisory",
+  [pb.EnforcementLevel.MANDATORY]: "mandatory",
+  [pb.EnforcementLevel.DISABLED]: "disabled",
+  [pb.EnforcementLevel.REMEDIATE]: "remediate",
+};
+const LEVEL_CODES: Record<EnforcementLevel, pb.EnforcementLevel> = {
+  advisory: pb.EnforcementLevel.ADVISORY,
+  mandatory: pb.EnforcementLevel.MANDATORY,
+  disabled: pb.EnforcementLevel.DISABLED,
+  remediate: pb.EnforcementLevel.REMEDIATE,
+};
+
+function call<Req, Res>(
+  fn: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown,
+  req: Req,
+): Promise<Res> {
+  return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+function options(r: RecordedResource): pb.AnalyzerResourceOptions {
+  const o = new pb.AnalyzerResourceOptions();
+  o.setProtect(r.options.protect);
+  if (r.parent) o.setParent(r.parent);
+  // retainOnDelete has no field in AnalyzerResourceOptions: the engine cannot send it either.
+  return o;
+}
+
+/** One spawned pack process and a client connected to it. */
+export class PackSession {
+  private descriptions = new Map<string, string>();
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly port: number,
+    private readonly client: AnalyzerClient,
+  ) {}
+
+  /** Spawns the pack and connects to it. Call `stop()` when done. */
+  static async start(opts: StartOptions = {}): Promise<PackSession> {
+    const packDir = opts.packDir ?? DEFAULT_PACK_DIR;
+    // Like the CLI: run in the pack's directory (PolicyPack reads ./package.json for its version).
+    const child = spawn(process.execPath, ["-r", "ts-node/register", "index.ts"], {
+      cwd: packDir,
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const port = await readPort(child, opts.startTimeoutMs ?? 60_000).catch((err) => {
+      child.kill("SIGKILL");
+      throw err;
+    });
+    const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": 400 * 1024 * 1024,
+      "grpc.max_send_message_length": 400 * 1024 * 1024,
+    });
+    return new PackSession(child, port, client);
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** GetAnalyzerInfo: the pack's name, version, policies with their default levels and config schemas. */
+  async info(): Promise<PackInfo> {
+    const info = await call<Empty, pb.AnalyzerInfo>(this.client.getAnalyzerInfo.bind(this.client), new Empty());
+    const policies = info.getPoliciesList().map((p): PolicyDescriptor => {
+      this.descriptions.set(p.getName(), p.getDescription());
+      const schema = p.getConfigschema();
+      return {
+        name: p.getName(),
+        enforcementLevel: LEVEL_NAMES[p.getEnforcementlevel()],
+        schema: schema && {
+          properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, JsonSchema>,
+          required: schema.getRequiredList(),
+        },
+      };
+    });
+    const initialConfig: Record<string, unknown> = {};
+    info.getInitialconfigMap().forEach((v, k) => {
+      initialConfig[k] = { enforcementLevel: LEVEL_NAMES[v.getEnforcementlevel()], ...(v.getProperties()?.toJavaScript() ?? {}) };
+    });
+    return { name: info.getName(), version: info.getVersion(), policies, initialConfig };
+  }
+
+  /** Reconciles the config file with the pack's policies (as the CLI does) and sends Configure. */
+  async configure(file: PolicyPackConfigFile): Promise<void> {
+    const info = await this.info();
+    const reconciled = reconcileConfig(info.policies, file, info.initialConfig);
+    const req = new pb.ConfigureAnalyzerRequest();
+    for (const [name, c] of Object.entries(reconciled)) {
+      const pc = new pb.PolicyConfig();
+      pc.setEnforcementlevel(LEVEL_CODES[c.enforcementLevel]);
+      pc.setProperties(Struct.fromJavaScript(c.properties as Parameters<typeof Struct.fromJavaScript>[0]));
+      req.getPolicyconfigMap().set(name, pc);
+    }
+    await call<pb.ConfigureAnalyzerRequest, Empty>(this.client.configure.bind(this.client), req);
+  }
+
+  /** Analyze: the resource-level results for one resource (`props`: its Struct if already marshalled). */
+  async analyze(r: RecordedResource, props?: Struct): Promise<PolicyViolation[]> {
+    const req = new pb.AnalyzeRequest();
+    req.setType(r.type);
+    req.setUrn(r.urn);
+    req.setName(r.name);
+    req.setProperties(props ?? propsToStruct(r.props, r.secretPaths));
+    req.setOptions(options(r));
+    const res = await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(this.client.analyze.bind(this.client), req);
+    return res.getDiagnosticsList().map((d) => this.toViolation(d, r.urn));
+  }
+
+  /** AnalyzeStack: the stack-level results over all resources (their props stand in for outputs). */
+  async analyzeStack(resources: readonly RecordedResource[], props?: readonly Struct[]): Promise<PolicyViolation[]> {
+    const req = new pb.AnalyzeStackRequest();
+    req.setResourcesList(
+      resources.map((r, i) => {
+        const ar = new pb.AnalyzerResource();
+        ar.setType(r.type);
+        ar.setUrn(r.urn);
+        ar.setName(r.name);
+        ar.setProperties(props?.[i] ?? propsToStruct(r.props, r.secretPaths));
+        ar.setOptions(options(r));
+        if (r.parent) ar.setParent(r.parent);
+        ar.setDependenciesList(r.options.dependsOn);
+        return ar;
+      }),
+    );
+    const res = await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(this.client.analyzeStack.bind(this.client), req);
+    return res.getDiagnosticsList().map((d) => this.toViolation(d));
+  }
+
+  /** Closes the channel and ends the pack process (by its PID), waiting for it to exit. */
+  async stop(): Promise<void> {
+    this.client.close();
+    await stopChild(this.process);
+  }
+
+  private toViolation(d: pb.AnalyzeDiagnostic, urn?: string): PolicyViolation {
+    // The pack prefixes each message with the policy's description; the report keeps only the finding.
+    const description = d.getDescription() || this.descriptions.get(d.getPolicyname()) || "";
+    const raw = d.getMessage();
+    const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
+    return { policy: d.getPolicyname(), enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()], urn: d.getUrn() || urn, message };
+  }
+}
+
+function readPort(child: ChildProcess, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => fail(new Error(`The policy pack printed no port within ${timeoutMs} ms.\n${err}`)), timeoutMs);
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    };
+    child.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /^(\d+)\s*$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.on("error", fail);
+    child.on("exit", (code) => fail(new Error(`The policy pack exited (code ${code}) before printing its port.\n${err}`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 3000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}

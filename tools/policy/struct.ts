@@ -1,0 +1,42 @@
+/** Resource props to protobuf Structs, marshalled the way the engine sends them to analyzers. */
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+/**
+ * The engine's wire value for every unknown (computed) property during a preview. Put it anywhere in
+ * a resource's props to simulate an unknown; the pack's proxy throws on reading it.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+// Signature of a secret value on the wire (`@pulumi/pulumi/runtime/rpc`'s specialSigKey/specialSecretSig).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Splits `a.b[0].c` or `a.b.0.c` into keys. */
+export function splitPath(path: string): string[] {
+  return path.replace(/\[(\d+)\]/g, ".$1").split(".").filter((k) => k !== "");
+}
+
+/**
+ * A deep copy of `props` with undefined dropped (as JSON does) and the values at `secretPaths` wrapped
+ * as secrets, the engine marshals them (KeepSecrets, KeepUnknowns).
+ */
+export function marshalProps(props: Record<string, unknown>, secretPaths: readonly string[] = []): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(props ?? {})) as Record<string, unknown>;
+  for (const path of secretPaths) {
+    const keys = splitPath(path);
+    let parent: unknown = copy;
+    for (const k of keys.slice(0, -1)) parent = parent && typeof parent === "object" ? (parent as Record<string, unknown>)[k] : undefined;
+    const last = keys[keys.length - 1];
+    if (parent && typeof parent === "object" && last !== undefined && last in parent) {
+      const p = parent as Record<string, unknown>;
+      p[last] = { [SIG_KEY]: SECRET_SIG, value: p[last] };
+    }
+  }
+  return copy;
+}
+
+/** The Struct for a resource's props. */
+export function propsToStruct(props: Record<string, unknown>, secretPaths: readonly string[] = []): Struct {
+  // fromJavaScript rejects undefined; marshalProps's JSON round trip removes it.
+  return Struct.fromJavaScript(marshalProps(props, secretPaths) as Parameters<typeof Struct.fromJavaScript>[0]);
+}
