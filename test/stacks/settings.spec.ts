@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as util from "util";
+import * as pulumi from "@pulumi/pulumi";
 import { SecretValue } from "../../stacks/settings";
 import { DIGEST_REF, SAMPLE_CONFIG_JSON, settingsErrorOf, settingsFor } from "../support/settings";
 
@@ -74,6 +75,11 @@ describe("settings: errors name the key, the stack file, the value and what is a
       assert.match(err.message, message);
     });
   }
+
+  it("is a pulumi.RunError, which the Pulumi CLI prints as its message alone, without a stack trace", () => {
+    const err = settingsErrorOf(() => settingsFor("dev", { app: { replicas: 0 } }));
+    assert.ok(err instanceof pulumi.RunError);
+  });
 
   it("prod refuses an image ref that is not digest-pinned", () => {
     const err = settingsErrorOf(() => settingsFor("prod", { image: { ref: "ghcr.io/org/moontv:1.0" } }));

@@ -178,11 +178,20 @@ describe("offline preview: bad input", function () {
     fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  moontv:environment: dev\n  moontv:image:\n    ref: x/y:1\n  moontv:app:\n    replicas: 0\n");
     fs.writeFileSync(path.join(dir, "Pulumi.garbled.yaml"), "config: [\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.prebuilt.yaml"), `config:\n  moontv:environment: prod\n  moontv:image:\n    ref: ghcr.io/acme/moontv@sha256:${"e".repeat(64)}\n`);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("an invalid setting stops the preview with a SynthInputError naming the key", async () => {
     await assert.rejects(synthesize("broken", dir), (err: Error) => err instanceof SynthInputError && /moontv:app\.replicas in Pulumi\.broken\.yaml: got 0/.test(err.message));
+  });
+
+  it("a prebuilt image ref is deployed as given, with no build", async () => {
+    const { resources, outputs } = await synthesize("prebuilt", dir);
+    assert.equal(byType(resources, "docker-build:index:Image").length, 0);
+    const image = (named(resources, "kubernetes:apps/v1:Deployment", "moontv")!.props as any).spec.template.spec.containers[0].image; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(image, `ghcr.io/acme/moontv@sha256:${"e".repeat(64)}`);
+    assert.equal(outputs.imageRef.value, image);
   });
 
   it("a malformed stack file is named", async () => {

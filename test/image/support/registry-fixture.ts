@@ -3,7 +3,6 @@
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -26,16 +25,9 @@ export function requireTool(tool: keyof typeof TOOLS): string {
   throw new Error(`${bins.join(" or ")} not found on PATH: install the Debian package "${pkg}" (apt-get install -y ${pkg})`);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../../support/servers";
+
+export { freePort };
 
 export interface RunningRegistry {
   /** `127.0.0.1:<port>` */
