@@ -10,6 +10,9 @@ export function isDigestPinned(ref: string): boolean {
 
 /** `name@sha256:…` from a ref and a manifest digest; a tag is kept for readers (`redis:7.4@sha256:…`). */
 export function withDigest(ref: string, digest: string): string {
+  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
+    throw new Error(`the registry returned "${digest}" as the digest of ${ref}, which is not sha256:<64 hex digits>`);
+  }
   return `${ref.replace(/@sha256:[a-f0-9]{64}$/, "")}@${digest}`;
 }
 

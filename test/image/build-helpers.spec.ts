@@ -1,9 +1,9 @@
 // Pure builders of the image build: tags, caches, platforms, budgets, base pins, the build plan.
 import { strict as assert } from "node:assert";
+import { isDigestPinned, withDigest } from "../../components/shared/pinned-image";
 
 import {
   assertNoSecretBuildArgs,
-  basesToResolve,
   buildLabels,
   cacheArgs,
   cacheRefs,
@@ -12,8 +12,6 @@ import {
   digestRef,
   formatMiB,
   imageTags,
-  isPinned,
-  pinnedRef,
   planImageBuild,
   platformSlug,
   SIZE_BUDGET_LABEL,
@@ -126,21 +124,12 @@ describe("size budget", () => {
 });
 
 describe("base image pins", () => {
-  it("only unpinned bases are resolved, and only when pinning", () => {
-    assert.deepEqual(basesToResolve({}), {});
-    assert.deepEqual(basesToResolve({ pin: true }), {
-      build: "node:20-bookworm-slim",
-      runtime: "gcr.io/distroless/nodejs20-debian12",
-    });
-    assert.deepEqual(basesToResolve({ pin: true, runtime: `gcr.io/distroless/nodejs20-debian12@${D}` }), {
-      build: "node:20-bookworm-slim",
-    });
-  });
   it("pinned refs keep the tag and carry the digest", () => {
-    assert.equal(pinnedRef("node:20-bookworm-slim", D), `node:20-bookworm-slim@${D}`);
-    assert.ok(isPinned(pinnedRef("node:20-bookworm-slim", D)));
-    assert.ok(!isPinned("node:20-bookworm-slim"));
-    assert.throws(() => pinnedRef("node:20", "sha256:abc"), /not sha256:<64 hex digits>/);
+    assert.equal(withDigest("node:20-bookworm-slim", D), `node:20-bookworm-slim@${D}`);
+    assert.equal(withDigest(`node:20@${D}`, D), `node:20@${D}`);
+    assert.ok(isDigestPinned(withDigest("node:20-bookworm-slim", D)));
+    assert.ok(!isDigestPinned("node:20-bookworm-slim"));
+    assert.throws(() => withDigest("node:20", "sha256:abc"), /not sha256:<64 hex digits>/);
   });
 });
 
