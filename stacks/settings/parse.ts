@@ -5,7 +5,7 @@ import { moonTvConfigSchema } from "./moontv-config";
 import { parseMemory, parseRedisMemory } from "./quantities";
 import { DIGEST_REF, ENVIRONMENTS, settingsSchema } from "./schema";
 import { SecretValue } from "./secret";
-import { isGitUrl } from "../../components/image/build-plan";
+import { isGitUrl, missingContextIgnores } from "../../components/image/build-plan";
 import type { ParsedSettings } from "./schema";
 import type { ParseContext, RawStackConfig, Settings } from "./types";
 
@@ -61,7 +61,7 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
   if (parsed.app.storage === "upstash" && !parsed.app.upstash) {
     fail("app.upstash", undefined, "a mapping { url, token } when app.storage is upstash");
   }
-  const image = parseImage(parsed.image, environment, fail);
+  const image = parseImage(parsed.image, environment, ctx.readFile, fail);
   const redisLimit = parseMemory(parsed.redis.resources.limits.memory)!;
   if (parseRedisMemory(parsed.redis.maxmemory)! > redisLimit * 0.75) {
     fail("redis.maxmemory", parsed.redis.maxmemory, `at most 75% of redis.resources.limits.memory (${parsed.redis.resources.limits.memory}), leaving room for fragmentation and AOF rewrites`);
@@ -113,6 +113,7 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
 function parseImage(
   image: ParsedSettings["image"],
   environment: Environment,
+  readFile: ParseContext["readFile"],
   fail: (path: string, value: unknown, allowed: string) => never,
 ): Settings["image"] {
   const { ref, repository, context, registry, ...build } = image;
@@ -131,6 +132,12 @@ function parseImage(
   if (context === undefined) return fail("image.context", undefined, "the sources to build: { location: <directory or git URL>, gitRef? }");
   if ((context.gitRef !== undefined || context.subdirectory !== undefined) && !isGitUrl(context.location)) {
     fail("image.context.location", context.location, "a git URL (https://….git, git@host:path.git) when gitRef or subdirectory is given");
+  }
+  if (!isGitUrl(context.location)) {
+    const missing = missingContextIgnores(readFile(`${context.location.replace(/\/+$/, "")}/.dockerignore`));
+    if (missing.length > 0) {
+      fail("image.context.location", context.location, `a directory whose .dockerignore excludes ${missing.join(", ")} (COPY . . would otherwise ship them or clobber the installed dependencies): copy components/image/.dockerignore there`);
+    }
   }
   if (!build.push && (environment === "prod" || build.platforms.length > 1)) {
     fail("image.push", build.push, "true in prod and with several platforms (the cluster pulls the pushed digest; an index exists only in a registry)");

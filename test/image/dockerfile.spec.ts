@@ -155,6 +155,14 @@ describe("components/image/Dockerfile", () => {
   const FILES = [
     "/app/.next/standalone", "/app/.next/static", "/app/.next/runtime-cache", "/app/public", "/app/scripts", "/app/start.js", "/app/config.jso[n]",
   ];
+  it("runner and debug share the contract ENTRYPOINT node + CMD start.js (init containers pass only args)", () => {
+    const last = (name: string, kw: string) => of(stage(name), kw).pop();
+    for (const name of ["runner", "debug"]) {
+      assert.match(args(last(name, "ENTRYPOINT")!), /^\["(\/nodejs\/bin\/)?node"\]$/, `${name} ENTRYPOINT`);
+      assert.equal(args(last(name, "CMD")!), '["start.js"]', `${name} CMD`);
+    }
+  });
+
   for (const name of ["runner", "debug"]) {
     it(`${name}: only the standalone output, static files, public/, scripts/, start.js and optional config.json`, () => {
       const s = stage(name);

@@ -1,5 +1,8 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as util from "util";
+import { missingContextIgnores } from "../../components/image/build-plan";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretValue } from "../../stacks/settings";
 import { DIGEST_REF, SAMPLE_CONFIG_JSON, settingsErrorOf, settingsFor } from "../support/settings";
@@ -187,4 +190,26 @@ describe("settings: the image", () => {
       assert.match(err.message, message);
     });
   }
+});
+
+describe("settings: a local build context", () => {
+  const ours = fs.readFileSync(path.join(__dirname, "../../components/image/.dockerignore"), "utf8");
+  const local = (files: Record<string, string>) => () => settingsFor("dev", { image: { repository: "localhost:5001/moontv", context: { location: "../moontv" } } }, { files });
+
+  it("is accepted when its .dockerignore excludes node_modules, .next, .git and .env (ours does)", () => {
+    assert.equal(local({ "../moontv/.dockerignore": ours })().image.build!.context.location, "../moontv");
+    assert.deepEqual(missingContextIgnores(ours), []);
+  });
+
+  it("is refused, naming what is missing, with upstream's .dockerignore (only .env*) or none", () => {
+    const upstream = settingsErrorOf(local({ "../moontv/.dockerignore": ".env*\n" }));
+    assert.equal(upstream.key, "moontv:image.context.location");
+    assert.match(upstream.message, /excludes node_modules, \.next, \.git \(COPY \. \. would/);
+    assert.match(settingsErrorOf(local({})).message, /excludes node_modules, \.next, \.git, \.env/);
+  });
+
+  it("understands the usual spellings of the patterns", () => {
+    assert.deepEqual(missingContextIgnores("**/node_modules\n/.next/\n.git\n.env\n# .env* comment\n"), []);
+    assert.deepEqual(missingContextIgnores("!node_modules\n.next\n.git\n.env.local\n"), ["node_modules", ".env"]);
+  });
 });

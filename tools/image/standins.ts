@@ -1,0 +1,246 @@
+// Stand-ins for the two base images (no registry but npm and Debian is reachable here), made from
+// Debian bookworm packages (`apt-get download` + `dpkg-deb -x`) and this machine's Node 20:
+//  - runtime: like gcr.io/distroless/nodejs20-debian12: glibc, libstdc++, libssl, CA bundle, tzdata,
+//    node at /nodejs/bin/node, ENTRYPOINT ["/nodejs/bin/node"], no shell;
+//  - build:   like node:20-bookworm-slim: a shell and coreutils, node/npm/corepack in /usr/local, plus
+//    what only this machine needs (its CA bundle for node, COREPACK_INTEGRITY_KEYS=0) and an apt-get
+//    shim. docs/image-stand-ins.md lists every difference from the real bases.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { run } from "./proc";
+import type { Buildah } from "./buildah";
+
+/** Packages of gcr.io/distroless/nodejs20-debian12 (base + cc layers). */
+export const RUNTIME_PACKAGES = [
+  "base-files", "netbase", "tzdata", "ca-certificates", "libc6", "libssl3",
+  "gcc-12-base", "libgcc-s1", "libstdc++6", "libgomp1",
+];
+
+/** A bookworm-slim subset: what a Dockerfile RUN step and node/corepack/pnpm use. */
+export const BUILD_PACKAGES = [
+  "base-files", "netbase", "tzdata", "ca-certificates", "libc6", "libc-bin", "libssl3",
+  "gcc-12-base", "libgcc-s1", "libstdc++6", "zlib1g",
+  "bash", "dash", "coreutils", "grep", "sed", "findutils", "tar", "gzip", "mawk", "debianutils",
+  "libacl1", "libattr1", "libselinux1", "libpcre2-8-0", "libgmp10", "libtinfo6", "libzstd1",
+  "liblzma5", "libbz2-1.0", "libmd0",
+];
+
+const HOST_NODE = "/usr/bin/node";
+const HOST_NODE_MODULES = "/usr/lib/node_modules";
+const HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+const SHIM = path.join(__dirname, "apt-get-shim.sh");
+
+// Same logic as the node images' docker-entrypoint.sh: run `node` when the first argument is an
+// option or not a command.
+const NODE_ENTRYPOINT = `#!/bin/sh
+set -e
+if [ "\${1#-}" != "\${1}" ] || [ -z "$(command -v "\${1}")" ] || { [ -f "\${1}" ] && ! [ -x "\${1}" ]; }; then
+  set -- node "$@"
+fi
+exec "$@"
+`;
+
+export interface StandInRootfs {
+  runtimeDir: string;
+  buildDir: string;
+  /** Node version of both stand-ins (this machine's). */
+  nodeVersion: string;
+}
+
+export interface StandInImages {
+  /** Fully qualified refs in the local registry, passed as BUILD_BASE_IMAGE / RUNTIME_BASE_IMAGE. */
+  buildBase: string;
+  runtimeBase: string;
+  nodeVersion: string;
+}
+
+/** Key of a stand-in build: changes when this recipe, the shim or the host's node changes. */
+function recipeKey(nodeVersion: string): string {
+  const h = createHash("sha256");
+  h.update(fs.readFileSync(__filename));
+  h.update(fs.readFileSync(SHIM));
+  h.update(nodeVersion);
+  return h.digest("hex").slice(0, 16);
+}
+
+async function download(pkgs: string[], debDir: string): Promise<string[]> {
+  fs.mkdirSync(debDir, { recursive: true });
+  const have = () => fs.readdirSync(debDir).filter((f) => f.endsWith(".deb"));
+  const missing = pkgs.filter((p) => !have().some((f) => f.startsWith(`${p}_`)));
+  if (missing.length > 0) {
+    // Into a private directory first: another test process may be filling the same cache.
+    const tmp = fs.mkdtempSync(path.join(debDir, "download-"));
+    try {
+      await run("apt-get", ["download", "-q", ...missing], { cwd: tmp, timeoutSeconds: 600 });
+      for (const f of fs.readdirSync(tmp)) fs.renameSync(path.join(tmp, f), path.join(debDir, f));
+    } catch (err) {
+      throw new Error(`cannot download the stand-in packages (run \`apt-get update\` first): ${(err as Error).message}`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return pkgs.map((p) => {
+    const deb = have().find((f) => f.startsWith(`${p}_`));
+    if (!deb) throw new Error(`stand-in package ${p}: no .deb downloaded in ${debDir}`);
+    return path.join(debDir, deb);
+  });
+}
+
+/** Unpacks the packages into `root` with a merged /usr (as bookworm images have) and records each
+ * package's files in /var/lib/dpkg/info/<pkg>.list for the apt-get shim. */
+async function unpack(staging: string, debs: string[], pkgs: string[]): Promise<void> {
+  fs.mkdirSync(staging, { recursive: true });
+  const lists: Record<string, string[]> = {};
+  for (const [i, deb] of debs.entries()) {
+    await run("dpkg-deb", ["-x", deb, staging]);
+    const listing = (await run("sh", ["-c", 'dpkg-deb --fsys-tarfile "$0" | tar -t', deb])).stdout;
+    lists[pkgs[i]] = listing
+      .split("\n")
+      .map((l) => l.replace(/^\.\//, "/").replace(/\/$/, ""))
+      .filter((l) => l && l !== "/")
+      .map((l) => l.replace(/^\/(bin|sbin|lib|lib64)(\/|$)/, "/usr/$1$2"));
+  }
+  // usrmerge: /bin, /sbin, /lib, /lib64 become links into /usr.
+  for (const d of ["bin", "sbin", "lib", "lib64"]) {
+    const top = path.join(staging, d);
+    fs.mkdirSync(path.join(staging, "usr", d), { recursive: true });
+    if (fs.existsSync(top)) {
+      await run("cp", ["-a", `${top}/.`, path.join(staging, "usr", d)]);
+      fs.rmSync(top, { recursive: true, force: true });
+    }
+    fs.symlinkSync(`usr/${d}`, top);
+  }
+  for (const d of ["usr/share/man", "usr/share/info", "usr/share/lintian", "usr/share/locale"]) {
+    fs.rmSync(path.join(staging, d), { recursive: true, force: true });
+  }
+  const info = path.join(staging, "var/lib/dpkg/info");
+  fs.mkdirSync(info, { recursive: true });
+  const status: string[] = [];
+  for (const [p, files] of Object.entries(lists)) {
+    const kept = files.filter((f) => !/^\/usr\/share\/(man|info|lintian|locale)(\/|$)/.test(f));
+    fs.writeFileSync(path.join(info, `${p}.list`), kept.join("\n") + "\n");
+    status.push(`Package: ${p}\nStatus: install ok installed\n`);
+  }
+  fs.writeFileSync(path.join(staging, "var/lib/dpkg/status"), status.join("\n"));
+}
+
+function writeAccounts(root: string, users: string[], groups: string[]): void {
+  fs.writeFileSync(path.join(root, "etc/passwd"), users.join("\n") + "\n");
+  fs.writeFileSync(path.join(root, "etc/group"), groups.join("\n") + "\n");
+}
+
+function commonDirs(root: string): void {
+  for (const d of ["proc", "sys", "dev", "root", "etc/ssl/certs"]) fs.mkdirSync(path.join(root, d), { recursive: true });
+  fs.mkdirSync(path.join(root, "tmp"), { recursive: true });
+  fs.chmodSync(path.join(root, "tmp"), 0o1777);
+  fs.chmodSync(path.join(root, "root"), 0o700);
+  // update-ca-certificates (a postinst, not run by dpkg-deb -x) would build this bundle; this
+  // machine's bundle also trusts the CA that npm traffic is re-signed with here.
+  fs.copyFileSync(HOST_CA_BUNDLE, path.join(root, "etc/ssl/certs/ca-certificates.crt"));
+}
+
+async function makeRuntime(dir: string, debDir: string): Promise<void> {
+  await unpack(dir, await download(RUNTIME_PACKAGES, debDir), RUNTIME_PACKAGES);
+  commonDirs(dir);
+  writeAccounts(
+    dir,
+    ["root:x:0:0:root:/root:/sbin/nologin", "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin", "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin"],
+    ["root:x:0:", "nobody:x:65534:", "nonroot:x:65532:"],
+  );
+  fs.mkdirSync(path.join(dir, "home/nonroot"), { recursive: true });
+  fs.chownSync(path.join(dir, "home/nonroot"), 65532, 65532);
+  fs.mkdirSync(path.join(dir, "nodejs/bin"), { recursive: true });
+  fs.copyFileSync(HOST_NODE, path.join(dir, "nodejs/bin/node"));
+  fs.chmodSync(path.join(dir, "nodejs/bin/node"), 0o755);
+  // Distroless has no shell and no package manager: make sure none came in with a package.
+  fs.rmSync(path.join(dir, "var/lib/dpkg/info"), { recursive: true, force: true });
+  for (const sh of ["usr/bin/sh", "usr/bin/bash", "usr/bin/dash"]) {
+    if (fs.existsSync(path.join(dir, sh))) throw new Error(`runtime stand-in: ${sh} must not exist`);
+  }
+}
+
+async function makeBuild(dir: string, debDir: string): Promise<void> {
+  await unpack(dir, await download(BUILD_PACKAGES, debDir), BUILD_PACKAGES);
+  commonDirs(dir);
+  writeAccounts(
+    dir,
+    ["root:x:0:0:root:/root:/bin/bash", "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin", "node:x:1000:1000::/home/node:/bin/bash"],
+    ["root:x:0:", "nogroup:x:65534:", "node:x:1000:"],
+  );
+  fs.mkdirSync(path.join(dir, "home/node"), { recursive: true });
+  fs.chownSync(path.join(dir, "home/node"), 1000, 1000);
+  // Links that maintainer scripts (not run by dpkg-deb -x) or alternatives would create.
+  const links: Array<[string, string]> = [["usr/bin/sh", "dash"], ["usr/bin/awk", "mawk"]];
+  for (const [at, to] of links) if (!fs.existsSync(path.join(dir, at))) fs.symlinkSync(to, path.join(dir, at));
+  const local = path.join(dir, "usr/local");
+  fs.mkdirSync(path.join(local, "bin"), { recursive: true });
+  fs.mkdirSync(path.join(local, "lib/node_modules"), { recursive: true });
+  fs.copyFileSync(HOST_NODE, path.join(local, "bin/node"));
+  fs.chmodSync(path.join(local, "bin/node"), 0o755);
+  for (const m of ["corepack", "npm"]) {
+    await run("cp", ["-a", path.join(HOST_NODE_MODULES, m), path.join(local, "lib/node_modules", m)]);
+  }
+  fs.symlinkSync("../lib/node_modules/corepack/dist/corepack.js", path.join(local, "bin/corepack"));
+  fs.symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", path.join(local, "bin/npm"));
+  fs.symlinkSync("../lib/node_modules/npm/bin/npx-cli.js", path.join(local, "bin/npx"));
+  fs.writeFileSync(path.join(local, "bin/docker-entrypoint.sh"), NODE_ENTRYPOINT, { mode: 0o755 });
+  fs.copyFileSync(SHIM, path.join(dir, "usr/bin/apt-get"));
+  fs.chmodSync(path.join(dir, "usr/bin/apt-get"), 0o755);
+  fs.mkdirSync(path.join(dir, "var/lib/apt/lists"), { recursive: true });
+}
+
+/** Builds (once per recipe, cached under `cacheRoot`) the two stand-in root file systems. */
+export async function prepareStandInRootfs(cacheRoot: string): Promise<StandInRootfs> {
+  const nodeVersion = (await run(HOST_NODE, ["--version"])).stdout.trim().replace(/^v/, "");
+  const base = path.join(cacheRoot, "standins", recipeKey(nodeVersion));
+  const runtimeDir = path.join(base, "runtime");
+  const buildDir = path.join(base, "build");
+  const debDir = path.join(cacheRoot, "debs");
+  for (const [dir, make] of [[runtimeDir, makeRuntime], [buildDir, makeBuild]] as const) {
+    if (fs.existsSync(dir)) continue;
+    // Made aside and renamed into place, so a concurrent run never sees a half-made root.
+    fs.mkdirSync(base, { recursive: true });
+    const tmp = fs.mkdtempSync(`${dir}.tmp-`);
+    try {
+      await make(path.join(tmp, "root"), debDir);
+      fs.renameSync(path.join(tmp, "root"), dir);
+    } catch (err) {
+      if (!fs.existsSync(dir)) throw err; // else another run finished it first
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  // Root file systems of older recipes are never used again.
+  for (const old of fs.readdirSync(path.dirname(base))) {
+    if (old !== path.basename(base) && !old.includes(".tmp-")) fs.rmSync(path.join(path.dirname(base), old), { recursive: true, force: true });
+  }
+  return { runtimeDir, buildDir, nodeVersion };
+}
+
+const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Commits the stand-ins as images with the real bases' configuration and pushes them to the
+ * registry at `registryHost` (plain HTTP on 127.0.0.1). */
+export async function pushStandIns(buildah: Buildah, rootfs: StandInRootfs, registryHost: string): Promise<StandInImages> {
+  const major = rootfs.nodeVersion.split(".")[0];
+  const buildBase = `${registryHost}/moontv-standin/node:${major}-bookworm-slim`;
+  const runtimeBase = `${registryHost}/moontv-standin/distroless-nodejs${major}-debian12:latest`;
+  const note = "org.opencontainers.image.description=STAND-IN made from Debian packages for tests, not the real base";
+  await buildah.imageFromRootfs(rootfs.runtimeDir, runtimeBase, [
+    "--entrypoint", '["/nodejs/bin/node"]', "--cmd", "",
+    "--env", `PATH=${PATH}`, "--env", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
+    "--label", note,
+  ]);
+  await buildah.imageFromRootfs(rootfs.buildDir, buildBase, [
+    "--entrypoint", '["docker-entrypoint.sh"]', "--cmd", "node",
+    "--env", `PATH=${PATH}`, "--env", `NODE_VERSION=${rootfs.nodeVersion}`,
+    // Only this machine needs these two (DESIGN.md): its npm traffic is re-signed by a local CA,
+    // and the registry mirror strips the signatures corepack checks.
+    "--env", "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt", "--env", "COREPACK_INTEGRITY_KEYS=0",
+    "--label", note,
+  ]);
+  await buildah.push(runtimeBase);
+  await buildah.push(buildBase);
+  return { buildBase, runtimeBase, nodeVersion: rootfs.nodeVersion };
+}
