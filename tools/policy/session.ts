@@ -74,7 +74,8 @@ export class PackSession {
     // Like the CLI: run in the pack's directory (PolicyPack reads ./package.json for its version).
     const child = spawn(process.execPath, ["-r", "ts-node/register", "index.ts"], {
       cwd: packDir,
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
+      // swc transpiles offline only (the root installs @swc/core); the Pulumi CLI runs the pack its own way.
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_SWC: "true", TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const port = await readPort(child, opts.startTimeoutMs ?? 60_000).catch((err) => {

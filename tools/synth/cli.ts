@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { analyzeWithPack } from "../policy";
+import { analyzeWithPack, startPack } from "../policy";
 import { formatPolicyReport, hasMandatory } from "./report";
 import { PROJECT_DIR, synthesize, SynthInputError } from "./run";
 import { writeSynthFiles } from "./write";
@@ -50,12 +50,15 @@ async function main(argv: string[]): Promise<number> {
   let args;
   let result;
   let policyConfig;
+  // The pack starts in its own process while the program runs here: the two overlap on two cores.
+  const pack = startPack();
   try {
     args = parseArgs(argv);
     // MOONTV_STACK_DIR lets specs preview a stack file kept outside the project (a broken one).
     result = await synthesize(args.stack, process.env.MOONTV_STACK_DIR || PROJECT_DIR);
     policyConfig = readPolicyConfig(args.policyConfig);
   } catch (err) {
+    await pack.then((s) => s.stop(), () => undefined);
     if (err instanceof SynthInputError) {
       console.error(`error: ${err.message}`);
       return 2;
@@ -63,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   // The real pack, spawned and spoken to over the analyzer protocol as the Pulumi CLI does.
-  const report = await analyzeWithPack(result.resources, policyConfig);
+  const session = await pack;
+  const report = await analyzeWithPack(result.resources, policyConfig, { session }).finally(() => session.stop());
   const dir = writeSynthFiles(args.outDir, result, report);
   const kinds = new Map<string, number>();
   for (const r of result.resources) kinds.set(r.type, (kinds.get(r.type) ?? 0) + 1);
