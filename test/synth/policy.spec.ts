@@ -47,7 +47,7 @@ describe("offline preview through the real policy pack", function () {
         "",
       ].join("\n"));
       run = spawnSync(process.execPath, [
-        "-r", "ts-node/register", path.join(PROJECT_DIR, "tools/synth/cli.ts"), "broken",
+        "-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), "broken",
         "--policy-config", path.join(PROJECT_DIR, "policy/config/prod.json"), "--out", path.join(dir, "out"),
       ], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, MOONTV_STACK_DIR: dir } });
     });

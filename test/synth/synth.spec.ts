@@ -199,7 +199,7 @@ describe("offline preview: bad input", function () {
   });
 
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, ["-r", "ts-node/register", path.join(PROJECT_DIR, "tools/synth/cli.ts"), ...args], {
+    spawnSync(process.execPath, ["-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), ...args], {
       cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env },
     });
 

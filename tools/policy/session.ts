@@ -58,6 +58,8 @@ function options(r: RecordedResource): pb.AnalyzerResourceOptions {
   return o;
 }
 
+const TS_REGISTER = path.join(__dirname, "..", "ts-register.js");
+
 /** One spawned pack process and a client connected to it. */
 export class PackSession {
   private descriptions = new Map<string, string>();
@@ -72,10 +74,9 @@ export class PackSession {
   static async start(opts: StartOptions = {}): Promise<PackSession> {
     const packDir = opts.packDir ?? DEFAULT_PACK_DIR;
     // Like the CLI: run in the pack's directory (PolicyPack reads ./package.json for its version).
-    const child = spawn(process.execPath, ["-r", "ts-node/register", "index.ts"], {
+    // The project's cached transpile-only loader (tools/ts-register.js); the CLI uses its own.
+    const child = spawn(process.execPath, ["-r", TS_REGISTER, "index.ts"], {
       cwd: packDir,
-      // swc transpiles offline only (the root installs @swc/core); the Pulumi CLI runs the pack its own way.
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_SWC: "true", TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const port = await readPort(child, opts.startTimeoutMs ?? 60_000).catch((err) => {
