@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pinnedImage } from "../shared/pinned-image";
+import { dockerfileBuildArgs } from "./dockerfile";
 
-/** The bases the Dockerfile is written for: glibc builder and the distroless Debian 12 runtime. */
+const DOCKERFILE_DEFAULTS = dockerfileBuildArgs();
+
+/** The bases the Dockerfile is written for (glibc builder, distroless Debian 12 runtime): one source, dockerfile.ts. */
 export const DEFAULT_BASE_IMAGES = {
-  build: "node:20-bookworm-slim",
-  runtime: "gcr.io/distroless/nodejs20-debian12",
+  build: DOCKERFILE_DEFAULTS.BUILD_BASE_IMAGE,
+  runtime: DOCKERFILE_DEFAULTS.RUNTIME_BASE_IMAGE,
 } as const;
 
 export interface BaseImages {

@@ -5,20 +5,24 @@ import { dockerfileBuildArgs, readDockerfile } from "../image/dockerfile";
 
 /** StagedImage args from the build settings: pure, so the mapping is unit-tested without mocks. */
 export function stagedImageArgs(build: ImageBuildSettings, stack: string, pinBases: boolean, dockerfile: string): StagedImageArgs {
+  const buildArgs = dockerfileBuildArgs({
+    nodeVersion: build.nodeVersion,
+    pnpmVersion: build.pnpmVersion,
+    buildBaseImage: build.baseImages?.build,
+    runtimeBaseImage: build.baseImages?.runtime,
+    sourceUrl: build.sourceUrl,
+    revision: build.gitSha,
+    version: build.version,
+  });
   return {
     repository: build.repository,
     context: build.context,
     dockerfile,
     target: build.target,
     platforms: build.platforms,
-    buildArgs: { ...dockerfileBuildArgs({
-      nodeVersion: build.nodeVersion,
-      pnpmVersion: build.pnpmVersion,
-      sourceUrl: build.sourceUrl,
-      revision: build.gitSha,
-      version: build.version,
-    }) },
-    baseImages: { ...build.baseImages, pin: pinBases },
+    buildArgs,
+    // The bases dockerfileBuildArgs chose (from nodeVersion unless given), pinned to digests when asked.
+    baseImages: { build: buildArgs.BUILD_BASE_IMAGE, runtime: buildArgs.RUNTIME_BASE_IMAGE, pin: pinBases },
     tags: { version: build.version, gitSha: build.gitSha, stack },
     push: build.push,
     buildOnPreview: build.buildOnPreview,

@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ParsedDockerfile, Stage, parseDockerfile, targetStage, variablesFor } from "./dockerfile";
+import { ResourceValidation } from "@pulumi/policy";
+import { forType } from "./resource-type";
 import { at, isUnknown, keysOf, UNKNOWN, Unknown } from "./unknown";
 
 export const IMAGE_TYPE = "docker-build:index:Image";
@@ -64,4 +66,18 @@ function dockerfileText(props: unknown): string | Unknown | BuildTargetError {
     }
   }
   return { error: `the Dockerfile ${file} cannot be read; give it as dockerfile.inline` };
+}
+
+/**
+ * A validation of every image build's Dockerfile target stage: `problemOf` says what is wrong (or
+ * undefined); an unreadable Dockerfile is reported naming `subject`; unknown inputs are skipped.
+ */
+export function validateBuildTarget(subject: string, problemOf: (build: BuildTarget) => string | undefined): ResourceValidation {
+  return forType(IMAGE_TYPE, (_props, args, report) => {
+    const build = buildTargetOf(args.props);
+    if (build === UNKNOWN) return;
+    if ("error" in build) return report(`The image's ${subject} cannot be checked: ${build.error}.`);
+    const problem = problemOf(build);
+    if (problem) report(problem);
+  });
 }

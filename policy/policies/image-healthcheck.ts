@@ -1,8 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forType } from "../lib/resource-type";
 import { effectiveInstruction } from "../lib/dockerfile";
-import { BuildTarget, IMAGE_TYPE, buildTargetOf } from "../lib/image-build";
-import { UNKNOWN } from "../lib/unknown";
+import { BuildTarget, validateBuildTarget } from "../lib/image-build";
 
 /** What is wrong with the HEALTHCHECK of the build's target stage, or undefined if it has one. */
 export function imageHealthcheckProblem(build: BuildTarget): string | undefined {
@@ -15,11 +13,5 @@ export function imageHealthcheckProblem(build: BuildTarget): string | undefined 
 export const imageHealthcheck: ResourceValidationPolicy = {
   name: "image-healthcheck",
   description: "Every image build's runtime (target) stage declares a HEALTHCHECK.",
-  validateResource: forType(IMAGE_TYPE, (_props, args, report) => {
-    const build = buildTargetOf(args.props);
-    if (build === UNKNOWN) return;
-    if ("error" in build) return report(`The image's HEALTHCHECK cannot be checked: ${build.error}.`);
-    const problem = imageHealthcheckProblem(build);
-    if (problem) report(problem);
-  }),
+  validateResource: validateBuildTarget("HEALTHCHECK", imageHealthcheckProblem),
 };

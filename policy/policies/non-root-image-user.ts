@@ -1,8 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forType } from "../lib/resource-type";
 import { effectiveInstruction, substitute } from "../lib/dockerfile";
-import { BuildTarget, IMAGE_TYPE, buildTargetOf } from "../lib/image-build";
-import { UNKNOWN } from "../lib/unknown";
+import { BuildTarget, validateBuildTarget } from "../lib/image-build";
 
 /** What is wrong with the USER of the build's target stage, or undefined if it is a numeric non-zero UID. */
 export function imageUserProblem(build: BuildTarget): string | undefined {
@@ -21,11 +19,5 @@ export function imageUserProblem(build: BuildTarget): string | undefined {
 export const nonRootImageUser: ResourceValidationPolicy = {
   name: "non-root-image-user",
   description: "Every image build's target stage sets a numeric, non-zero USER so the image never runs as root.",
-  validateResource: forType(IMAGE_TYPE, (_props, args, report) => {
-    const build = buildTargetOf(args.props);
-    if (build === UNKNOWN) return;
-    if ("error" in build) return report(`The image's USER cannot be checked: ${build.error}.`);
-    const problem = imageUserProblem(build);
-    if (problem) report(problem);
-  }),
+  validateResource: validateBuildTarget("USER", imageUserProblem),
 };

@@ -12,11 +12,19 @@ describe("platform: image build args from the settings", () => {
     assert.equal(args.repository, "localhost:5001/moontv");
     assert.deepEqual(args.platforms, ["linux/amd64", "linux/arm64"]);
     assert.deepEqual(args.tags, { version: "1.2.3", gitSha: "0a1b2c3d", stack: "prod" });
-    assert.equal(args.baseImages!.pin, true);
+    assert.deepEqual(args.baseImages, { build: "node:20-bookworm-slim", runtime: "gcr.io/distroless/nodejs20-debian12", pin: true });
     assert.equal(args.sizeBudgetMiB, 200);
     assert.equal(args.dockerfile, "FROM scratch\n");
     assert.deepEqual(args.buildArgs, { NODE_VERSION: "20", BUILD_BASE_IMAGE: "node:20-bookworm-slim", RUNTIME_BASE_IMAGE: "gcr.io/distroless/nodejs20-debian12", SOURCE_URL: "https://github.com/MoonTechLab/LunaTV", REVISION: "0a1b2c3d", VERSION: "1.2.3" });
     assert.equal(stagedImageArgs(settingsFor("dev", { image: build }).image.build!, "dev", false, "").baseImages!.pin, false);
+  });
+
+  it("builds on the base that nodeVersion and baseImages choose (StagedImage's own defaults do not override them)", () => {
+    const exact = stagedImageArgs(settingsFor("dev", { image: { ...build, nodeVersion: "20.19.5" } }).image.build!, "dev", false, "");
+    assert.equal(exact.baseImages!.build, "node:20.19.5-bookworm-slim");
+    assert.equal(exact.buildArgs!.BUILD_BASE_IMAGE, "node:20.19.5-bookworm-slim");
+    const mirror = stagedImageArgs(settingsFor("dev", { image: { ...build, baseImages: { runtime: "mirror.example.com/distroless/nodejs20-debian12:nonroot" } } }).image.build!, "dev", false, "");
+    assert.equal(mirror.baseImages!.runtime, "mirror.example.com/distroless/nodejs20-debian12:nonroot");
   });
 
   it("passes registry credentials as a Pulumi secret, never as a build arg", async () => {

@@ -1,31 +1,11 @@
-import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
-import { Namespace } from "kubernetes-models/v1/Namespace";
-import { Secret } from "kubernetes-models/v1/Secret";
-import { Service } from "kubernetes-models/v1/Service";
-import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
-import { Deployment } from "kubernetes-models/apps/v1/Deployment";
-import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
-import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { validateKubernetesObject } from "../support/kubernetes-models";
 
 /** Plain Kubernetes object as the builders return it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = { apiVersion: string; kind: string; metadata: any; spec?: any; data?: any; stringData?: any };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const MODELS: Record<string, new (o: any) => { validate(): void }> = {
-  ConfigMap, Namespace, Secret, Service, DaemonSet, Deployment, StatefulSet, NetworkPolicy,
-};
-
 /** Validates against the Kubernetes OpenAPI schema (kubernetes-models v4); throws naming the object. */
-export function validateK8s(obj: Obj): void {
-  const Model = MODELS[obj.kind];
-  if (!Model) throw new Error(`no kubernetes-models class registered for ${obj.kind}`);
-  try {
-    new Model(obj).validate();
-  } catch (e) {
-    throw new Error(`${obj.kind}/${obj.metadata?.name} is not a valid object: ${String(e)}`);
-  }
-}
+export const validateK8s = (obj: Obj): void => validateKubernetesObject(obj);
 
 const ALLOWED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
 
