@@ -1,13 +1,17 @@
 /**
  * Policy pack benchmark: synthetic workloads analysed over gRPC by the spawned pack, as the CLI does
  * (Analyze per resource, then AnalyzeStack). Prints ms per resource for 100, 1,000 and 5,000
- * workloads and the growth between them (linear means a flat ms/resource).
+ * workloads and the growth between them (linear means a flat ms/resource), then the props codec on
+ * its own: google-protobuf's encoder and decoder against this client's encoder and the pack's decoder.
  * Run: npx ts-node tools/bench/policy-bench.ts   (npm run bench:policy)
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { analyzeAll, propsToStruct, startPack } from "../policy";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { analyzerStructClass, installStructSpeedups } from "../../policy/lib/analyzer-speedups";
+import { analyzeAll, encodeProps, marshalProps, startPack } from "../policy";
+import { encodeStruct, Json } from "../policy/wire";
 import type { RecordedResource } from "../synth/types";
 
 const SIZES = [100, 1000, 5000];
@@ -69,9 +73,9 @@ async function main(): Promise<void> {
       const start = performance.now();
       const cpuStart = cpuMs(pack.pid);
       const packStart = processCpuMs(pack.pid);
-      // As analyzeWithPack does: marshal each resource once for Analyze and AnalyzeStack.
-      const structs = resources.map((r) => propsToStruct(r.props, r.secretPaths));
-      const found = [...(await analyzeAll(pack, resources, 16, structs)), ...(await pack.analyzeStack(resources, structs))];
+      // As analyzeWithPack does: encode each resource's props once for Analyze and AnalyzeStack.
+      const props = resources.map((r) => encodeProps(r.props, r.secretPaths));
+      const found = [...(await analyzeAll(pack, resources, 16, props)), ...(await pack.analyzeStack(resources, props))];
       const ms = performance.now() - start;
       rows.push({ n, ms, perResource: ms / n, cpuPerResource: (cpuMs(pack.pid) - cpuStart) / n, packCpuPerResource: (processCpuMs(pack.pid) - packStart) / n, violations: found.length });
     }
@@ -91,7 +95,36 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+/** Microseconds per call of `run` over `items` (best of 3 passes, after one warm-up pass). */
+function microsPerItem<T>(items: readonly T[], run: (item: T) => unknown): number {
+  let best = Infinity;
+  for (let pass = 0; pass < 4; pass++) {
+    const start = performance.now();
+    for (const item of items) run(item);
+    if (pass > 0) best = Math.min(best, ((performance.now() - start) * 1000) / items.length);
+  }
+  return best;
+}
+
+/** The props codec alone, in this process: what the wire format costs each side per resource. */
+function codecFigures(): void {
+  const props = Array.from({ length: 2000 }, (_, i) => marshalProps(workload(i).props) as { [key: string]: Json });
+  const bytes = props.map((p) => encodeStruct(p));
+  const PackStruct = analyzerStructClass();
+  const googleEncode = microsPerItem(props, (p) => Struct.fromJavaScript(p as never).serializeBinary());
+  const ownEncode = microsPerItem(props, (p) => encodeStruct(p));
+  const googleDecode = microsPerItem(bytes, (b) => Struct.deserializeBinary(b).toJavaScript());
+  const uninstall = installStructSpeedups(PackStruct);
+  const linearDecode = microsPerItem(bytes, (b) => Struct.deserializeBinary(b).toJavaScript());
+  uninstall();
+  console.log(`props codec, one ${bytes[1].length}-byte Deployment (µs per resource):`);
+  console.log(`  encode: google-protobuf ${googleEncode.toFixed(1)}, client encoder ${ownEncode.toFixed(1)}`);
+  console.log(`  decode + toJavaScript: google-protobuf ${googleDecode.toFixed(1)}, pack's linear decoder ${linearDecode.toFixed(1)}`);
+}
+
+main()
+  .then(() => codecFigures())
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

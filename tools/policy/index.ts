@@ -1,13 +1,12 @@
 /** Running resources through the real policy pack over the analyzer protocol, as the CLI does. */
 import type { PolicyViolation, RecordedResource } from "../synth/types";
 import { PolicyPackConfigFile } from "./config";
-import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PackSession, StartOptions } from "./session";
-import { propsToStruct } from "./struct";
+import { encodeProps } from "./struct";
 
 export { PackSession, DEFAULT_PACK_DIR } from "./session";
 export type { PackInfo, StartOptions } from "./session";
-export { UNKNOWN, marshalProps, propsToStruct } from "./struct";
+export { UNKNOWN, encodeProps, marshalProps } from "./struct";
 export { reconcileConfig } from "./config";
 export type { PolicyPackConfigFile, EnforcementLevel } from "./config";
 
@@ -25,20 +24,20 @@ export function startPack(opts: StartOptions = {}): Promise<PackSession> {
 
 /**
  * Analyze for every resource with at most `concurrency` calls in flight; results in resource order.
- * `structs` are the resources' marshalled props, if already built (they are reused for AnalyzeStack).
+ * `props` are the resources' encoded props, if already built (they are reused for AnalyzeStack).
  */
 export async function analyzeAll(
   session: PackSession,
   resources: readonly RecordedResource[],
   concurrency = 16,
-  structs?: readonly Struct[],
+  props?: readonly Uint8Array[],
 ): Promise<PolicyViolation[]> {
   const results: PolicyViolation[][] = new Array(resources.length);
   let next = 0;
   const worker = async () => {
     while (next < resources.length) {
       const i = next++;
-      results[i] = await session.analyze(resources[i], structs?.[i]);
+      results[i] = await session.analyze(resources[i], props?.[i]);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, resources.length)) }, worker));
@@ -58,10 +57,10 @@ export async function analyzeWithPack(
   const session = options.session ?? (await PackSession.start(options));
   try {
     await session.configure(policyConfig as PolicyPackConfigFile);
-    // Marshal once: the same Structs serve Analyze and AnalyzeStack (building them is the client's main cost).
-    const structs = resources.map((r) => propsToStruct(r.props, r.secretPaths));
-    const perResource = await analyzeAll(session, resources, options.concurrency, structs);
-    const stack = await session.analyzeStack(resources, structs);
+    // Encode once: the same props bytes serve Analyze and AnalyzeStack.
+    const props = resources.map((r) => encodeProps(r.props, r.secretPaths));
+    const perResource = await analyzeAll(session, resources, options.concurrency, props);
+    const stack = await session.analyzeStack(resources, props);
     return [...perResource, ...stack];
   } finally {
     if (!options.session) await session.stop();

@@ -12,7 +12,8 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PolicyViolation, RecordedResource } from "../synth/types";
 import { EnforcementLevel, JsonSchema, PolicyDescriptor, PolicyPackConfigFile, reconcileConfig } from "./config";
-import { propsToStruct } from "./struct";
+import { encodeProps } from "./struct";
+import { analyzeRequestBytes, analyzeStackRequestBytes } from "./wire";
 
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policy");
 
@@ -130,35 +131,33 @@ export class PackSession {
     await call<pb.ConfigureAnalyzerRequest, Empty>(this.client.configure.bind(this.client), req);
   }
 
-  /** Analyze: the resource-level results for one resource (`props`: its Struct if already marshalled). */
-  async analyze(r: RecordedResource, props?: Struct): Promise<PolicyViolation[]> {
-    const req = new pb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setUrn(r.urn);
-    req.setName(r.name);
-    req.setProperties(props ?? propsToStruct(r.props, r.secretPaths));
-    req.setOptions(options(r));
-    const res = await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(this.client.analyze.bind(this.client), req);
+  /** Analyze: the resource-level results for one resource (`props`: its encoded props, if already built). */
+  async analyze(r: RecordedResource, props?: Uint8Array): Promise<PolicyViolation[]> {
+    const envelope = new pb.AnalyzeRequest();
+    envelope.setType(r.type);
+    envelope.setUrn(r.urn);
+    envelope.setName(r.name);
+    envelope.setOptions(options(r));
+    const req = analyzeRequestBytes(envelope, props ?? encodeProps(r.props, r.secretPaths));
+    const res = await this.send("Analyze", req);
     return res.getDiagnosticsList().map((d) => this.toViolation(d, r.urn));
   }
 
   /** AnalyzeStack: the stack-level results over all resources (their props stand in for outputs). */
-  async analyzeStack(resources: readonly RecordedResource[], props?: readonly Struct[]): Promise<PolicyViolation[]> {
-    const req = new pb.AnalyzeStackRequest();
-    req.setResourcesList(
+  async analyzeStack(resources: readonly RecordedResource[], props?: readonly Uint8Array[]): Promise<PolicyViolation[]> {
+    const req = analyzeStackRequestBytes(
       resources.map((r, i) => {
-        const ar = new pb.AnalyzerResource();
-        ar.setType(r.type);
-        ar.setUrn(r.urn);
-        ar.setName(r.name);
-        ar.setProperties(props?.[i] ?? propsToStruct(r.props, r.secretPaths));
-        ar.setOptions(options(r));
-        if (r.parent) ar.setParent(r.parent);
-        ar.setDependenciesList(r.options.dependsOn);
-        return ar;
+        const envelope = new pb.AnalyzerResource();
+        envelope.setType(r.type);
+        envelope.setUrn(r.urn);
+        envelope.setName(r.name);
+        envelope.setOptions(options(r));
+        if (r.parent) envelope.setParent(r.parent);
+        envelope.setDependenciesList(r.options.dependsOn);
+        return { envelope, props: props?.[i] ?? encodeProps(r.props, r.secretPaths) };
       }),
     );
-    const res = await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(this.client.analyzeStack.bind(this.client), req);
+    const res = await this.send("AnalyzeStack", req);
     return res.getDiagnosticsList().map((d) => this.toViolation(d));
   }
 
@@ -166,6 +165,19 @@ export class PackSession {
   async stop(): Promise<void> {
     this.client.close();
     await stopChild(this.process);
+  }
+
+  /** A unary call with an already encoded request (see ./wire), as the generated client would make it. */
+  private send(method: "Analyze" | "AnalyzeStack", request: Buffer): Promise<pb.AnalyzeResponse> {
+    return new Promise((resolve, reject) =>
+      this.client.makeUnaryRequest(
+        `/pulumirpc.Analyzer/${method}`,
+        (bytes: Buffer) => bytes,
+        (bytes: Buffer) => pb.AnalyzeResponse.deserializeBinary(new Uint8Array(bytes)),
+        request,
+        (err, res) => (err || !res ? reject(err ?? new Error(`${method} returned no response`)) : resolve(res)),
+      ),
+    );
   }
 
   private toViolation(d: pb.AnalyzeDiagnostic, urn?: string): PolicyViolation {

@@ -1,5 +1,5 @@
-/** Resource props to protobuf Structs, marshalled the way the engine sends them to analyzers. */
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+/** Resource props marshalled and encoded the way the engine sends them to analyzers. */
+import { encodeStruct, Json } from "./wire";
 
 /**
  * The engine's wire value for every unknown (computed) property during a preview. Put it anywhere in
@@ -35,8 +35,7 @@ export function marshalProps(props: Record<string, unknown>, secretPaths: readon
   return copy;
 }
 
-/** The Struct for a resource's props. */
-export function propsToStruct(props: Record<string, unknown>, secretPaths: readonly string[] = []): Struct {
-  // fromJavaScript rejects undefined; marshalProps's JSON round trip removes it.
-  return Struct.fromJavaScript(marshalProps(props, secretPaths) as Parameters<typeof Struct.fromJavaScript>[0]);
+/** The wire bytes of a resource's props (a Struct), as the engine sends them. */
+export function encodeProps(props: Record<string, unknown>, secretPaths: readonly string[] = []): Buffer {
+  return encodeStruct(marshalProps(props, secretPaths) as { [key: string]: Json });
 }
