@@ -70,4 +70,35 @@ describe("offline preview through the real policy pack", function () {
       }
     });
   });
+
+  describe("a deliberately broken program (a root container, a missing probe, an undeclared budget)", () => {
+    let out: string;
+    let run: ReturnType<typeof spawnSync>;
+    before(() => {
+      out = fs.mkdtempSync(path.join(os.tmpdir(), "synth-broken-program-"));
+      run = spawnSync(process.execPath, [
+        "-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), "broken",
+        "--policy-config", path.join(PROJECT_DIR, "policy/config/prod.json"), "--out", out,
+      ], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, MOONTV_STACK_DIR: path.join(__dirname, "fixtures", "broken-program") } });
+    });
+    after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+    it("exits 1 with the root container, the missing probe and the undeclared budget named under their policies", () => {
+      assert.equal(run.status, 1, `${run.stdout}\n${run.stderr}`);
+      const stdout = String(run.stdout);
+      assert.match(stdout, /non-root-workloads \(mandatory\)\n(\s+Deployment broken: .*\n)*\s+Deployment broken: container "app" \(spec\.template\.spec\.containers\[0\]\) runs as user 0 \(root\)/);
+      assert.match(stdout, /workload-health-probes \(mandatory\)\n\s+Deployment broken: container "app" .* has no readinessProbe\./);
+      assert.match(stdout, /image-size-budget-declared \(mandatory\)\n\s+Image app-image: The image declares no size budget/);
+      assert.match(stdout, /non-root-image-user \(mandatory\)\n\s+Image app-image: The target stage "runner" of the Dockerfile sets no USER/);
+      assert.match(stdout, /image-healthcheck \(mandatory\)\n\s+Image app-image: The target stage "runner" of the Dockerfile has no HEALTHCHECK/);
+    });
+
+    it("records the same findings in policy-report.json", () => {
+      const report: { policy: string; enforcementLevel: string }[] = JSON.parse(fs.readFileSync(path.join(out, "broken", "policy-report.json"), "utf8"));
+      const policies = new Set(report.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
+      for (const p of ["non-root-workloads", "workload-health-probes", "image-size-budget-declared", "non-root-image-user", "image-healthcheck"]) {
+        assert.ok(policies.has(p), `${p} is in the report`);
+      }
+    });
+  });
 });

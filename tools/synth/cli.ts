@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   const pack = startPack();
   try {
     args = parseArgs(argv);
-    // MOONTV_STACK_DIR lets specs preview a stack file kept outside the project (a broken one).
+    // MOONTV_STACK_DIR lets specs preview a stack file, or a whole program, kept outside the project.
     result = await synthesize(args.stack, process.env.MOONTV_STACK_DIR || PROJECT_DIR);
     policyConfig = readPolicyConfig(args.policyConfig);
   } catch (err) {

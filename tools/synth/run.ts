@@ -42,7 +42,8 @@ export function loadMockConfig(stack: string, projectDir = PROJECT_DIR): MockCon
 /**
  * Runs index.ts under the mock runtime with the stack's config, as `pulumi preview` would, and returns
  * every registered resource. Re-entrant: each call resets the runtime and reloads the program.
- * `stackDir` holds Pulumi.yaml and the stack file (the project directory unless a spec says otherwise).
+ * `stackDir` holds Pulumi.yaml and the stack file (the project directory unless a spec says otherwise);
+ * if it also holds an index.ts, that program runs instead of the project's (a spec's broken program).
  */
 export async function synthesize(stack: string, stackDir = PROJECT_DIR): Promise<SynthResult> {
   const mockConfig = loadMockConfig(stack, stackDir);
@@ -53,7 +54,8 @@ export async function synthesize(stack: string, stackDir = PROJECT_DIR): Promise
   const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(...a: unknown[]): void; waitForRPCs(): Promise<void> };
   settings.setMockOptions(recordingMonitor(resources), PROJECT_NAME, stack, true);
 
-  const entry = require.resolve(path.join(PROJECT_DIR, "index.ts"));
+  const ownProgram = path.resolve(stackDir, "index.ts");
+  const entry = require.resolve(fs.existsSync(ownProgram) ? ownProgram : path.join(PROJECT_DIR, "index.ts"));
   delete require.cache[entry];
   let exported: Record<string, pulumi.Output<unknown>>;
   try {
