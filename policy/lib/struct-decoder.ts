@@ -54,13 +54,8 @@ export function readStruct(reader: WireReader): DecodedStruct {
   const entries: Entry[] = [];
   while (reader.nextField()) {
     if (reader.isEndGroup()) break;
-    if (reader.getFieldNumber() === STRUCT_FIELDS) {
-      const entry: Entry = { key: "", value: { array: [], javaScript: NO_JAVASCRIPT } };
-      reader.readMessage(entry, readMapEntry);
-      entries.push(entry);
-    } else {
-      reader.skipField();
-    }
+    if (reader.getFieldNumber() === STRUCT_FIELDS) entries.push(readSubmessage(reader, readMapEntry));
+    else reader.skipField();
   }
   const canonical = canonicalEntries(entries);
   let javaScript: DecodedStruct["javaScript"] = {};
@@ -69,42 +64,45 @@ export function readStruct(reader: WireReader): DecodedStruct {
       javaScript = NO_JAVASCRIPT;
       break;
     }
-    // Assignment, as Struct.prototype.toJavaScript does (so "__proto__" behaves the same).
+    // Assignment, as Struct.prototype.toJavaScript does.
     javaScript[key] = value.javaScript;
   }
   return { array: [canonical.map(({ key, value }) => [key, value.array])], javaScript };
 }
 
-interface DecodedValue {
-  array: ValueArray;
+/** A decoded Value or ListValue: array form and JavaScript value, as for a Struct. */
+interface Decoded {
+  array: unknown[];
   javaScript: unknown;
 }
 interface Entry {
   key: string;
-  value: DecodedValue;
-}
-interface Holder {
-  decoded: DecodedValue;
+  value: Decoded;
 }
 
-function readMapEntry(entry: Entry, reader: WireReader): void {
+/** Reads the length-delimited message at the reader's position with `read`. */
+function readSubmessage<T>(reader: WireReader, read: (reader: WireReader) => T): T {
+  const holder: { result?: T } = {};
+  reader.readMessage(holder, (h, r) => (h.result = read(r)));
+  return holder.result as T;
+}
+
+/** A map entry; a missing key or value is the default ("" or an empty Value), as jspb.Map reads it. */
+function readMapEntry(reader: WireReader): Entry {
+  const entry: Entry = { key: "", value: { array: [], javaScript: NO_JAVASCRIPT } };
   while (reader.nextField()) {
     if (reader.isEndGroup()) break;
     const field = reader.getFieldNumber();
     if (field === ENTRY_KEY) entry.key = reader.readString();
-    else if (field === ENTRY_VALUE) entry.value = readNestedValue(reader);
+    else if (field === ENTRY_VALUE) entry.value = readSubmessage(reader, readValue);
     else reader.skipField();
   }
+  return entry;
 }
 
-function readNestedValue(reader: WireReader): DecodedValue {
-  const holder: Holder = { decoded: { array: [], javaScript: NO_JAVASCRIPT } };
-  reader.readMessage(holder, readValueInto);
-  return holder.decoded;
-}
-
-/** A Value's kind is a oneof: the last kind field read wins and clears the others, as the setters do. */
-function readValueInto(holder: Holder, reader: WireReader): void {
+/** A Value; its kind is a oneof, so the last kind field read wins and clears the others, as the setters do. */
+function readValue(reader: WireReader): Decoded {
+  let decoded: Decoded = { array: [], javaScript: NO_JAVASCRIPT };
   while (reader.nextField()) {
     if (reader.isEndGroup()) break;
     const field = reader.getFieldNumber();
@@ -124,18 +122,11 @@ function readValueInto(holder: Holder, reader: WireReader): void {
       case BOOL_VALUE:
         stored = javaScript = reader.readBool();
         break;
-      case STRUCT_VALUE: {
-        const nested = { struct: undefined as DecodedStruct | undefined };
-        reader.readMessage(nested, (n, r) => (n.struct = readStruct(r)));
-        stored = nested.struct?.array;
-        javaScript = nested.struct?.javaScript;
-        break;
-      }
+      case STRUCT_VALUE:
       case LIST_VALUE: {
-        const nested = { list: undefined as DecodedValue | undefined };
-        reader.readMessage(nested, (n, r) => (n.list = readList(r)));
-        stored = nested.list?.array;
-        javaScript = nested.list?.javaScript;
+        const nested: Decoded = readSubmessage(reader, field === STRUCT_VALUE ? readStruct : readList);
+        stored = nested.array;
+        javaScript = nested.javaScript;
         break;
       }
       default:
@@ -144,13 +135,14 @@ function readValueInto(holder: Holder, reader: WireReader): void {
     }
     const array: ValueArray = [];
     array[field - 1] = stored;
-    holder.decoded = { array, javaScript };
+    decoded = { array, javaScript };
   }
+  return decoded;
 }
 
 /** A ListValue: its array form and its elements' values. */
-function readList(reader: WireReader): DecodedValue {
-  const arrays: ValueArray[] = [];
+function readList(reader: WireReader): Decoded {
+  const arrays: unknown[][] = [];
   let javaScript: unknown[] | typeof NO_JAVASCRIPT = [];
   while (reader.nextField()) {
     if (reader.isEndGroup()) break;
@@ -158,7 +150,7 @@ function readList(reader: WireReader): DecodedValue {
       reader.skipField();
       continue;
     }
-    const value = readNestedValue(reader);
+    const value = readSubmessage(reader, readValue);
     arrays.push(value.array);
     if (value.javaScript === NO_JAVASCRIPT) javaScript = NO_JAVASCRIPT;
     else if (javaScript !== NO_JAVASCRIPT) javaScript.push(value.javaScript);
