@@ -7,7 +7,8 @@
  * costs O(size × d): about 0.5 ms for one 900-byte Deployment, most of the pack's time per resource
  * (protocolbuffers/protobuf-javascript#39). This decoder reads the same bytes with the same
  * `BinaryReader` into jspb's array form (field n at index n - 1), which generated messages accept as
- * their constructor data and wrap lazily, so the result is an ordinary, complete Struct.
+ * their constructor data and wrap lazily, so the result is an ordinary, complete Struct. The same pass
+ * yields the value the Struct's `toJavaScript()` returns.
  */
 
 /** The `jspb.BinaryReader` methods the decoder uses (public API, used by all generated code). */
