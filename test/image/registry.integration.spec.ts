@@ -7,8 +7,7 @@ import * as path from "node:path";
 
 import { inspectImage, isRegistryError, measureImageSizes, RegistryError } from "../../components/image/registry";
 import {
-  addOciIndex,
-  buildOciImage,
+  buildMultiPlatformLayout,
   freePort,
   layoutImageSize,
   pushOci,
@@ -48,13 +47,11 @@ describe("registry client against docker-registry (integration)", function () {
     requireTool("htpasswd");
     work = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-oci-"));
     layout = path.join(work, "layout");
-    buildOciImage(layout, "amd64", "amd64", { "hello.txt": "hello from amd64\n" });
-    // A bigger, incompressible file so the two platforms differ in size.
-    buildOciImage(layout, "arm64", "arm64", { "hello.txt": "hello from arm64\n", "noise.bin": randomText(20_000) });
-    addOciIndex(layout, "multi", [
-      { tag: "amd64", arch: "amd64" },
-      { tag: "arm64", arch: "arm64" },
-    ]);
+    buildMultiPlatformLayout(layout, {
+      amd64: { "hello.txt": "hello from amd64\n" },
+      // A bigger, incompressible file so the two platforms differ in size.
+      arm64: { "hello.txt": "hello from arm64\n", "noise.bin": randomText(20_000) },
+    });
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { sizeBudgetProvider } from "../../components/image";
-import { buildOciImage, addOciIndex, layoutImageSize, pushOci, requireTool, RunningRegistry, startRegistry } from "./support/registry-fixture";
+import { buildMultiPlatformLayout, layoutImageSize, pushOci, requireTool, RunningRegistry, startRegistry } from "./support/registry-fixture";
 
 /** What @pulumi/pulumi/cmd/dynamic-provider does with the `__provider` prop. */
 async function loadSerialisedProvider(): Promise<pulumi.dynamic.ResourceProvider> {
@@ -38,12 +38,7 @@ describe("ImageSizeBudget provider against docker-registry (integration)", funct
     requireTool("umoci");
     work = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-budget-"));
     layout = path.join(work, "layout");
-    buildOciImage(layout, "amd64", "amd64", { "a.txt": "a\n" });
-    buildOciImage(layout, "arm64", "arm64", { "noise.bin": randomBytes(60_000).toString("base64") });
-    addOciIndex(layout, "multi", [
-      { tag: "amd64", arch: "amd64" },
-      { tag: "arm64", arch: "arm64" },
-    ]);
+    buildMultiPlatformLayout(layout, { amd64: { "a.txt": "a\n" }, arm64: { "noise.bin": randomBytes(60_000).toString("base64") } });
     reg = await startRegistry(creds);
     pushOci(layout, "multi", `${reg.host}/moontv/app:1.0.0`, creds);
     const digest = (await (await fetch(`http://${reg.host}/v2/moontv/app/manifests/1.0.0`, {

@@ -159,6 +159,19 @@ export function addOciIndex(layout: string, indexTag: string, members: { tag: st
   fs.writeFileSync(path.join(layout, "index.json"), JSON.stringify(top));
 }
 
+/**
+ * A two-platform image in the layout: tags `amd64` and `arm64` (one layer of the given files each)
+ * and an OCI index over them tagged `multi`.
+ */
+export function buildMultiPlatformLayout(layout: string, files: { amd64: Record<string, string>; arm64: Record<string, string> }): void {
+  buildOciImage(layout, "amd64", "amd64", files.amd64);
+  buildOciImage(layout, "arm64", "arm64", files.arm64);
+  addOciIndex(layout, "multi", [
+    { tag: "amd64", arch: "amd64" },
+    { tag: "arm64", arch: "arm64" },
+  ]);
+}
+
 /** `skopeo copy` of a layout tag to the registry (`--all` so that an index keeps every platform). */
 export function pushOci(layout: string, tag: string, dest: string, creds?: { username: string; password: string }): void {
   const args = ["copy", "--all", "--quiet", "--dest-tls-verify=false"];
