@@ -1,17 +1,19 @@
 import { z } from "zod";
 import { parseCpu, parseMemory, parseRedisMemory } from "./quantities";
+import { annotationValue, commitOrNumber, textOrNumber } from "./yaml-numbers";
 
 /**
  * The one schema of every stack setting. Each leaf carries, as its error, the phrase that says what is
  * allowed: a SettingsError prints it after the key, the stack file and the value given.
  */
 
-const cpu = z.string({ error: "a CPU quantity such as \"250m\" or \"1\"" }).refine((v) => parseCpu(v) !== undefined && parseCpu(v)! > 0, {
+const cpu = textOrNumber(z.string({ error: "a CPU quantity such as \"250m\" or \"1\"" }).refine((v) => parseCpu(v) !== undefined && parseCpu(v)! > 0, {
   error: "a CPU quantity such as \"250m\" or \"1\"",
-});
-const memory = z.string({ error: "a memory quantity such as \"256Mi\" or \"1Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, {
+}), "cpu: \"1\"");
+// A bare number is bytes, as in Kubernetes.
+const memory = textOrNumber(z.string({ error: "a memory quantity such as \"256Mi\" or \"1Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, {
   error: "a memory quantity of at least 1Mi, such as \"256Mi\" or \"1Gi\"",
-});
+}), "memory: \"256Mi\"");
 
 export const resourcesSchema = z
   .strictObject({
@@ -100,15 +102,15 @@ export const appSchema = z.strictObject({
 }, { error: "a mapping of app settings (see the README's settings table)" });
 
 export const redisSchema = z.strictObject({
-  version: z.string({ error: "a Redis version tag such as \"7.4\"" }).regex(/^\d+(\.\d+){0,2}$/, { error: "a Redis version tag such as \"7.4\"" }),
+  version: textOrNumber(z.string({ error: "a Redis version tag such as \"7.4\"" }).regex(/^\d+(\.\d+){0,2}$/, { error: "a Redis version tag such as \"7.4\"" }), "version: \"7.4\""),
   image: imageRef.optional(),
-  storageSize: z.string({ error: "a storage quantity such as \"1Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, {
+  storageSize: textOrNumber(z.string({ error: "a storage quantity such as \"1Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, {
     error: "a storage quantity of at least 1Mi such as \"1Gi\"",
-  }),
+  }), "storageSize: \"1Gi\""),
   storageClass: dnsLabel.optional(),
-  maxmemory: z.string({ error: "a Redis memory size such as \"256mb\" or \"1gb\"" }).refine((v) => (parseRedisMemory(v) ?? 0) > 0, {
+  maxmemory: textOrNumber(z.string({ error: "a Redis memory size such as \"256mb\" or \"1gb\"" }).refine((v) => (parseRedisMemory(v) ?? 0) > 0, {
     error: "a Redis memory size such as \"256mb\" or \"1gb\"",
-  }),
+  }), "maxmemory: \"256mb\""),
   maxmemoryPolicy: z.enum(REDIS_EVICTION_POLICIES, { error: `one of ${REDIS_EVICTION_POLICIES.join(", ")}` }),
   protect: z.boolean({ error: "true or false" }),
   resources: resourcesSchema,
@@ -127,9 +129,9 @@ const repository = z
     error: "a fully qualified repository without tag, e.g. \"ghcr.io/org/moontv\" or \"localhost:5001/moontv\"",
   });
 export const BUILD_PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7"] as const;
-const imageTag = z.string({ error: "an image tag: letters, digits, '_', '.', '-' (1 to 128, not starting with '.' or '-')" }).regex(/^[\w][\w.-]{0,127}$/, {
+const imageTag = textOrNumber(z.string({ error: "an image tag: letters, digits, '_', '.', '-' (1 to 128, not starting with '.' or '-')" }).regex(/^[\w][\w.-]{0,127}$/, {
   error: "an image tag: letters, digits, '_', '.', '-' (1 to 128, not starting with '.' or '-')",
-});
+}), "version: \"1.2\"");
 
 /**
  * The image: either a prebuilt `ref`, or the build of the MoonTV sources (`repository` set), which
@@ -140,7 +142,7 @@ export const imageSchema = z.strictObject({
   repository: repository.optional(),
   context: z.strictObject({
     location: z.string({ error: "a local directory or a git URL (https://….git)" }).min(1),
-    gitRef: z.string({ error: "a branch, tag or commit" }).regex(/^[\w./-]{1,200}$/, { error: "a branch, tag or commit" }).optional(),
+    gitRef: textOrNumber(z.string({ error: "a branch, tag or commit" }).regex(/^[\w./-]{1,200}$/, { error: "a branch, tag or commit" }), "gitRef: \"1.2\"").optional(),
     subdirectory: z.string({ error: "a sub-directory of the repository" }).regex(/^[\w./-]{1,200}$/, { error: "a sub-directory of the repository" }).optional(),
   }, { error: "a mapping { location, gitRef?, subdirectory? }" }).optional(),
   target: z.enum(["runner", "debug"], { error: "runner (distroless, default) or debug (build base with a shell)" }),
@@ -150,16 +152,16 @@ export const imageSchema = z.strictObject({
   push: z.boolean({ error: "true or false" }),
   buildOnPreview: z.boolean({ error: "true or false" }),
   version: imageTag.optional(),
-  gitSha: z.string({ error: "a git commit id (7 to 40 hex digits)" }).regex(/^[0-9a-f]{7,40}$/, { error: "a git commit id (7 to 40 lower-case hex digits)" }).optional(),
+  gitSha: commitOrNumber(z.string({ error: "a git commit id (7 to 40 hex digits)" }).regex(/^[0-9a-f]{7,40}$/, { error: "a git commit id (7 to 40 lower-case hex digits)" })).optional(),
   sourceUrl: httpUrl.optional(),
-  nodeVersion: z.string({ error: "a Node version such as \"20\" or \"20.19.5\"" }).regex(/^20(?:\.\d+){0,2}$/, { error: "a Node 20 version such as \"20\" or \"20.19.5\" (the runtime is distroless nodejs20)" }),
-  pnpmVersion: z.string({ error: "an exact pnpm version such as \"10.14.0\"" }).regex(/^\d+\.\d+\.\d+$/, { error: "an exact pnpm version such as \"10.14.0\"" }).optional(),
+  nodeVersion: textOrNumber(z.string({ error: "a Node version such as \"20\" or \"20.19.5\"" }).regex(/^20(?:\.\d+){0,2}$/, { error: "a Node 20 version such as \"20\" or \"20.19.5\" (the runtime is distroless nodejs20)" }), "nodeVersion: \"20.10\""),
+  pnpmVersion: textOrNumber(z.string({ error: "an exact pnpm version such as \"10.14.0\"" }).regex(/^\d+\.\d+\.\d+$/, { error: "an exact pnpm version such as \"10.14.0\"" }), "pnpmVersion: \"10.14.0\"").optional(),
   baseImages: z.strictObject({ build: imageRef.optional(), runtime: imageRef.optional() }, { error: "a mapping { build?, runtime? } of image refs" }).optional(),
   sizeBudgetMiB: z.number({ error: "a size in MiB from 1 to 4096" }).positive({ error: "a size in MiB from 1 to 4096" }).max(4096, { error: "a size in MiB from 1 to 4096" }),
   registry: z.strictObject({ username: z.string({ error: "a user name" }).min(1), password: secretString }, { error: "a mapping { username, password } (password stored as a secret)" }).optional(),
   cache: z.strictObject({
-    branch: z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }).optional(),
-    mainBranch: z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }).optional(),
+    branch: textOrNumber(z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }), "branch: \"2024\"").optional(),
+    mainBranch: textOrNumber(z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }), "mainBranch: \"2024\"").optional(),
   }, { error: "a mapping { branch?, mainBranch? }" }).optional(),
 }, { error: "a mapping { ref } or { repository, context, … } (see the README's settings table)" });
 
@@ -174,7 +176,7 @@ export const monitoringSchema = z.strictObject({
   scrapeInterval: promDuration,
   retentionTime: promDuration,
   retentionSize: z.string({ error: "a Prometheus size such as \"8GB\"" }).regex(/^[0-9]+(B|KB|MB|GB|TB)$/, { error: "a Prometheus size such as \"8GB\"" }),
-  storageSize: z.string({ error: "a storage quantity such as \"10Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, { error: "a storage quantity such as \"10Gi\"" }),
+  storageSize: textOrNumber(z.string({ error: "a storage quantity such as \"10Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, { error: "a storage quantity such as \"10Gi\"" }), "storageSize: \"10Gi\""),
   storageClass: dnsLabel.optional(),
   alertmanagers: z.array(z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: "host:port" }), { error: "a list of host:port" }).optional(),
   protect: z.boolean({ error: "true or false" }),
@@ -191,7 +193,7 @@ export const ingressSchema = z.strictObject({
   host: z.string({ error: "a DNS host name such as \"tv.example.com\"" }).regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "a DNS host name such as \"tv.example.com\"" }).optional(),
   className: dnsLabel.optional(),
   tlsSecretName: dnsLabel.optional(),
-  annotations: z.record(z.string().regex(/^[\w./-]{1,253}$/, { error: "annotation keys" }), z.string({ error: "string annotation values" }), { error: "a mapping of annotation to string" }).optional(),
+  annotations: z.record(z.string().regex(/^[\w./-]{1,253}$/, { error: "annotation keys" }), annotationValue(z.string({ error: "string annotation values" })), { error: "a mapping of annotation to string" }).optional(),
 }, { error: "a mapping { enabled, host, className?, tlsSecretName?, annotations? }" });
 
 export const ENVIRONMENTS = ["dev", "prod"] as const;
