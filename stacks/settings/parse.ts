@@ -58,6 +58,12 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
     }
   }
 
+  const { renderYamlToDirectory, context, kubeconfig } = parsed.kubernetes;
+  if (renderYamlToDirectory !== undefined && (context !== undefined || kubeconfig !== undefined)) {
+    // The provider refuses the pair at its check, after resources have been registered.
+    const set = [context !== undefined && `kubernetes.context (${showValue(context)})`, kubeconfig !== undefined && "kubernetes.kubeconfig"].filter(Boolean).join(" and ");
+    fail("kubernetes.renderYamlToDirectory", renderYamlToDirectory, `a render directory only without a cluster to talk to: unset ${set} (the kubernetes provider refuses them together), or unset renderYamlToDirectory to deploy`);
+  }
   if (parsed.app.storage === "upstash" && !parsed.app.upstash) {
     fail("app.upstash", undefined, "a mapping { url, token } when app.storage is upstash");
   }

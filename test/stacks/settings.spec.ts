@@ -213,3 +213,24 @@ describe("settings: a local build context", () => {
     assert.deepEqual(missingContextIgnores("!node_modules\n.next\n.git\n.env.local\n"), ["node_modules", ".env"]);
   });
 });
+
+describe("settings: rendering YAML instead of deploying", () => {
+  it("renders to a directory when no cluster is named", () => {
+    assert.equal(settingsFor("dev", { kubernetes: { renderYamlToDirectory: "rendered" } }).kubernetes.renderYamlToDirectory, "rendered");
+  });
+
+  it("refuses a render directory together with a context, as the kubernetes provider would only later", () => {
+    const err = settingsErrorOf(() => settingsFor("dev", { kubernetes: { renderYamlToDirectory: "rendered", context: "kind-moontv" } }));
+    assert.equal(err.key, "moontv:kubernetes.renderYamlToDirectory");
+    assert.match(err.message, /got "rendered"; allowed: a render directory only without a cluster to talk to: unset kubernetes\.context \("kind-moontv"\)/);
+  });
+
+  it("refuses a render directory together with a kubeconfig, without echoing the kubeconfig", () => {
+    const err = settingsErrorOf(() =>
+      settingsFor("dev", { kubernetes: { renderYamlToDirectory: "rendered", kubeconfig: "apiVersion: v1 # cluster-a" } }, { secretKeys: ["kubernetes"] }),
+    );
+    assert.equal(err.key, "moontv:kubernetes.renderYamlToDirectory");
+    assert.match(err.message, /unset kubernetes\.kubeconfig \(the kubernetes provider refuses them together\)/);
+    assert.doesNotMatch(err.message, /cluster-a/);
+  });
+});
