@@ -11,7 +11,8 @@ installStructSpeedups(analyzerStructClass());
 
 new PolicyPack("moontv-guard", {
   description: "MoonTV guard rails: non-root, health checks, size budgets, pinned images, build cache, secrets and data protection.",
-  // Strict unless the stack's config file says otherwise (policy/config/<stack>.json).
+  // Fails closed: without --policy-pack-config every policy is mandatory with prod's ceilings;
+  // policy/config/dev.json relaxes the prod-grade ones.
   enforcementLevel: "mandatory",
   policies,
 });

@@ -7,8 +7,8 @@ export const SIZE_BUDGET_LABEL = "dev.moontv.size-budget-mib";
 export const SIZE_CHECK_KIND = "moontv:image:SizeBudgetCheck";
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
 
-/** Default upper bound for any declared budget, in MiB. */
-export const DEFAULT_MAX_BUDGET_MIB = 512;
+/** Default upper bound for any declared budget, in MiB: prod's, as every default of the pack. */
+export const DEFAULT_MAX_BUDGET_MIB = 300;
 
 /** The budget in MiB from a label value, or undefined if it is not a positive number. */
 export function parseBudgetMiB(value: unknown): number | undefined {

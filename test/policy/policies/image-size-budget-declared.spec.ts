@@ -6,7 +6,7 @@ const run = (props: object, config: object = {}) => runResourcePolicy(imageSizeB
 const withBudget = (v: unknown) => withField(compliantImage(), "labels", { "dev.moontv.size-budget-mib": v });
 
 describe("policy image-size-budget-declared", () => {
-  it("passes the baseline (300 MiB under the default 512)", async () => assert.deepEqual(await run(compliantImage()), []));
+  it("passes the baseline (300 MiB, at the default maximum of 300)", async () => assert.deepEqual(await run(compliantImage()), []));
 
   it("fails an image without the budget label", async () => {
     assert.match((await run(withField(compliantImage(), "labels", {})))[0], /declares no size budget/);
