@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Builds the real Pulumi engine, its plugins and the local control plane from the pinned wrapper modules
+# in engine/*/ and leaves every binary in .engine/bin/.
+#
+# Each binary is cached outside the clone under $MOONTV_ENGINE_CACHE (default ~/.cache/moontv-engine),
+# keyed by a hash of its wrapper module (go.mod, go.sum, own Go files) and of the build line below, so a
+# warm run only links the cached files. Usage: engine/build.sh [--list] [NAME ...]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+engine="$root/engine"
+cache="${MOONTV_ENGINE_CACHE:-$HOME/.cache/moontv-engine}"
+bin="$root/.engine/bin"
+
+# The module proxy is the one source: never a toolchain download, never a dependency not in go.sum.
+export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -trimpath" GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+
+# name | wrapper dir | package | cgo | ldflags ({V} is the version of the module in the 5th column)
+# | module that carries the version
+targets=(
+  "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|0|-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version={V}|github.com/pulumi/pulumi/pkg/v3"
+  "pulumi-resource-kubernetes|provider-kubernetes|.|0|-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version={K8S_PROVIDER_VERSION}|github.com/pulumi/pulumi-kubernetes/provider/v4"
+  "etcd|etcd|go.etcd.io/etcd/server/v3|0||go.etcd.io/etcd/server/v3"
+  "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|0|{KUBE}|k8s.io/kubernetes"
+  "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|0|{KUBE}|k8s.io/kubernetes"
+  "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler|0|{KUBE}|k8s.io/kubernetes"
+  "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|0|{KUBE}|k8s.io/kubernetes"
+  "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|0||sigs.k8s.io/kwok"
+)
+
+# The kubernetes provider module has no release tags (only pseudo-versions); this is the release whose
+# line the served commit belongs to, and the version of the npm @pulumi/kubernetes it serves.
+K8S_PROVIDER_VERSION="$(node -p "require('$root/package.json').dependencies['@pulumi/kubernetes']")"
+
+# What the upstream release builds link in, so that each binary reports its own version (an API server
+# that says v0.0.0 is taken by pulumi-kubernetes for a very old one).
+kube_ldflags() {
+  local v="$1" major minor
+  major="${v#v}"; major="${major%%.*}"
+  minor="${v#v*.}"; minor="${minor%%.*}"
+  local flags=""
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    flags+=" -X $pkg.gitVersion=$v -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    flags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  echo "$flags"
+}
+
+if [[ "${1:-}" == "--list" ]]; then
+  for t in "${targets[@]}"; do echo "${t%%|*}"; done
+  exit 0
+fi
+wanted=("$@")
+
+# Some wrappers need files from the module they wrap next to their own main (never committed).
+prepare() {
+  local dir="$1"
+  case "$dir" in
+    provider-kubernetes)
+      local src
+      src="$(cd "$engine/$dir" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+      if [[ -z "$src" || ! -f "$src/cmd/pulumi-resource-kubernetes/schema.json" ]]; then
+        (cd "$engine/$dir" && go mod download github.com/pulumi/pulumi-kubernetes/provider/v4)
+        src="$(cd "$engine/$dir" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+      fi
+      install -m 0644 "$src/cmd/pulumi-resource-kubernetes/schema.json" \
+        "$src/cmd/pulumi-resource-kubernetes/terraform-mapping.json" "$engine/$dir/"
+      ;;
+  esac
+}
+
+module_key() {
+  local dir="$1" line="$2"
+  (cd "$engine/$dir" && cat go.mod go.sum $(ls ./*.go 2>/dev/null) && echo "$line" && go env GOVERSION) |
+    sha256sum | cut -c1-16
+}
+
+mkdir -p "$bin" "$cache"
+total=${#targets[@]}
+n=0
+start_all=$(date +%s)
+for t in "${targets[@]}"; do
+  n=$((n + 1))
+  IFS='|' read -r name dir pkg cgo ldflags vmod <<<"$t"
+  if ((${#wanted[@]})) && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
+  version="$(cd "$engine/$dir" && go list -m -f '{{.Version}}' "$vmod")"
+  ldflags="${ldflags//\{V\}/$version}"
+  ldflags="${ldflags//\{K8S_PROVIDER_VERSION\}/$K8S_PROVIDER_VERSION}"
+  [[ "$ldflags" == "{KUBE}" ]] && ldflags="$(kube_ldflags "$version")"
+  key="$(module_key "$dir" "$pkg $cgo $ldflags")"
+  out="$cache/$name-$key"
+  if [[ -x "$out/$name" ]]; then
+    printf '[%d/%d] %-26s %s (cached)\n' "$n" "$total" "$name" "$version"
+  else
+    printf '[%d/%d] %-26s %s building ...\n' "$n" "$total" "$name" "$version"
+    prepare "$dir"
+    t0=$(date +%s)
+    tmp="$cache/.tmp-$name-$$"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    (cd "$engine/$dir" && CGO_ENABLED="$cgo" go build -ldflags "-s -w $ldflags" -o "$tmp/$name" "$pkg")
+    rm -rf "$out" && mv "$tmp" "$out"
+    printf '[%d/%d] %-26s built in %d s\n' "$n" "$total" "$name" "$(($(date +%s) - t0))"
+  fi
+  ln -sfn "$out/$name" "$bin/$name"
+done
+
+# What the CLI finds on PATH besides the Go binaries: our Node.js language host (Pulumi's own cannot be
+# built here, see engine/language-host/host.ts) and the SDK's dynamic-provider plugin script (the image
+# size budget is a dynamic resource), which ships inside the npm @pulumi/pulumi package.
+ln -sfn "$engine/language-host/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
+if [[ -f "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" ]]; then
+  ln -sfn "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+else
+  echo "engine: node_modules/@pulumi/pulumi is missing: run npm ci first" >&2
+  exit 1
+fi
+echo "engine: ${#targets[@]} binaries in .engine/bin ($(($(date +%s) - start_all)) s)"

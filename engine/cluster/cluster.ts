@@ -1,0 +1,337 @@
+/**
+ * `npm run cluster -- up | down | status | reset`: a local Kubernetes control plane on 127.0.0.1, built
+ * from the pinned modules by `npm run engine:build` (etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler, KWOK's controller faking two nodes), and `.engine/env` for running `pulumi` and
+ * `kubectl` against it by hand. Every process is started detached, recorded by PID, and stopped by PID.
+ */
+import { spawn, spawnSync } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { ensurePki, type Pki } from "./pki";
+import { freePort, waitFor } from "./net";
+import { kwokConfig, fakeNodes, storageClass } from "./objects";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+export const ENGINE_DIR = path.join(ROOT, ".engine");
+const BIN = path.join(ENGINE_DIR, "bin");
+const STATE = path.join(ENGINE_DIR, "cluster");
+const PIDS = path.join(STATE, "pids.json");
+const LOGS = path.join(STATE, "logs");
+const KUBECONFIG = path.join(STATE, "kubeconfig");
+const ENV_FILE = path.join(ENGINE_DIR, "env");
+
+const BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "pulumi"];
+
+interface Started {
+  name: string;
+  pid: number;
+  port: number;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`cluster: ${message}\n`);
+  process.exit(1);
+}
+
+function binary(name: string): string {
+  const file = path.join(BIN, name);
+  if (!fs.existsSync(file)) fail(`${file} is missing: run \`npm run engine:build\` first`);
+  return file;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readPids(): Started[] {
+  return fs.existsSync(PIDS) ? (JSON.parse(fs.readFileSync(PIDS, "utf8")) as Started[]) : [];
+}
+
+function start(name: string, args: string[], port: number, started: Started[]): Started {
+  fs.mkdirSync(LOGS, { recursive: true });
+  const log = fs.openSync(path.join(LOGS, `${name}.log`), "a");
+  const child = spawn(binary(name), args, { detached: true, stdio: ["ignore", log, log] });
+  fs.closeSync(log);
+  child.unref();
+  const entry = { name, pid: child.pid!, port };
+  started.push(entry);
+  fs.writeFileSync(PIDS, JSON.stringify(started, null, 2));
+  return entry;
+}
+
+function logTail(name: string): string {
+  const file = path.join(LOGS, `${name}.log`);
+  if (!fs.existsSync(file)) return "(no log)";
+  return fs.readFileSync(file, "utf8").split("\n").slice(-15).join("\n");
+}
+
+function kubectl(args: string[], input?: string): string {
+  const r = spawnSync(binary("kubectl"), ["--kubeconfig", KUBECONFIG, ...args], { encoding: "utf8", input });
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+function writeKubeconfig(pki: Pki, apiserverPort: number): void {
+  const b64 = (f: string) => fs.readFileSync(f).toString("base64");
+  fs.writeFileSync(
+    KUBECONFIG,
+    [
+      "apiVersion: v1",
+      "kind: Config",
+      "clusters:",
+      "- name: moontv-local",
+      "  cluster:",
+      `    server: https://127.0.0.1:${apiserverPort}`,
+      `    certificate-authority-data: ${b64(pki.caCert)}`,
+      "users:",
+      "- name: admin",
+      "  user:",
+      `    client-certificate-data: ${b64(pki.adminCert)}`,
+      `    client-key-data: ${b64(pki.adminKey)}`,
+      "contexts:",
+      "- name: moontv-local",
+      "  context: {cluster: moontv-local, user: admin}",
+      "current-context: moontv-local",
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+}
+
+/** The passphrase of the local file backend's stacks: made once, kept with the engine, never committed. */
+function passphrase(): string {
+  const file = path.join(ENGINE_DIR, "passphrase");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(18).toString("base64url"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+export function envFileText(): string {
+  const state = path.join(STATE, "pulumi-state");
+  fs.mkdirSync(state, { recursive: true });
+  const vars: Record<string, string> = {
+    PATH: `${BIN}:$PATH`,
+    KUBECONFIG,
+    PULUMI_HOME: path.join(ENGINE_DIR, "pulumi-home"),
+    PULUMI_BACKEND_URL: `file://${state}`,
+    PULUMI_CONFIG_PASSPHRASE: passphrase(),
+    // The engine takes its plugins from .engine/bin (on PATH) and must never try a download.
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  };
+  return (
+    "# Written by `npm run cluster -- up`; source it to run pulumi and kubectl against the local cluster.\n" +
+    Object.entries(vars)
+      .map(([k, v]) => (k === "PATH" ? `export PATH="${v}"` : `export ${k}='${v}'`))
+      .join("\n") +
+    "\n"
+  );
+}
+
+async function up(): Promise<void> {
+  const running = readPids().filter((p) => alive(p.pid));
+  if (running.length) {
+    console.log(`cluster: already up (${running.map((p) => `${p.name} ${p.pid}`).join(", ")}); \`down\` first to restart`);
+    return;
+  }
+  BINARIES.forEach(binary);
+  fs.mkdirSync(STATE, { recursive: true });
+  const pki = ensurePki(path.join(STATE, "pki"));
+  const started: Started[] = [];
+  const t0 = Date.now();
+  try {
+    const [etcdPort, etcdPeer, apiPort, cmPort, schedPort, kwokPort] = await Promise.all(
+      Array.from({ length: 6 }, () => freePort()),
+    );
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    start(
+      "etcd",
+      [
+        "--name=moontv",
+        `--data-dir=${path.join(STATE, "etcd")}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+        `--initial-cluster=moontv=http://127.0.0.1:${etcdPeer}`,
+        "--quota-backend-bytes=2147483648",
+        "--unsafe-no-fsync", // a throw-away test cluster: durability buys nothing and costs seconds
+      ],
+      etcdPort,
+      started,
+    );
+    await waitFor("etcd", 30_000, () => httpOk(`${etcdUrl}/health`), () => logTail("etcd"));
+
+    start(
+      "kube-apiserver",
+      [
+        `--etcd-servers=${etcdUrl}`,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        `--secure-port=${apiPort}`,
+        `--cert-dir=${path.join(STATE, "apiserver-certs")}`,
+        `--tls-cert-file=${pki.serverCert}`,
+        `--tls-private-key-file=${pki.serverKey}`,
+        `--client-ca-file=${pki.caCert}`,
+        `--service-account-key-file=${pki.serviceAccountPub}`,
+        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+        "--service-cluster-ip-range=10.96.0.0/16",
+        "--authorization-mode=Node,RBAC",
+        // PodSecurity and ServiceAccount are on by default; named here so that the claim is visible.
+        "--enable-admission-plugins=NodeRestriction,PodSecurity,ServiceAccount",
+        "--allow-privileged=true",
+        "--endpoint-reconciler-type=none", // a loopback address cannot be the kubernetes Service's endpoint
+      ],
+      apiPort,
+      started,
+    );
+    writeKubeconfig(pki, apiPort);
+    await waitFor(
+      "kube-apiserver",
+      90_000,
+      async () => spawnSync(binary("kubectl"), ["--kubeconfig", KUBECONFIG, "get", "--raw", "/readyz"]).status === 0,
+      () => logTail("kube-apiserver"),
+    );
+
+    start(
+      "kube-controller-manager",
+      [
+        `--kubeconfig=${KUBECONFIG}`,
+        `--authentication-kubeconfig=${KUBECONFIG}`,
+        `--authorization-kubeconfig=${KUBECONFIG}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${cmPort}`,
+        "--leader-elect=false",
+        "--use-service-account-credentials=true",
+        `--service-account-private-key-file=${pki.serviceAccountKey}`,
+        `--root-ca-file=${pki.caCert}`,
+        `--cluster-signing-cert-file=${pki.caCert}`,
+        `--cluster-signing-key-file=${pki.caKey}`,
+        "--controllers=*",
+        // Binds the claims of StatefulSets: PVs under this directory, for the host-path StorageClass.
+        "--enable-hostpath-provisioner=true",
+      ],
+      cmPort,
+      started,
+    );
+    start(
+      "kube-scheduler",
+      [
+        `--kubeconfig=${KUBECONFIG}`,
+        `--authentication-kubeconfig=${KUBECONFIG}`,
+        `--authorization-kubeconfig=${KUBECONFIG}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${schedPort}`,
+        "--leader-elect=false",
+      ],
+      schedPort,
+      started,
+    );
+    const kwokConfigFile = path.join(STATE, "kwok.yaml");
+    fs.writeFileSync(kwokConfigFile, kwokConfig(kwokStageDir()));
+    start(
+      "kwok",
+      [
+        `--kubeconfig=${KUBECONFIG}`,
+        `--config=${kwokConfigFile}`,
+        "--manage-all-nodes=false",
+        "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+        `--server-address=127.0.0.1:${kwokPort}`,
+        "--node-ip=127.0.0.1",
+      ],
+      kwokPort,
+      started,
+    );
+
+    kubectl(["apply", "-f", "-"], storageClass() + fakeNodes(["kwok-node-0", "kwok-node-1"]));
+    await waitFor(
+      "two Ready nodes",
+      60_000,
+      async () => {
+        const out = kubectl(["get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}"]);
+        return out.split(" ").filter((s) => s === "True").length >= 2;
+      },
+      () => logTail("kwok"),
+    );
+    await waitFor(
+      "the default ServiceAccount",
+      60_000,
+      async () => spawnSync(binary("kubectl"), ["--kubeconfig", KUBECONFIG, "-n", "default", "get", "sa", "default"]).status === 0,
+      () => logTail("kube-controller-manager"),
+    );
+    fs.writeFileSync(ENV_FILE, envFileText(), { mode: 0o600 });
+    console.log(
+      `cluster: up in ${((Date.now() - t0) / 1000).toFixed(1)} s; API server https://127.0.0.1:${apiPort}; ` +
+        `\`source .engine/env\` to use it (logs: .engine/cluster/logs)`,
+    );
+  } catch (err) {
+    await stopAll(started);
+    fail(`${(err as Error).message}\n(every process this run started was stopped)`);
+  }
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url);
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function kwokStageDir(): string {
+  const r = spawnSync("go", ["list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/kwok"], {
+    cwd: path.join(ROOT, "engine", "kwok"),
+    encoding: "utf8",
+  });
+  const dir = r.stdout.trim();
+  if (r.status !== 0 || !dir) fail(`cannot find the sigs.k8s.io/kwok module (its stage configs): ${r.stderr.trim()}`);
+  return path.join(dir, "kustomize", "stage");
+}
+
+async function stopAll(list: Started[]): Promise<void> {
+  for (const p of [...list].reverse()) {
+    if (!alive(p.pid)) continue;
+    process.kill(p.pid, "SIGTERM");
+    const deadline = Date.now() + 15_000;
+    while (alive(p.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (alive(p.pid)) process.kill(p.pid, "SIGKILL");
+    console.log(`cluster: stopped ${p.name} (pid ${p.pid})`);
+  }
+  fs.rmSync(PIDS, { force: true });
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  switch (command) {
+    case "up":
+      return up();
+    case "down":
+      return stopAll(readPids());
+    case "reset":
+      await stopAll(readPids());
+      fs.rmSync(STATE, { recursive: true, force: true });
+      fs.rmSync(ENV_FILE, { force: true });
+      console.log("cluster: state removed (etcd data, certificates, stacks of the local backend)");
+      return;
+    case "status": {
+      const pids = readPids();
+      if (!pids.length) console.log("cluster: down");
+      for (const p of pids) console.log(`${p.name.padEnd(24)} pid ${p.pid} port ${p.port} ${alive(p.pid) ? "running" : "exited"}`);
+      return;
+    }
+    default:
+      fail(`unknown command ${JSON.stringify(command ?? "")}; allowed: up, down, status, reset`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => fail((err as Error).message));
+}

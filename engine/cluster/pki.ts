@@ -1,0 +1,88 @@
+/**
+ * The local cluster's certificates, made with openssl at the first `up`: one CA, the API server's
+ * serving certificate, an admin client certificate (group system:masters) and the service-account
+ * signing key. They live under .engine/cluster/pki and are reused by later runs.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export interface Pki {
+  dir: string;
+  caCert: string;
+  caKey: string;
+  serverCert: string;
+  serverKey: string;
+  adminCert: string;
+  adminKey: string;
+  serviceAccountKey: string;
+  serviceAccountPub: string;
+}
+
+/** Names the API server answers to: loopback, and the in-cluster names pods would use. */
+export const SERVER_SANS = [
+  "IP:127.0.0.1",
+  "DNS:localhost",
+  "DNS:kubernetes",
+  "DNS:kubernetes.default",
+  "DNS:kubernetes.default.svc",
+  "DNS:kubernetes.default.svc.cluster.local",
+  "IP:10.96.0.1",
+];
+
+function openssl(args: string[], cwd: string): void {
+  execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+export function pkiPaths(dir: string): Pki {
+  const p = (f: string) => path.join(dir, f);
+  return {
+    dir,
+    caCert: p("ca.crt"),
+    caKey: p("ca.key"),
+    serverCert: p("apiserver.crt"),
+    serverKey: p("apiserver.key"),
+    adminCert: p("admin.crt"),
+    adminKey: p("admin.key"),
+    serviceAccountKey: p("sa.key"),
+    serviceAccountPub: p("sa.pub"),
+  };
+}
+
+function issue(pki: Pki, name: string, subject: string, extensions: string): void {
+  const ext = path.join(pki.dir, `${name}.ext`);
+  fs.writeFileSync(ext, extensions);
+  openssl(["genrsa", "-out", `${name}.key`, "2048"], pki.dir);
+  openssl(["req", "-new", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`], pki.dir);
+  openssl(
+    ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "3650",
+      "-sha256", "-extfile", ext, "-out", `${name}.crt`],
+    pki.dir,
+  );
+}
+
+/** Makes whatever of the PKI is missing; an existing, complete PKI is kept as it is. */
+export function ensurePki(dir: string): Pki {
+  const pki = pkiPaths(dir);
+  const all = [pki.caCert, pki.serverCert, pki.adminCert, pki.serviceAccountKey, pki.serviceAccountPub];
+  if (all.every((f) => fs.existsSync(f))) return pki;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  openssl(["genrsa", "-out", "ca.key", "2048"], dir);
+  openssl(["req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=moontv-local-ca", "-days", "3650", "-out", "ca.crt"], dir);
+  issue(
+    pki,
+    "apiserver",
+    "/CN=kube-apiserver",
+    `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${SERVER_SANS.join(",")}\n`,
+  );
+  issue(
+    pki,
+    "admin",
+    "/O=system:masters/CN=kubernetes-admin",
+    "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n",
+  );
+  openssl(["genrsa", "-out", "sa.key", "2048"], dir);
+  openssl(["rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
+  return pki;
+}
