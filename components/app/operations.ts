@@ -3,6 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { Settings } from "../../stacks/settings/types";
 import { appLabels, appSelector } from "./deployment";
 import { APP_NAME, APP_PORT } from "./names";
+import { SKIP_AWAIT } from "../shared/annotations";
 
 type AppSettings = Settings["app"];
 
@@ -52,7 +53,10 @@ export function buildAppAutoscaler(
   };
 }
 
-/** An Ingress to Service `moontv`, with TLS from an existing Secret when named. */
+/**
+ * An Ingress to Service `moontv`, with TLS from an existing Secret when named. Unless
+ * `waitForLoadBalancer`, `pulumi up` does not wait for a load-balancer address in its status.
+ */
 export function buildAppIngress(
   ingress: Settings["ingress"],
   namespace: pulumi.Input<string>,
@@ -60,7 +64,12 @@ export function buildAppIngress(
 ): k8s.networking.v1.IngressArgs | undefined {
   if (!ingress.enabled) return undefined;
   return {
-    metadata: { name: APP_NAME, namespace, labels: appLabels(instance), annotations: ingress.annotations },
+    metadata: {
+      name: APP_NAME,
+      namespace,
+      labels: appLabels(instance),
+      annotations: ingress.waitForLoadBalancer ? ingress.annotations : { ...ingress.annotations, [SKIP_AWAIT]: "true" },
+    },
     spec: {
       ingressClassName: ingress.className,
       tls: ingress.tlsSecretName ? [{ hosts: [ingress.host!], secretName: ingress.tlsSecretName }] : undefined,

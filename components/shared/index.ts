@@ -1,3 +1,4 @@
 export * from "./labels";
 export * from "./security";
 export * from "./pinned-image";
+export * from "./annotations";

@@ -22,7 +22,8 @@ const common = {
   redis: { version: "7.4", maxmemoryPolicy: "noeviction" },
   // The compose deployment's private network: default deny, then the flows the services need.
   network: { enabled: true },
-  ingress: { enabled: false },
+  // Many controllers never set the Ingress's load-balancer status that `pulumi up` would wait for.
+  ingress: { enabled: false, waitForLoadBalancer: false },
 };
 
 const byEnvironment = {

@@ -6,6 +6,7 @@ import { parseMemory, parseRedisMemory } from "./quantities";
 import { DIGEST_REF, ENVIRONMENTS, settingsSchema } from "./schema";
 import { SecretValue } from "./secret";
 import { isGitUrl, missingContextIgnores } from "../../components/image/build-plan";
+import { SKIP_AWAIT } from "../../components/shared/annotations";
 import type { ParsedSettings } from "./schema";
 import type { ParseContext, RawStackConfig, Settings } from "./types";
 
@@ -78,6 +79,9 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
   }
   if (parsed.monitoring.enabled && parsed.app.storage !== "redis") {
     fail("monitoring.enabled", true, "false unless app.storage is redis (the monitoring watches the Redis this program deploys)");
+  }
+  if (parsed.ingress.annotations?.[SKIP_AWAIT] !== undefined) {
+    fail(`ingress.annotations.${SKIP_AWAIT}`, parsed.ingress.annotations[SKIP_AWAIT], "no such annotation here: set moontv:ingress.waitForLoadBalancer (true: wait for the load-balancer address; false, the default: do not)");
   }
   if (parsed.ingress.enabled && !parsed.ingress.host) {
     fail("ingress.host", undefined, "the host name the Ingress serves, e.g. \"tv.example.com\" (required when ingress.enabled is true)");

@@ -193,8 +193,9 @@ export const ingressSchema = z.strictObject({
   host: z.string({ error: "a DNS host name such as \"tv.example.com\"" }).regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: "a DNS host name such as \"tv.example.com\"" }).optional(),
   className: dnsLabel.optional(),
   tlsSecretName: dnsLabel.optional(),
+  waitForLoadBalancer: z.boolean({ error: "true or false" }),
   annotations: z.record(z.string().regex(/^[\w./-]{1,253}$/, { error: "annotation keys" }), annotationValue(z.string({ error: "string annotation values" })), { error: "a mapping of annotation to string" }).optional(),
-}, { error: "a mapping { enabled, host, className?, tlsSecretName?, annotations? }" });
+}, { error: "a mapping { enabled, host, className?, tlsSecretName?, waitForLoadBalancer, annotations? }" });
 
 export const ENVIRONMENTS = ["dev", "prod"] as const;
 

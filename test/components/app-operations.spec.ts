@@ -44,6 +44,21 @@ describe("app operations builders", () => {
     assert.deepEqual(ing.spec.rules[0].http.paths[0].backend, { service: { name: "moontv", port: { number: 3000 } } });
   });
 
+  it("does not make `pulumi up` wait for a load-balancer status unless ingress.waitForLoadBalancer", () => {
+    const ingress = { enabled: true, host: "tv.example.com", annotations: { "nginx.ingress.kubernetes.io/proxy-body-size": "8m" } };
+    const noWait = buildAppIngress(settingsFor("dev", { ingress }).ingress, "ns", "dev") as any;
+    assert.deepEqual(noWait.metadata.annotations, { "nginx.ingress.kubernetes.io/proxy-body-size": "8m", "pulumi.com/skipAwait": "true" });
+    const wait = buildAppIngress(settingsFor("dev", { ingress: { ...ingress, waitForLoadBalancer: true } }).ingress, "ns", "dev") as any;
+    assert.deepEqual(wait.metadata.annotations, { "nginx.ingress.kubernetes.io/proxy-body-size": "8m" });
+  });
+
+  it("refuses pulumi.com/skipAwait among the Ingress annotations, naming the setting", async () => {
+    const { settingsErrorOf } = await import("../support/settings");
+    const err = settingsErrorOf(() => settingsFor("dev", { ingress: { enabled: true, host: "tv.example.com", annotations: { "pulumi.com/skipAwait": "false" } } }));
+    assert.equal(err.key, "moontv:ingress.annotations.pulumi.com/skipAwait");
+    assert.match(err.message, /set moontv:ingress\.waitForLoadBalancer/);
+  });
+
   it("refuses an enabled Ingress without host, and maxReplicas below replicas", async () => {
     const { settingsErrorOf } = await import("../support/settings");
     assert.equal(settingsErrorOf(() => settingsFor("prod", { ingress: { enabled: true } })).key, "moontv:ingress.host");
