@@ -6,7 +6,8 @@ import { buildBlackboxExporter, buildRedisExporter } from "./exporters";
 import { buildGrafana, buildGrafanaAdminSecret } from "./grafana";
 import { NAMES, PORTS } from "./names";
 import { buildNodeExporter } from "./node-exporter";
-import { buildPrometheus } from "./prometheus";
+import { buildPrometheus, prometheusDataClaim } from "./prometheus";
+import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
 
 export * from "./args";
 export { NAMES, PORTS, JOBS, PSS_EXCEPTION_LABEL } from "./names";
@@ -43,9 +44,18 @@ export class Monitoring extends pulumi.ComponentResource {
 
     const prom = buildPrometheus(r);
     const promConfig = new k8s.core.v1.ConfigMap(`${name}-prometheus`, prom.configMap, child);
+    const claims = registerStatefulSetClaims(`${name}-prometheus-data`, {
+      statefulSet: NAMES.prometheus,
+      namespace: r.namespace,
+      replicas: 1,
+      claim: prometheusDataClaim(r),
+      classSetting: "moontv:monitoring.storageClass",
+      protect: r.protectData,
+    }, child);
     new k8s.apps.v1.StatefulSet(`${name}-prometheus`, prom.statefulSet, {
       ...child,
-      dependsOn: [promConfig],
+      dependsOn: [promConfig, ...claims],
+      ignoreChanges: IGNORE_CLAIM_TEMPLATES,
       protect: r.protectData,
       retainOnDelete: r.protectData,
     });

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { claimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
 import type { ResolvedMonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
 import { NAMES, PORTS } from "./names";
@@ -19,6 +19,11 @@ export interface PrometheusObjects {
 /** Short content hash; as a pod annotation it rolls the pod when the ConfigMap changes. */
 export function checksum(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
+}
+
+/** The TSDB claim `data` (one replica: claim `data-prometheus-0`). */
+export function prometheusDataClaim(r: ResolvedMonitoringArgs): DataClaim {
+  return { template: "data", labels: monitoringLabels(NAMES.prometheus, r.instance), storageSize: r.prometheus.storageSize, storageClass: r.prometheus.storageClass };
 }
 
 /** Prometheus: ConfigMap (prometheus.yml + rules), a one-replica StatefulSet with a TSDB claim, Service 9090. */
@@ -75,17 +80,9 @@ export function buildPrometheus(r: ResolvedMonitoringArgs): PrometheusObjects {
             volumes: [{ name: "config", configMap: { name } }],
           },
         },
-        persistentVolumeClaimRetentionPolicy: r.protectData
-          ? { whenDeleted: "Retain", whenScaled: "Retain" }
-          : { whenDeleted: "Delete", whenScaled: "Retain" },
-        volumeClaimTemplates: [{
-          metadata: { name: "data", labels: monitoringLabels(name, r.instance) },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            ...(p.storageClass ? { storageClassName: p.storageClass } : {}),
-            resources: { requests: { storage: p.storageSize } },
-          },
-        }],
+        // The claim is a resource of its own (components/shared/claims.ts), deleted by Pulumi unless protected.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+        volumeClaimTemplates: [claimTemplate(prometheusDataClaim(r))],
       },
     },
     service: service(name, r.namespace, r.instance, PORTS.prometheus),

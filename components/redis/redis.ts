@@ -5,7 +5,8 @@ import * as random from "@pulumi/random";
 import type { Settings } from "../../stacks/settings/types";
 import { clusterRedisConfOptions, renderRedisAuthConf, renderRedisConf } from "./config";
 import { REDIS_NAME, REDIS_PORT } from "./names";
-import { buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisUrl } from "./statefulset";
+import { buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisDataClaim, redisUrl } from "./statefulset";
+import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
 
 export interface RedisArgs {
   /** Redis settings (from `stacks/`). */
@@ -28,6 +29,8 @@ export class Redis extends pulumi.ComponentResource {
   /** `redis://:<password>@redis:6379`, a secret. */
   readonly url: pulumi.Output<string>;
   readonly statefulSet: k8s.apps.v1.StatefulSet;
+  /** The data claim `data-redis-0`, resized in place when `storageSize` grows. */
+  readonly claims: k8s.core.v1.PersistentVolumeClaim[];
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("moontv:redis:Redis", name, {}, opts);
@@ -51,12 +54,22 @@ export class Redis extends pulumi.ComponentResource {
     new k8s.core.v1.Service(name, services.service, child);
 
     const configHash = createHash("sha256").update(conf).digest("hex").slice(0, 16);
+    this.claims = registerStatefulSetClaims(`${name}-data`, {
+      statefulSet: REDIS_NAME,
+      namespace,
+      replicas: 1,
+      claim: redisDataClaim(redis, instance),
+      classSetting: "moontv:redis.storageClass",
+      protect: redis.protect,
+    }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
       buildRedisStatefulSet({ redis, namespace, instance, image: args.image, configHash }),
       {
         ...child,
-        dependsOn: [configMap, secret],
+        // Its controller must find the claim, not make its own.
+        dependsOn: [configMap, secret, ...this.claims],
+        ignoreChanges: IGNORE_CLAIM_TEMPLATES,
         // In prod no `pulumi destroy`, replacement or refactor can drop the data silently.
         protect: redis.protect,
         retainOnDelete: redis.protect,

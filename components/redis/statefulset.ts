@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { Settings } from "../../stacks/settings/types";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels } from "../shared";
+import { claimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
 import {
   REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
   REDIS_SECRET_DIR, REDIS_SECRET_NAME, REDIS_UID,
@@ -23,6 +23,11 @@ export function redisPingProbe(): k8s.types.input.core.v1.Probe {
   return { exec: { command: ["sh", "-c", `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`] } };
 }
 
+/** Redis's data claim `data` (one replica: claim `data-redis-0`). */
+export function redisDataClaim(redis: Pick<RedisSettings, "storageSize" | "storageClass">, instance: string): DataClaim {
+  return { template: "data", labels: redisLabels(instance), storageSize: redis.storageSize, storageClass: redis.storageClass };
+}
+
 export interface RedisWorkloadInputs {
   redis: RedisSettings;
   namespace: pulumi.Input<string>;
@@ -42,10 +47,9 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
       serviceName: REDIS_HEADLESS_NAME,
       replicas: 1,
       selector: { matchLabels: selectorLabels({ name: REDIS_NAME, instance }) },
-      // Protected data outlives the StatefulSet: deleting or scaling it never deletes the claim.
-      persistentVolumeClaimRetentionPolicy: redis.protect
-        ? { whenDeleted: "Retain", whenScaled: "Retain" }
-        : { whenDeleted: "Delete", whenScaled: "Retain" },
+      // The claim is a resource of its own (components/shared/claims.ts): Pulumi deletes it in dev and
+      // keeps it in prod; "Delete" here would let the controller own it and delete it with a replaced StatefulSet.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: {
         metadata: { labels: redisLabels(instance), annotations: { "moontv.dev/config-hash": inputs.configHash } },
         spec: {
@@ -82,16 +86,7 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
           ],
         },
       },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: "data", labels: redisLabels(instance) },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            storageClassName: redis.storageClass,
-            resources: { requests: { storage: redis.storageSize } },
-          },
-        },
-      ],
+      volumeClaimTemplates: [claimTemplate(redisDataClaim(redis, instance))],
     },
   };
 }

@@ -2,3 +2,4 @@ export * from "./labels";
 export * from "./security";
 export * from "./pinned-image";
 export * from "./annotations";
+export * from "./claims";

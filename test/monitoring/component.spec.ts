@@ -55,7 +55,7 @@ describe("Monitoring component (mocks)", function () {
     assert.deepEqual(kinds, [
       "ConfigMap/blackbox-exporter", "ConfigMap/grafana-dashboards", "ConfigMap/grafana-provisioning", "ConfigMap/prometheus",
       "DaemonSet/node-exporter", "Deployment/blackbox-exporter", "Deployment/grafana", "Deployment/redis-exporter",
-      "Namespace/moontv-node-exporter", "Secret/grafana-admin",
+      "Namespace/moontv-node-exporter", "PersistentVolumeClaim/data-prometheus-0", "Secret/grafana-admin",
       "Service/blackbox-exporter", "Service/grafana", "Service/node-exporter", "Service/prometheus", "Service/redis-exporter",
       "StatefulSet/prometheus",
     ]);

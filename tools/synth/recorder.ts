@@ -75,6 +75,7 @@ interface RegisterRequest {
   getRetainondelete(): boolean;
   getDependenciesList(): string[];
   getProvider(): string;
+  getIgnorechangesList(): string[];
 }
 
 /**
@@ -103,6 +104,7 @@ export function recordingMonitor(records: RecordedResource[]): unknown {
         retainOnDelete: req.getRetainondelete(),
         dependsOn: req.getDependenciesList(),
         provider: req.getProvider() || undefined,
+        ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: req.getIgnorechangesList() } : {}),
       },
     });
     return register(req, cb);
