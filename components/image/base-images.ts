@@ -31,12 +31,12 @@ export interface BaseImageBuildArgs {
  * BUILD_BASE_IMAGE / RUNTIME_BASE_IMAGE for the Dockerfile. With `pin`, bases not given pinned are
  * resolved to the registry's current digest for their tag (see components/shared/pinned-image.ts).
  */
-export function baseImageBuildArgs(bases: BaseImages, opts?: pulumi.InvokeOutputOptions): pulumi.Output<BaseImageBuildArgs> {
+export function baseImageBuildArgs(bases: BaseImages): pulumi.Output<BaseImageBuildArgs> {
   const pin = bases.pin ?? false;
   return pulumi
     .all([
-      pinnedImage(bases.build ?? DEFAULT_BASE_IMAGES.build, pin, opts),
-      pinnedImage(bases.runtime ?? DEFAULT_BASE_IMAGES.runtime, pin, opts),
+      pinnedImage(bases.build ?? DEFAULT_BASE_IMAGES.build, pin),
+      pinnedImage(bases.runtime ?? DEFAULT_BASE_IMAGES.runtime, pin),
     ])
     .apply(([b, r]) => ({ BUILD_BASE_IMAGE: b, RUNTIME_BASE_IMAGE: r }));
 }

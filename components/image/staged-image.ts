@@ -108,7 +108,7 @@ export class StagedImage extends pulumi.ComponentResource {
     const registry = args.registry ? { address: plan.registryAddress, username: args.registry.username, password } : undefined;
     const buildArgs = args.baseImages
       ? pulumi
-          .all([pulumi.output(args.buildArgs ?? {}), baseImageBuildArgs(args.baseImages, { parent: this })])
+          .all([pulumi.output(args.buildArgs ?? {}), baseImageBuildArgs(args.baseImages)])
           .apply(([given, bases]) => ({ ...given, ...bases }))
       : (args.buildArgs ?? {});
 

@@ -55,7 +55,7 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
         redis: settings.redis,
         namespace: this.namespace,
         instance,
-        image: pinnedImage(redisImage(settings.redis), settings.pinImageDigests, { parent: this }),
+        image: pinnedImage(redisImage(settings.redis), settings.pinImageDigests),
       }, children);
     }
 
@@ -71,7 +71,7 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       dependsOn: [...image.gates, ...(this.redis ? [this.redis.statefulSet] : [])],
     }, children);
 
-    const pin = (ref: string) => pinnedImage(ref, settings.pinImageDigests, { parent: this });
+    const pin = (ref: string) => pinnedImage(ref, settings.pinImageDigests);
     if (settings.monitoring.enabled) {
       this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, pin), { ...children, dependsOn: [namespace] });
     }

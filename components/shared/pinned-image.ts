@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as docker from "@pulumi/docker";
+import { resolveDigest } from "../image/registry/client";
 
 const DIGEST = /@sha256:[a-f0-9]{64}$/;
 
@@ -16,11 +16,39 @@ export function withDigest(ref: string, digest: string): string {
   return `${ref.replace(/@sha256:[a-f0-9]{64}$/, "")}@${digest}`;
 }
 
+/** Resolves a tagged ref to the registry's current `sha256:…` digest. */
+export type DigestResolver = (ref: string) => Promise<string>;
+
+// The project's own registry client: no Docker daemon and no provider plugin (the docker provider is
+// Terraform-bridged and cannot be built here), and it runs during previews too.
+const registryResolver: DigestResolver = (ref) => resolveDigest(ref);
+let resolver: DigestResolver = registryResolver;
+// One lookup per ref and program run: every use of a tag gets the same digest.
+const resolved = new Map<string, Promise<string>>();
+
+/**
+ * Replaces how tags are resolved (the offline preview simulates digests; specs count lookups), or
+ * restores the registry client when called without one.
+ */
+export function setDigestResolver(r?: DigestResolver): void {
+  resolver = r ?? registryResolver;
+  resolved.clear();
+}
+
 /**
  * The ref to deploy: as given when already pinned or when pinning is off; otherwise resolved to its
- * current digest in the registry at deploy time, so the cluster never pulls a tag that moved.
+ * current digest in the registry when the program runs (preview and update), so the cluster never
+ * pulls a tag that moved. A lookup that fails stops the program with one line naming the image and the
+ * registry (a pulumi.RunError: no stack trace).
  */
-export function pinnedImage(ref: string, pin: boolean, opts?: pulumi.InvokeOutputOptions): pulumi.Output<string> {
+export function pinnedImage(ref: string, pin: boolean): pulumi.Output<string> {
   if (!pin || isDigestPinned(ref)) return pulumi.output(ref);
-  return docker.getRegistryImageOutput({ name: ref }, opts).sha256Digest.apply((digest) => withDigest(ref, digest));
+  let digest = resolved.get(ref);
+  if (!digest) {
+    digest = resolver(ref).catch((err: Error) => {
+      throw new pulumi.RunError(`cannot pin image ${ref} to a digest (moontv:pinImageDigests): ${err.message}`);
+    });
+    resolved.set(ref, digest);
+  }
+  return pulumi.output(digest.then((d) => withDigest(ref, d)));
 }

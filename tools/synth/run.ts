@@ -2,8 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { isSettingsError } from "../../stacks/settings/errors";
+import { setDigestResolver } from "../../components/shared/pinned-image";
 import { mockConfigFromFiles, type MockConfig } from "./stack-config";
-import { mocks, recordingMonitor } from "./recorder";
+import { fakeDigest, mocks, recordingMonitor } from "./recorder";
 import type { RecordedResource } from "./types";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -49,6 +50,8 @@ export async function synthesize(stack: string, stackDir = PROJECT_DIR): Promise
   const mockConfig = loadMockConfig(stack, stackDir);
   const resources: RecordedResource[] = [];
   pulumi.runtime.setAllConfig(mockConfig.config, mockConfig.secretKeys);
+  // Offline: the digest a registry would give is simulated, sha256 of the ref.
+  setDigestResolver(async (ref) => fakeDigest(ref));
   await pulumi.runtime.setMocks(mocks, PROJECT_NAME, stack, true);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(...a: unknown[]): void; waitForRPCs(): Promise<void> };

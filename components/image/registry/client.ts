@@ -10,6 +10,7 @@ import {
   MediaTypes,
   SCHEMA1_TYPES,
 } from "./media-types";
+import { createHash } from "crypto";
 import { formatImageRef, ImageRef, parseImageRef, registryBaseUrl } from "./ref";
 
 export interface RegistryCredentials {
@@ -98,6 +99,23 @@ class RepositoryReader {
     return { body, mediaType, digest };
   }
 
+  /**
+   * The digest of what `reference` points at (an index for a multi-platform image), from a HEAD
+   * request (Docker Hub does not count those against pull limits); from the body when no header says it.
+   */
+  async digest(reference: string): Promise<string> {
+    const head = await this.get(`/v2/${this.ref.repository}/manifests/${reference}`, ACCEPT_MANIFESTS, "HEAD");
+    if (head.status === 404) {
+      const what = reference.startsWith("sha256:") ? `manifest ${reference}` : `tag "${reference}"`;
+      throw this.error("not-found", `${what} not found in ${this.ref.repository} (HTTP 404)`, 404);
+    }
+    await this.expectOk(head, `manifest ${reference}`);
+    const header = head.headers.get("docker-content-digest");
+    if (header) return header;
+    const { body } = await this.manifest(reference);
+    return `sha256:${createHash("sha256").update(body).digest("hex")}`;
+  }
+
   async blobJson(digest: string): Promise<unknown> {
     const res = await this.get(`/v2/${this.ref.repository}/blobs/${digest}`, "*/*");
     if (res.status === 404) throw this.error("not-found", `blob ${digest} not found (HTTP 404)`, 404);
@@ -114,15 +132,15 @@ class RepositoryReader {
     throw this.error("bad-response", `${what}: HTTP ${res.status}${await errorCode(res)}`, res.status);
   }
 
-  /** GET with the current authorization; on a 401 answers the challenge once and retries. */
-  private async get(path: string, accept: string): Promise<Response> {
-    const res = await this.send(this.base + path, accept, this.authorization);
+  /** GET (or HEAD) with the current authorization; on a 401 answers the challenge once and retries. */
+  private async get(path: string, accept: string, method: "GET" | "HEAD" = "GET"): Promise<Response> {
+    const res = await this.send(this.base + path, accept, this.authorization, undefined, method);
     if (res.status !== 401) return res;
     const challenge = parseAuthChallenge(res.headers.get("www-authenticate"));
     if (!challenge) return res;
     await res.arrayBuffer(); // drain so the connection can be reused
     this.authorization = await this.answer(challenge);
-    return this.send(this.base + path, accept, this.authorization);
+    return this.send(this.base + path, accept, this.authorization, undefined, method);
   }
 
   private async answer(challenge: AuthChallenge): Promise<string> {
@@ -157,17 +175,29 @@ class RepositoryReader {
     throw this.error("unsupported", `unsupported authentication scheme "${challenge.scheme}"`, 401);
   }
 
-  private async send(url: string, accept: string, authorization?: string, target?: string): Promise<Response> {
+  private async send(url: string, accept: string, authorization?: string, target?: string, method: "GET" | "HEAD" = "GET"): Promise<Response> {
     const headers: Record<string, string> = { Accept: accept };
     if (authorization) headers.Authorization = authorization;
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     try {
-      return await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      return await fetch(url, { method, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       const where = target ?? new URL(url).host;
       throw this.error("unreachable", `cannot connect to ${where} (${networkCause(e, timeoutMs)})`);
     }
   }
+}
+
+/**
+ * The registry's current digest of `ref` (`sha256:…`): a tag resolved over the registry API, with
+ * neither a Docker daemon nor a provider plugin. A ref that already carries a digest is checked to exist.
+ */
+export async function resolveDigest(ref: string, options: RegistryOptions = {}): Promise<string> {
+  const parsed = parseImageRef(ref);
+  const reader = new RepositoryReader(parsed, options);
+  const digest = await reader.digest(parsed.reference);
+  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) throw reader.error("bad-response", `the registry gave "${digest}" as the digest, not sha256:<64 hex digits>`);
+  return digest;
 }
 
 /** Reads `ref` from its registry and reports every platform's compressed size, or that it is no image. */
