@@ -81,7 +81,7 @@ describe("settings: YAML numbers where text is expected", () => {
     ["a commit id YAML read as octal", { gitSha: 42798 }, "moontv:image.gitSha", /dropped its leading zeros: quote it in the stack file \(gitSha: "0123456"\)/],
     // `gitSha: 1e10` is a YAML float; the engine hands it on as 10000000000.
     ["a commit id YAML read as a float with an exponent", { gitSha: 1e10 }, "moontv:image.gitSha", /exponent .*quote it/],
-    ["a commit id with more digits than a number keeps", { gitSha: 12345678901234567890 }, "moontv:image.gitSha", /lost its digits.*quote it/],
+    ["a commit id with more digits than a number keeps", { gitSha: JSON.parse("12345678901234567890") }, "moontv:image.gitSha", /lost its digits.*quote it/],
     ["a fractional commit id", { gitSha: 1234567.5 }, "moontv:image.gitSha", /lost its digits/],
     ["a tag too large to keep its digits", { version: 1e21 }, "moontv:image.version", /too large to keep its digits: quote it/],
     ["Node 22 given as a number", { nodeVersion: 22 }, "moontv:image.nodeVersion", /got 22; allowed: a Node 20 version/],
