@@ -20,6 +20,7 @@ export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -trimpath" GOPROXY="${GOPROXY:-h
 targets=(
   "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|0|-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version={V}|github.com/pulumi/pulumi/pkg/v3"
   "pulumi-resource-kubernetes|provider-kubernetes|.|0|-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version={K8S_PROVIDER_VERSION}|github.com/pulumi/pulumi-kubernetes/provider/v4"
+  "pulumi-resource-random|provider-random|.|0|-X main.Version={RANDOM_PROVIDER_VERSION}|github.com/terraform-providers/terraform-provider-random"
   "etcd|etcd|go.etcd.io/etcd/server/v3|0||go.etcd.io/etcd/server/v3"
   "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|0|{KUBE}|k8s.io/kubernetes"
   "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|0|{KUBE}|k8s.io/kubernetes"
@@ -31,6 +32,9 @@ targets=(
 # The kubernetes provider module has no release tags (only pseudo-versions); this is the release whose
 # line the served commit belongs to, and the version of the npm @pulumi/kubernetes it serves.
 K8S_PROVIDER_VERSION="$(node -p "require('$root/package.json').dependencies['@pulumi/kubernetes']")"
+# pulumi-random's provider module is not served at all: engine/provider-random rebuilds it from the bridge
+# and the upstream Terraform provider, and reports the version of the npm @pulumi/random it serves.
+RANDOM_PROVIDER_VERSION="$(node -p "require('$root/package.json').dependencies['@pulumi/random']")"
 
 # What the upstream release builds link in, so that each binary reports its own version (an API server
 # that says v0.0.0 is taken by pulumi-kubernetes for a very old one).
@@ -71,7 +75,9 @@ prepare() {
 
 module_key() {
   local dir="$1" line="$2"
-  (cd "$engine/$dir" && cat go.mod go.sum $(ls ./*.go 2>/dev/null) && echo "$line" && go env GOVERSION) |
+  # Every file of the wrapper that shapes the binary: go.mod, go.sum and Go files, local modules included.
+  (cd "$engine/$dir" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort |
+    xargs cat && echo "$line" && go env GOVERSION) |
     sha256sum | cut -c1-16
 }
 
@@ -86,6 +92,7 @@ for t in "${targets[@]}"; do
   version="$(cd "$engine/$dir" && go list -m -f '{{.Version}}' "$vmod")"
   ldflags="${ldflags//\{V\}/$version}"
   ldflags="${ldflags//\{K8S_PROVIDER_VERSION\}/$K8S_PROVIDER_VERSION}"
+  ldflags="${ldflags//\{RANDOM_PROVIDER_VERSION\}/$RANDOM_PROVIDER_VERSION}"
   [[ "$ldflags" == "{KUBE}" ]] && ldflags="$(kube_ldflags "$version")"
   key="$(module_key "$dir" "$pkg $cgo $ldflags")"
   out="$cache/$name-$key"
