@@ -2,10 +2,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ImageBuildSettings, Settings } from "../../stacks/settings/types";
 import { StagedImage, type StagedImageArgs } from "../image";
 import { dockerfileBuildArgs, readDockerfile } from "../image/dockerfile";
+import { mirroredImage } from "../shared";
 
 /** StagedImage args from the build settings: pure, so the mapping is unit-tested without mocks. */
-export function stagedImageArgs(build: ImageBuildSettings, stack: string, pinBases: boolean, dockerfile: string): StagedImageArgs {
-  const buildArgs = dockerfileBuildArgs({
+export function stagedImageArgs(
+  build: ImageBuildSettings,
+  stack: string,
+  pinBases: boolean,
+  dockerfile: string,
+  mirrors: Readonly<Record<string, string>> = {},
+): StagedImageArgs {
+  const chosen = dockerfileBuildArgs({
     nodeVersion: build.nodeVersion,
     pnpmVersion: build.pnpmVersion,
     buildBaseImage: build.baseImages?.build,
@@ -14,6 +21,12 @@ export function stagedImageArgs(build: ImageBuildSettings, stack: string, pinBas
     revision: build.gitSha,
     version: build.version,
   });
+  // The bases are third-party images too: pulled through the stack's registry mirrors.
+  const buildArgs = {
+    ...chosen,
+    BUILD_BASE_IMAGE: mirroredImage(chosen.BUILD_BASE_IMAGE, mirrors),
+    RUNTIME_BASE_IMAGE: mirroredImage(chosen.RUNTIME_BASE_IMAGE, mirrors),
+  };
   return {
     repository: build.repository,
     context: build.context,
@@ -45,7 +58,7 @@ export function deployedImage(settings: Settings, parent: pulumi.Resource): Depl
   if (!settings.image.build) return { ref: pulumi.output(settings.image.ref!), gates: [] };
   const build = new StagedImage(
     "moontv-image",
-    stagedImageArgs(settings.image.build, settings.stack, settings.pinImageDigests, readDockerfile()),
+    stagedImageArgs(settings.image.build, settings.stack, settings.pinImageDigests, readDockerfile(), settings.registryMirrors),
     { parent },
   );
   return { ref: build.ref, gates: build.sizeCheck ? [build.sizeCheck] : [], build };

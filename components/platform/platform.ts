@@ -7,7 +7,7 @@ import { Monitoring } from "../monitoring";
 import { NetworkIsolation } from "../network";
 import { monitoringArgs } from "./monitoring";
 import { Redis, redisImage } from "../redis";
-import { pinnedImage } from "../shared";
+import { mirroredImage, pinnedImage } from "../shared";
 import type { StagedImage } from "../image";
 import { deployedImage } from "./image";
 import { buildNamespace } from "./namespace";
@@ -50,12 +50,15 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
     });
     this.namespace = namespace.metadata.name;
 
+    // Third-party images come through the stack's registry mirrors, and are pinned to digests there.
+    const thirdParty = (ref: string) => pinnedImage(mirroredImage(ref, settings.registryMirrors), settings.pinImageDigests);
+
     if (settings.app.storage === "redis") {
       this.redis = new Redis("redis", {
         redis: settings.redis,
         namespace: this.namespace,
         instance,
-        image: pinnedImage(redisImage(settings.redis), settings.pinImageDigests),
+        image: thirdParty(redisImage(settings.redis)),
       }, children);
     }
 
@@ -71,9 +74,8 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       dependsOn: [...image.gates, ...(this.redis ? [this.redis.statefulSet] : [])],
     }, children);
 
-    const pin = (ref: string) => pinnedImage(ref, settings.pinImageDigests);
     if (settings.monitoring.enabled) {
-      this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, pin), { ...children, dependsOn: [namespace] });
+      this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, thirdParty), { ...children, dependsOn: [namespace] });
     }
     if (settings.network.enabled) {
       this.network = new NetworkIsolation("network", {

@@ -3,3 +3,4 @@ export * from "./security";
 export * from "./pinned-image";
 export * from "./annotations";
 export * from "./claims";
+export * from "./mirror";

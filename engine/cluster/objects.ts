@@ -10,7 +10,18 @@ import * as path from "path";
 export const KWOK_STAGES = ["node/fast/node-initialize.yaml", "pod/fast/pod-ready.yaml", "pod/fast/pod-complete.yaml", "pod/fast/pod-delete.yaml"];
 
 export function kwokConfig(stageDir: string): string {
-  const head = ["apiVersion: config.kwok.x-k8s.io/v1alpha1", "kind: KwokConfiguration", "options:", "  enableCRDs: []", ""].join("\n");
+  // KWOK fills in its option defaults only for a configuration it makes itself: a file must say them.
+  const head = [
+    "apiVersion: config.kwok.x-k8s.io/v1alpha1",
+    "kind: KwokConfiguration",
+    "options:",
+    "  cidr: 10.0.0.0/24",
+    "  podPlayStageParallelism: 4",
+    "  nodePlayStageParallelism: 4",
+    "  nodeLeaseParallelism: 4",
+    "  podsOnNodeSyncParallelism: 1",
+    "",
+  ].join("\n");
   const stages = KWOK_STAGES.map((f) => fs.readFileSync(path.join(stageDir, f), "utf8").trim());
   return [head, ...stages].join("\n---\n") + "\n";
 }

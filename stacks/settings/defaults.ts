@@ -6,6 +6,7 @@ export type Environment = "dev" | "prod";
 
 const common = {
   namespace: "moontv",
+  registryMirrors: {},
   kubernetes: {},
   image: { target: "runner", push: true, buildOnPreview: false, nodeVersion: "20" },
   app: {

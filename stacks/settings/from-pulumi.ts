@@ -12,7 +12,7 @@ import type { RawStackConfig, Settings } from "./types";
 
 /** Keys whose values are mappings; Pulumi hands them to the program as JSON text. */
 const STRUCTURED_KEYS = new Set(
-  Object.entries(settingsSchema.shape).filter(([, s]) => s.def.type === "object").map(([k]) => k),
+  Object.entries(settingsSchema.shape).filter(([, s]) => s.def.type === "object" || s.def.type === "record").map(([k]) => k),
 );
 
 /** Declared boolean keys; the engine hands every scalar as text. */

@@ -100,6 +100,7 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
     environment,
     namespace: parsed.namespace,
     pinImageDigests: parsed.pinImageDigests,
+    registryMirrors: parsed.registryMirrors,
     kubernetes: {
       ...parsed.kubernetes,
       kubeconfig: parsed.kubernetes.kubeconfig === undefined ? undefined : new SecretValue(parsed.kubernetes.kubeconfig),

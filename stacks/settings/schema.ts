@@ -197,6 +197,16 @@ export const ingressSchema = z.strictObject({
   annotations: z.record(z.string().regex(/^[\w./-]{1,253}$/, { error: "annotation keys" }), annotationValue(z.string({ error: "string annotation values" })), { error: "a mapping of annotation to string" }).optional(),
 }, { error: "a mapping { enabled, host, className?, tlsSecretName?, waitForLoadBalancer, annotations? }" });
 
+/** `docker.io`, `quay.io`, `registry.example.com:5000`: a registry host as image refs name it. */
+const registryHost = z.string().regex(/^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?)$/, {
+  error: "registry host names such as \"docker.io\" or \"quay.io\"",
+});
+const mirrorPrefix = z
+  .string({ error: "a repository prefix such as \"mirror.example.com/dockerhub\" (host[:port]/path, no tag)" })
+  .regex(/^[a-z0-9.-]+(?::\d{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
+    error: "a repository prefix such as \"mirror.example.com/dockerhub\" (host[:port]/path, no tag)",
+  });
+
 export const ENVIRONMENTS = ["dev", "prod"] as const;
 
 /** Everything under the `moontv:` namespace, after per-environment defaults were merged in. */
@@ -204,6 +214,7 @@ export const settingsSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS, { error: `one of ${ENVIRONMENTS.join(", ")}` }),
   namespace: dnsLabel,
   pinImageDigests: z.boolean({ error: "true or false" }),
+  registryMirrors: z.record(registryHost, mirrorPrefix, { error: "a mapping of registry host to mirror prefix, e.g. { docker.io: mirror.example.com/dockerhub }" }),
   kubernetes: kubernetesSchema,
   image: imageSchema,
   app: appSchema,

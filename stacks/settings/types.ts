@@ -32,6 +32,8 @@ export interface Settings {
   readonly namespace: string;
   /** Resolve third-party image tags to digests at deploy time. */
   readonly pinImageDigests: boolean;
+  /** Registry host → mirror prefix; third-party images are pulled (and pinned) through the mirror. */
+  readonly registryMirrors: Readonly<Record<string, string>>;
   readonly kubernetes: { context?: string; kubeconfig?: SecretValue; renderYamlToDirectory?: string };
   /** The image: a prebuilt `ref`, or a `build` whose pushed digest is deployed. Exactly one is set. */
   readonly image: { ref: string; build?: undefined } | { ref?: undefined; build: ImageBuildSettings };

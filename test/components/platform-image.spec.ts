@@ -27,6 +27,14 @@ describe("platform: image build args from the settings", () => {
     assert.equal(mirror.baseImages!.runtime, "mirror.example.com/distroless/nodejs20-debian12:nonroot");
   });
 
+  it("pulls the bases through the stack's registry mirrors", () => {
+    const s = settingsFor("dev", { image: build, registryMirrors: { "docker.io": "m.example.com/hub", "gcr.io": "m.example.com/gcr" } });
+    const args = stagedImageArgs(s.image.build!, "dev", false, "", s.registryMirrors);
+    assert.equal(args.buildArgs!.BUILD_BASE_IMAGE, "m.example.com/hub/library/node:20-bookworm-slim");
+    assert.equal(args.buildArgs!.RUNTIME_BASE_IMAGE, "m.example.com/gcr/distroless/nodejs20-debian12");
+    assert.deepEqual(args.baseImages, { build: "m.example.com/hub/library/node:20-bookworm-slim", runtime: "m.example.com/gcr/distroless/nodejs20-debian12", pin: false });
+  });
+
   it("passes registry credentials as a Pulumi secret, never as a build arg", async () => {
     const s = settingsFor("dev", { image: { ...build, registry: { username: "bot", password: "registry-token-9" } } }, { secretKeys: ["image"] });
     const args = stagedImageArgs(s.image.build!, "dev", false, "");

@@ -1,0 +1,193 @@
+/**
+ * Both stacks under the real Pulumi CLI, the real kubernetes and random providers, the real policy pack
+ * and the local control plane: preview with the pack, up to convergence, faithful to the offline
+ * preview, idempotent, updated in place, secrets never in the state, destroyed as the stack says.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { kubectl, kubectlJson, pulumi, pulumiOk, type Kube } from "./support/engine";
+import { startE2eImages, type E2eImages } from "./support/images";
+import { removeScratch, scratchProject } from "./support/project";
+import {
+  differences,
+  e2eStackConfig,
+  imagesOfPreview,
+  initStack,
+  liveObject,
+  offlinePreview,
+  previewObjects,
+  rewriteStackFile,
+} from "./support/stack";
+
+const STACKS = ["dev", "prod"] as const;
+type Stack = (typeof STACKS)[number];
+
+/** Every namespace a stack's objects live in. */
+function namespacesOf(outDir: string): string[] {
+  return [...new Set(previewObjects(outDir).map((o) => (o.object.kind === "Namespace" ? o.object.metadata.name : o.object.metadata.namespace)).filter(Boolean) as string[])];
+}
+
+function policyArgs(stack: Stack): string[] {
+  return ["--policy-pack", "policy", "--policy-pack-config", `policy/config/${stack}.json`];
+}
+
+describe("dev and prod stacks under the real engine (e2e)", function () {
+  let project: string;
+  let images: E2eImages;
+  const previews: Partial<Record<Stack, string>> = {};
+
+  /** Where the CLI runs: the scratch copy, with a backend of its own (a run never meets old stacks). */
+  const inProject = () => ({ cwd: project, env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` } });
+
+  before(async function () {
+    project = scratchProject("stacks");
+    fs.mkdirSync(path.join(project, ".pulumi-state"));
+    // The registry mirrors exactly the third-party images the stacks' offline previews use.
+    const thirdParty = new Set<string>();
+    for (const stack of STACKS) imagesOfPreview(offlinePreview(project, stack)).forEach((i) => thirdParty.add(i));
+    images = await startE2eImages([...thirdParty].filter((i) => !i.includes("/moontv")));
+    for (const stack of STACKS) {
+      rewriteStackFile(project, stack, (c) => e2eStackConfig(c, images.appRef, images.mirrors));
+      previews[stack] = offlinePreview(project, stack);
+      // Objects a run that died left in the cluster would clash with the new stack's.
+      for (const ns of namespacesOf(previews[stack]!)) kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+      await initStack(stack, inProject());
+    }
+  });
+
+  after(async function () {
+    await images?.registry.stop();
+    if (project && !process.env.MOONTV_E2E_KEEP) removeScratch(project);
+  });
+
+  // Mocha runs a suite's own tests before its nested suites: each phase is a suite, in order.
+  describe("preview", () => {
+  for (const stack of STACKS) {
+    it(`${stack}: pulumi preview with the policy pack and the stack's policy config succeeds`, async () => {
+      const r = await pulumiOk(["preview", "-s", stack, ...policyArgs(stack)], inProject());
+      assert.match(r.stdout, /moontv-guard@v0\.1\.0/);
+      assert.doesNotMatch(r.output, /mandatory/i);
+    });
+  }
+
+  it("a bad setting fails the real preview with the one-line message and no stack trace", async () => {
+    await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:app.replicas", "0"], inProject());
+    try {
+      const r = await pulumi(["preview", "-s", "dev"], inProject());
+      assert.notEqual(r.code, 0);
+      assert.match(r.output, /moontv:app\.replicas in Pulumi\.dev\.yaml: got 0; allowed: a whole number of replicas from 1 to 50/);
+      assert.doesNotMatch(r.output, /\n\s+at .+\(.+:\d+:\d+\)/, "no stack trace");
+    } finally {
+      await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
+    }
+  });
+  });
+
+  for (const stack of STACKS) {
+    describe(`${stack}: pulumi up`, () => {
+      let upStarted = 0;
+      before(async () => {
+        upStarted = Date.now();
+        await pulumiOk(["up", "--yes", "-s", stack, ...policyArgs(stack)], inProject());
+      });
+
+      it("every object of the offline preview exists and matches it field by field", () => {
+        const problems: string[] = [];
+        for (const { file, object } of previewObjects(previews[stack]!)) {
+          const live = liveObject(object);
+          if (object.kind === "Secret") {
+            const want = Object.keys({ ...(object.stringData as object), ...(object.data as object) });
+            const have = Object.keys((live.data as object) ?? {});
+            if (want.some((k) => !have.includes(k))) problems.push(`${file}: keys ${want} not all in ${have}`);
+            const { stringData: _s, data: _d, ...rest } = object;
+            problems.push(...differences(rest, live).map((d) => `${file}${d}`));
+          } else {
+            problems.push(...differences(object, live).map((d) => `${file}${d}`));
+          }
+        }
+        assert.deepEqual(problems, []);
+      });
+
+      it("every pod is Ready and admission created every one (no FailedCreate)", () => {
+        for (const ns of namespacesOf(previews[stack]!)) {
+          const pods = kubectlJson<{ items: Kube[] }>(["-n", ns, "get", "pods"]).items;
+          for (const pod of pods) {
+            const ready = pod.status.conditions?.find((c: Kube) => c.type === "Ready")?.status;
+            assert.equal(ready, "True", `${ns}/${pod.metadata.name} is not Ready`);
+          }
+          const failed = kubectlJson<{ items: Kube[] }>(["-n", ns, "get", "events", "--field-selector", "reason=FailedCreate"]).items;
+          assert.deepEqual(failed.map((e) => e.message), [], `FailedCreate events in ${ns}`);
+        }
+      });
+
+      it("the app's pods were created only after Redis was ready", () => {
+        const ns = namespacesOf(previews[stack]!).find((n) => n.startsWith("moontv"))!;
+        const redis = kubectlJson(["-n", ns, "get", "pod", "redis-0"]);
+        const redisReady = Date.parse(redis.status.conditions.find((c: Kube) => c.type === "Ready").lastTransitionTime);
+        const app = kubectlJson<{ items: Kube[] }>(["-n", ns, "get", "pods", "-l", "app.kubernetes.io/name=moontv,app.kubernetes.io/component=web"]).items;
+        assert.ok(app.length > 0, "no app pods");
+        for (const p of app) assert.ok(Date.parse(p.metadata.creationTimestamp) >= redisReady, `${p.metadata.name} started before redis-0 was Ready`);
+        assert.ok(redisReady >= upStarted - 1000);
+      });
+
+      it("a second pulumi up changes nothing", async () => {
+        await pulumiOk(["up", "--yes", "--expect-no-changes", "-s", stack, ...policyArgs(stack)], inProject());
+      });
+
+      it("the stack state holds none of the secret values in plain text", async () => {
+        const state = (await pulumiOk(["stack", "export", "-s", stack], inProject())).stdout;
+        const ns = namespacesOf(previews[stack]!).find((n) => n.startsWith("moontv"))!;
+        for (const name of ["moontv-auth", "redis-auth"]) {
+          const secret = kubectlJson(["-n", ns, "get", "secret", name]);
+          for (const [key, b64] of Object.entries(secret.data as Record<string, string>)) {
+            const value = Buffer.from(b64, "base64").toString("utf8");
+            if (key === "USERNAME") continue; // the owner's user name is not a secret value
+            for (const line of value.split("\n").filter((l) => l.length >= 8)) {
+              assert.ok(!state.includes(line), `${name}.${key} appears in plain text in the state`);
+            }
+          }
+        }
+      });
+    });
+  }
+
+  describe("changes and teardown", () => {
+  it("dev: a changed replica count and config.json update in place; Redis and its claim keep their UIDs", async () => {
+    const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
+    const uid = (kind: string, name: string) => kubectlJson(["-n", ns, "get", kind, name]).metadata.uid as string;
+    const before = { sts: uid("statefulset", "redis"), pvc: uid("pvc", "data-redis-0"), deploy: uid("deployment", "moontv") };
+    const configFile = path.join(project, "config", "moontv.config.json");
+    const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
+    config.cache_time = 3600;
+    fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+    await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:app.replicas", "2"], inProject());
+    const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+    assert.doesNotMatch(r.stdout, /replaced|deleted/);
+    assert.equal(kubectlJson(["-n", ns, "get", "deployment", "moontv"]).status.readyReplicas, 2);
+    const live = JSON.parse(kubectlJson(["-n", ns, "get", "configmap", "moontv-config"]).data["config.json"]);
+    assert.equal(live.cache_time, 3600);
+    assert.deepEqual({ sts: uid("statefulset", "redis"), pvc: uid("pvc", "data-redis-0"), deploy: uid("deployment", "moontv") }, before);
+  });
+
+  it("prod: pulumi destroy deletes nothing protected and says why", async () => {
+    const r = await pulumi(["destroy", "--yes", "-s", "prod"], inProject());
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /protected/);
+    const ns = namespacesOf(previews.prod!).find((n) => n.startsWith("moontv"))!;
+    kubectl(["get", "namespace", ns]);
+    kubectl(["-n", ns, "get", "statefulset", "redis"]);
+    kubectl(["-n", ns, "get", "pvc", "data-redis-0"]);
+  });
+
+  it("dev: pulumi destroy leaves nothing behind", async () => {
+    await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+    for (const ns of namespacesOf(previews.dev!)) {
+      const left = kubectl(["get", "namespace", ns, "--ignore-not-found", "-o", "jsonpath={.status.phase}"]).trim();
+      assert.ok(left === "" || left === "Terminating", `namespace ${ns} is still ${left}`);
+    }
+    const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
+    assert.deepEqual(state.deployment.resources ?? [], []);
+  });
+});
+});

@@ -1,0 +1,139 @@
+/**
+ * The real engine for the end-to-end specs: the binaries `npm run engine:build` left in .engine/bin, the
+ * local control plane of `npm run cluster`, and a `pulumi` runner with the environment of .engine/env.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export const ROOT = path.resolve(__dirname, "..", "..", "..");
+export const ENGINE = path.join(ROOT, ".engine");
+export const BIN = path.join(ENGINE, "bin");
+const ENV_FILE = path.join(ENGINE, "env");
+
+/** What the specs run; each must have been built by `npm run engine:build`. */
+export const ENGINE_BINARIES = [
+  "pulumi",
+  "pulumi-language-nodejs",
+  "pulumi-resource-kubernetes",
+  "pulumi-resource-random",
+  "pulumi-resource-pulumi-nodejs",
+  "etcd",
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+  "kubectl",
+  "kwok",
+];
+
+export function requireEngine(): void {
+  const missing = ENGINE_BINARIES.filter((b) => !fs.existsSync(path.join(BIN, b)));
+  if (missing.length) {
+    throw new Error(`missing from .engine/bin: ${missing.join(", ")}; run \`npm run engine:build\` (CI's .ci/run does)`);
+  }
+}
+
+/** The variables .engine/env exports, with $PATH expanded, over this process's environment. */
+export function engineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  if (!fs.existsSync(ENV_FILE)) throw new Error(`${ENV_FILE} is missing: the cluster is not up (npm run cluster -- up)`);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const line of fs.readFileSync(ENV_FILE, "utf8").split("\n")) {
+    const m = /^export ([A-Z_]+)=(?:'([^']*)'|"([^"]*)")$/.exec(line);
+    if (!m) continue;
+    env[m[1]] = m[2] ?? m[3].replace("$PATH", process.env.PATH ?? "");
+  }
+  // A spec must see the engine fail rather than fetch anything.
+  env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
+  return { ...env, ...extra };
+}
+
+function clusterCommand(command: "up" | "down" | "status"): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "ts-register.js"), path.join(ROOT, "engine", "cluster", "cluster.ts"), command], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+let startedHere = false;
+
+/** Brings the local cluster up unless it already is; remembers whether this run started it. */
+export function ensureCluster(): void {
+  requireEngine();
+  const status = clusterCommand("status");
+  if (/running/.test(status.output) && fs.existsSync(ENV_FILE)) return;
+  const up = clusterCommand("up");
+  if (up.status !== 0) throw new Error(`npm run cluster -- up failed:\n${up.output}`);
+  startedHere = true;
+}
+
+/** Stops the cluster if this run started it (a cluster brought up by hand is left running). */
+export function releaseCluster(): void {
+  if (startedHere) clusterCommand("down");
+  startedHere = false;
+}
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  output: string;
+  ms: number;
+}
+
+/** Runs a command with the engine's environment; never throws on a non-zero exit. */
+export function run(
+  command: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void },
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(command, args, { cwd: opts.cwd, env: engineEnv(opts.env), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let output = "";
+    child.stdout.on("data", (d) => ((stdout += d), (output += d)));
+    child.stderr.on("data", (d) => ((stderr += d), (output += d)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 900_000);
+    child.on("error", reject);
+    if (child.pid && opts.onSpawn) opts.onSpawn(child.pid);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, output, ms: Date.now() - t0 });
+    });
+  });
+}
+
+export function pulumi(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void }) {
+  return run(path.join(BIN, "pulumi"), [...args, "--non-interactive", "--color=never"], opts);
+}
+
+/** `pulumi …` that must succeed; the failure names the command and shows its output. */
+export async function pulumiOk(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CommandResult> {
+  const r = await pulumi(args, opts);
+  if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.output.slice(-6000)}`);
+  return r;
+}
+
+export function kubectl(args: string[], input?: string): string {
+  const r = spawnSync(path.join(BIN, "kubectl"), args, { env: engineEnv(), encoding: "utf8", input, timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** `kubectl …` expected to fail; returns its error text. */
+export function kubectlFails(args: string[], input?: string): string {
+  const r = spawnSync(path.join(BIN, "kubectl"), args, { env: engineEnv(), encoding: "utf8", input, timeout: 120_000 });
+  if (r.status === 0) throw new Error(`kubectl ${args.join(" ")} succeeded, expected a refusal:\n${r.stdout}`);
+  return r.stderr;
+}
+
+/** A Kubernetes object as kubectl prints it: specs read fields without declaring every kind's type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Kube = { [field: string]: any };
+
+export function kubectlJson<T = Kube>(args: string[]): T {
+  return JSON.parse(kubectl([...args, "-o", "json"])) as T;
+}
