@@ -108,7 +108,9 @@ for t in "${targets[@]}"; do
     rm -rf "$out" && mv "$tmp" "$out"
     printf '[%d/%d] %-26s built in %d s\n' "$n" "$total" "$name" "$(($(date +%s) - t0))"
   fi
-  ln -sfn "$out/$name" "$bin/$name"
+  # A hard link (a copy across file systems), not a symlink: the CLI looks for its bundled plugins (the
+  # language host, the dynamic-provider script) in the directory of its own resolved executable.
+  ln -f "$out/$name" "$bin/$name" 2>/dev/null || cp -f "$out/$name" "$bin/$name"
 done
 
 # What the CLI finds on PATH besides the Go binaries: our Node.js language host (Pulumi's own cannot be
@@ -121,4 +123,14 @@ else
   echo "engine: node_modules/@pulumi/pulumi is missing: run npm ci first" >&2
   exit 1
 fi
+# The providers go into the engine's own plugin cache at the versions their npm SDKs ask for, and
+# .engine/env turns the PATH lookup off (PULUMI_IGNORE_AMBIENT_PLUGINS): the engine loads exactly these.
+export PULUMI_HOME="$root/.engine/pulumi-home" PULUMI_SKIP_UPDATE_CHECK=true
+for provider in "kubernetes:$K8S_PROVIDER_VERSION" "random:$RANDOM_PROVIDER_VERSION"; do
+  pname="${provider%%:*}" pversion="${provider#*:}"
+  if [[ -x "$bin/pulumi-resource-$pname" ]]; then
+    "$bin/pulumi" plugin install resource "$pname" "$pversion" --file "$bin/pulumi-resource-$pname" --reinstall \
+      --non-interactive >/dev/null
+  fi
+done
 echo "engine: ${#targets[@]} binaries in .engine/bin ($(($(date +%s) - start_all)) s)"

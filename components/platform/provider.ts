@@ -10,5 +10,9 @@ export function buildProviderArgs(kubernetes: Settings["kubernetes"], namespace:
     renderYamlToDirectory: kubernetes.renderYamlToDirectory,
     // Objects without an explicit namespace land in ours, never in `default`.
     namespace,
+    // A changed config.json or redis.conf patches its ConfigMap in place (the workloads roll through
+    // their config-hash annotations); by default the provider replaces a ConfigMap on every change,
+    // deleting the fixed-name original first.
+    enableConfigMapMutable: true,
   };
 }

@@ -120,8 +120,10 @@ export function envFileText(): string {
     PULUMI_HOME: path.join(ENGINE_DIR, "pulumi-home"),
     PULUMI_BACKEND_URL: `file://${state}`,
     PULUMI_CONFIG_PASSPHRASE: passphrase(),
-    // The engine takes its plugins from .engine/bin (on PATH) and must never try a download.
+    // The engine takes exactly the plugins engine:build installed (providers in PULUMI_HOME, the language
+    // host beside the CLI), never one found on PATH, and never tries a download.
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
   };
@@ -245,6 +247,8 @@ async function up(): Promise<void> {
         "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
         `--server-address=127.0.0.1:${kwokPort}`,
         "--node-ip=127.0.0.1",
+        // Node leases renewed by KWOK are the heartbeat the node lifecycle controller watches.
+        "--node-lease-duration-seconds=40",
       ],
       kwokPort,
       started,

@@ -6,8 +6,18 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** KWOK's own stage files: nodes become Ready at once; pods Ready at once, and go away when deleted. */
-export const KWOK_STAGES = ["node/fast/node-initialize.yaml", "pod/fast/pod-ready.yaml", "pod/fast/pod-complete.yaml", "pod/fast/pod-delete.yaml"];
+/**
+ * KWOK's own stage files: nodes become Ready at once and keep a heartbeat (else the node lifecycle
+ * controller takes them for dead after 40 s and marks every pod not Ready); pods become Ready at once,
+ * and go away when deleted.
+ */
+export const KWOK_STAGES = [
+  "node/fast/node-initialize.yaml",
+  "node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
+  "pod/fast/pod-ready.yaml",
+  "pod/fast/pod-complete.yaml",
+  "pod/fast/pod-delete.yaml",
+];
 
 export function kwokConfig(stageDir: string): string {
   // KWOK fills in its option defaults only for a configuration it makes itself: a file must say them.
