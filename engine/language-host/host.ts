@@ -12,6 +12,7 @@
  * the first line of stdout; serves pulumirpc.LanguageRuntime.
  */
 import { spawn } from "child_process";
+import * as net from "net";
 import * as grpc from "@grpc/grpc-js";
 // The generated stubs ship untyped JavaScript inside @pulumi/pulumi.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -238,6 +239,26 @@ class NodeLanguageHost {
   }
 }
 
+/**
+ * Exits once the engine is gone (as the real host's health check does): a CLI killed mid-update must not
+ * leave its language host serving forever.
+ */
+function exitWhenEngineGone(host: NodeLanguageHost): void {
+  let failures = 0;
+  const timer = setInterval(() => {
+    const [h, p] = host.engineAddress.split(/:(?=\d+$)/);
+    if (!p) return;
+    const socket = net.connect({ host: h, port: Number(p) }, () => {
+      failures = 0;
+      socket.destroy();
+    });
+    socket.on("error", () => {
+      if (++failures >= 3) process.exit(1);
+    });
+  }, 1000);
+  timer.unref();
+}
+
 function main(): void {
   const positional = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const host = new NodeLanguageHost(positional[positional.length - 1] ?? "");
@@ -254,6 +275,7 @@ function main(): void {
             else (_call as grpc.ServerWritableStream<unknown, unknown>).emit("error", err);
           };
   }
+  exitWhenEngineGone(host);
   server.addService(langGrpc.LanguageRuntimeService, impl as grpc.UntypedServiceImplementation);
   server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
     if (err) {

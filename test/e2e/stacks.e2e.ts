@@ -168,6 +168,61 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
     const live = JSON.parse(kubectlJson(["-n", ns, "get", "configmap", "moontv-config"]).data["config.json"]);
     assert.equal(live.cache_time, 3600);
     assert.deepEqual({ sts: uid("statefulset", "redis"), pvc: uid("pvc", "data-redis-0"), deploy: uid("deployment", "moontv") }, before);
+    // Back to the stack file's replica count, so that later tests see the offline preview's objects.
+    await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
+  });
+
+  it("examples/consumer reads prod's outputs through a real StackReference", async () => {
+    const consumer = { ...inProject(), cwd: path.join(project, "examples", "consumer") };
+    kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "status" } }));
+    await initStack("e2e", consumer);
+    await pulumiOk(["config", "set", "moontvStack", "organization/moontv/prod"], consumer);
+    await pulumiOk(["up", "--yes"], consumer);
+    const shown = JSON.parse((await pulumiOk(["stack", "output", "--json"], consumer)).stdout);
+    const prod = JSON.parse((await pulumiOk(["stack", "output", "--json", "-s", "prod"], inProject())).stdout);
+    assert.equal(shown.moontvUrl, prod.appUrl);
+    assert.deepEqual(shown.moontvServices, prod.serviceNames);
+    assert.equal(shown.moontvRedisUrl, "[secret]", "the Redis URL stays a secret in the consumer's stack");
+    const links = kubectlJson(["-n", "status", "get", "configmap", shown.linksConfigMap]);
+    assert.equal(links.data.MOONTV_URL, prod.appUrl);
+    assert.equal(links.data.PROMETHEUS_URL, prod.prometheusUrl);
+    await pulumiOk(["destroy", "--yes"], consumer);
+  });
+
+  it("dev: the CLI killed (SIGKILL) in the middle of pulumi up; cancel, refresh and up converge, nothing lost, doubled or orphaned", async () => {
+    await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+    // Killed once the engine has started creating objects in the cluster, before it finished.
+    let killedAt = "";
+    const crashed = await pulumi(["up", "--yes", "-s", "dev", ...policyArgs("dev")], {
+      ...inProject(),
+      onOutput: (out, kill) => {
+        if (!killedAt && /kubernetes:core\/v1:(Secret|ConfigMap|Service) .*creat/.test(out)) {
+          killedAt = out.split("\n").filter((l) => /creat/.test(l)).pop() ?? "";
+          kill();
+        }
+      },
+    });
+    assert.ok(killedAt, `pulumi up finished before it could be killed:\n${crashed.output.slice(-3000)}`);
+    assert.equal(crashed.code, null, "killed by a signal");
+    // The documented recovery (README: "When an update was interrupted").
+    await pulumi(["cancel", "--yes", "-s", "dev"], inProject());
+    await pulumiOk(["refresh", "--yes", "--clear-pending-creates", "-s", "dev"], inProject());
+    await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+    await pulumiOk(["up", "--yes", "--expect-no-changes", "-s", "dev", ...policyArgs("dev")], inProject());
+    const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
+    assert.deepEqual(state.deployment.pending_operations ?? [], [], "no pending operations left");
+    const inState = (state.deployment.resources as Kube[])
+      .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:providers"))
+      .map((r) => `${r.outputs.kind}/${r.outputs.metadata.namespace ?? ""}/${r.outputs.metadata.name}`);
+    assert.equal(new Set(inState).size, inState.length, `an object is in the state twice: ${inState}`);
+    const expected = previewObjects(previews.dev!).map((o) => `${o.object.kind}/${o.object.metadata.namespace ?? ""}/${o.object.metadata.name}`);
+    assert.deepEqual([...inState].sort(), [...expected].sort(), "the state holds exactly the program's objects");
+    // Nothing the crashed run made is left outside the state.
+    const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
+    for (const kind of ["secrets", "configmaps", "services", "deployments", "statefulsets", "persistentvolumeclaims", "networkpolicies"]) {
+      const live = kubectlJson<{ items: Kube[] }>(["-n", ns, "get", kind, "-l", "app.kubernetes.io/managed-by=pulumi"]).items;
+      for (const o of live) assert.ok(inState.includes(`${o.kind}/${ns}/${o.metadata.name}`), `${o.kind} ${o.metadata.name} is orphaned`);
+    }
   });
 
   it("prod: pulumi destroy deletes nothing protected and says why", async () => {

@@ -82,11 +82,19 @@ export interface CommandResult {
   ms: number;
 }
 
+export interface RunOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Sees the output as it comes; may kill the process (SIGKILL) to fake a crash at that point. */
+  onOutput?: (output: string, kill: () => void) => void;
+}
+
 /** Runs a command with the engine's environment; never throws on a non-zero exit. */
 export function run(
   command: string,
   args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void },
+  opts: RunOptions,
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
@@ -94,11 +102,15 @@ export function run(
     let stdout = "";
     let stderr = "";
     let output = "";
-    child.stdout.on("data", (d) => ((stdout += d), (output += d)));
+    const kill = () => child.kill("SIGKILL");
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      output += d;
+      opts.onOutput?.(output, kill);
+    });
     child.stderr.on("data", (d) => ((stderr += d), (output += d)));
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 900_000);
     child.on("error", reject);
-    if (child.pid && opts.onSpawn) opts.onSpawn(child.pid);
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, output, ms: Date.now() - t0 });
@@ -106,7 +118,7 @@ export function run(
   });
 }
 
-export function pulumi(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void }) {
+export function pulumi(args: string[], opts: RunOptions) {
   return run(path.join(BIN, "pulumi"), [...args, "--non-interactive", "--color=never"], opts);
 }
 
