@@ -20,6 +20,8 @@ export function scratchProject(label: string): string {
     fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   }
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  // The engine and the cluster's .engine/env, as the README's commands `source` them.
+  fs.symlinkSync(path.join(ROOT, ".engine"), path.join(dir, ".engine"));
   return dir;
 }
 
