@@ -15,22 +15,15 @@ import {
   imagesOfPreview,
   initStack,
   liveObject,
+  namespacesOf,
   offlinePreview,
+  policyArgs,
   previewObjects,
   rewriteStackFile,
 } from "./support/stack";
 
 const STACKS = ["dev", "prod"] as const;
 type Stack = (typeof STACKS)[number];
-
-/** Every namespace a stack's objects live in. */
-function namespacesOf(outDir: string): string[] {
-  return [...new Set(previewObjects(outDir).map((o) => (o.object.kind === "Namespace" ? o.object.metadata.name : o.object.metadata.namespace)).filter(Boolean) as string[])];
-}
-
-function policyArgs(stack: Stack): string[] {
-  return ["--policy-pack", "policy", "--policy-pack-config", `policy/config/${stack}.json`];
-}
 
 describe("dev and prod stacks under the real engine (e2e)", function () {
   let project: string;
@@ -81,6 +74,39 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
     } finally {
       await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
     }
+  });
+
+  it("numbers that `pulumi config set --path` stores (cpu 1, redis.version 8) are taken", async () => {
+    const set = (key: string, value: string) => pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
+    await set("moontv:app.resources.limits.cpu", "1");
+    await set("moontv:redis.version", "8");
+    try {
+      const stored = (await pulumiOk(["config", "get", "-s", "dev", "moontv:app"], inProject())).stdout;
+      assert.match(stored, /"cpu":\s*1\b/, "the CLI stored a number");
+      await pulumiOk(["preview", "-s", "dev", ...policyArgs("dev")], inProject());
+    } finally {
+      await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.resources.limits.cpu"], inProject());
+      await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:redis.version"], inProject());
+    }
+  });
+
+  it("render-to-directory together with a kubeconfig context is refused before anything runs", async () => {
+    await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:kubernetes.renderYamlToDirectory", "rendered"], inProject());
+    await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:kubernetes.context", "moontv-local"], inProject());
+    try {
+      const r = await pulumi(["preview", "-s", "dev"], inProject());
+      assert.notEqual(r.code, 0);
+      assert.match(r.output, /moontv:kubernetes\.renderYamlToDirectory in Pulumi\.dev\.yaml: .*unset kubernetes\.context/);
+      assert.doesNotMatch(r.output, / \+ {2}kubernetes:/, "no Kubernetes object was planned");
+    } finally {
+      await pulumiOk(["config", "rm", "-s", "dev", "moontv:kubernetes"], inProject());
+    }
+  });
+
+  it("without --policy-pack-config the pack fails closed: dev's preview meets prod's rules and fails", async () => {
+    const r = await pulumi(["preview", "-s", "dev", "--policy-pack", "policy"], inProject());
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /\[mandatory\]\s+images-pinned-by-digest/);
   });
   });
 
