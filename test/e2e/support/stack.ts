@@ -63,6 +63,16 @@ export function previewObjects(outDir: string): PreviewObject[] {
   return fs.readdirSync(dir).map((file) => ({ file, object: parse(fs.readFileSync(path.join(dir, file), "utf8")) }));
 }
 
+/** Every namespace a stack's objects live in. */
+export function namespacesOf(outDir: string): string[] {
+  return [...new Set(previewObjects(outDir).map((o) => (o.object.kind === "Namespace" ? o.object.metadata.name : o.object.metadata.namespace)).filter(Boolean) as string[])];
+}
+
+/** The CLI flags that run the policy pack with the stack's own config, as the README says to. */
+export function policyArgs(stack: string): string[] {
+  return ["--policy-pack", "policy", "--policy-pack-config", `policy/config/${stack}.json`];
+}
+
 export function liveObject(o: PreviewObject["object"]): Record<string, unknown> {
   const args = ["get", `${o.kind}.${o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : ""}`.replace(/\.$/, ""), o.metadata.name];
   if (o.metadata.namespace) args.unshift("-n", o.metadata.namespace);

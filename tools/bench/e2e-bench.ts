@@ -1,0 +1,209 @@
+/**
+ * `npm run bench:e2e`: the real engine's figures, measured in one run against the local control plane
+ * (`npm run cluster`, brought up here if it is not, and then stopped again):
+ *   1. the real `pulumi preview` of prod with the policy pack (prod's config) and without it, N runs
+ *      each, alternated (with/without, then without/with) to cancel drift: medians and the pack's share
+ *      (with - without) / without; goal <= 15 %;
+ *   2. the offline preview of the same stack (tools/synth/cli.ts, which runs the same pack), N runs:
+ *      median and offline / real-with-pack; goal <= 25 %;
+ *   3. `pulumi up --yes` of dev from empty to converged, each run followed by `pulumi destroy --yes`.
+ * Everything runs in a scratch copy of the project with a file backend of its own and its own
+ * namespaces (`bench-dev`, `bench-prod`, and whatever the offline previews derive from them), so a
+ * concurrent `npm run test:e2e` on the same cluster (moontv-dev, moontv, …) is never touched.
+ * Flags: --runs N (previews, default 3), --up-runs M (dev up + destroy, default 1).
+ * Fails only when a command fails; goals are reported, not enforced.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { ensureCluster, kubectl, pulumiOk, releaseCluster } from "../../test/e2e/support/engine";
+import { startE2eImages, type E2eImages } from "../../test/e2e/support/images";
+import { removeScratch, scratchProject } from "../../test/e2e/support/project";
+import { e2eStackConfig, imagesOfPreview, initStack, namespacesOf, offlinePreview, policyArgs, previewObjects, rewriteStackFile } from "../../test/e2e/support/stack";
+import { waitUntil } from "../../test/e2e/support/wait";
+
+const STACKS = ["dev", "prod"] as const;
+type Stack = (typeof STACKS)[number];
+/** The bench's own namespace per stack; anything a stack derives from it starts with it too. */
+const NAMESPACE: Record<Stack, string> = { dev: "bench-dev", prod: "bench-prod" };
+const PACK_SHARE_GOAL = 15; // %
+const OFFLINE_RATIO_GOAL = 25; // %
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a whole number of runs >= 1, got ${process.argv[i + 1]}`);
+  return n;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
+const secs = (ms: number) => (ms / 1000).toFixed(2);
+const loadavg = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} CPUs`;
+
+let interrupted = false;
+/** Between steps: a Ctrl-C stops the bench there, and the cleanup still runs. */
+function checkInterrupted(): void {
+  if (interrupted) throw new Error("interrupted");
+}
+
+/** The namespaces of a stack's objects, refused unless every one is the bench's own. */
+function benchNamespaces(stack: Stack, outDir: string): string[] {
+  const namespaces = namespacesOf(outDir);
+  const foreign = namespaces.filter((ns) => ns !== NAMESPACE[stack] && !ns.startsWith(`${NAMESPACE[stack]}-`));
+  if (foreign.length) throw new Error(`${stack}: the offline preview puts objects in ${foreign.join(", ")}, not derived from ${NAMESPACE[stack]}: shared with other runs, not deploying`);
+  const clusterScoped = previewObjects(outDir).filter((o) => o.object.kind !== "Namespace" && !o.object.metadata.namespace);
+  if (clusterScoped.length) throw new Error(`${stack}: cluster-scoped objects other runs would share: ${clusterScoped.map((o) => o.file).join(", ")}`);
+  return namespaces;
+}
+
+function namespaceGone(ns: string): boolean {
+  return kubectl(["get", "namespace", ns, "--ignore-not-found", "-o", "name"]).trim() === "";
+}
+
+interface Row {
+  what: string;
+  times: number[];
+}
+
+async function main(): Promise<void> {
+  const runs = flag("--runs", 3);
+  const upRuns = flag("--up-runs", 1);
+  ensureCluster();
+  let project = "";
+  let images: E2eImages | undefined;
+  let devDeployed = false;
+  let devNamespaces: string[] = [];
+  const inProject = () => ({ cwd: project, env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` } });
+  const failures: string[] = [];
+  try {
+    project = scratchProject("bench");
+    fs.mkdirSync(path.join(project, ".pulumi-state"));
+    log(`scratch project ${project}; ${loadavg()}`);
+    const thirdParty = new Set<string>();
+    for (const stack of STACKS) imagesOfPreview(offlinePreview(project, stack)).forEach((i) => thirdParty.add(i));
+    images = await startE2eImages([...thirdParty].filter((i) => !i.includes("/moontv")));
+    log(`registry ${images.registry.host}: the app image and ${thirdParty.size - 1} mirrored images`);
+    const namespaces: Partial<Record<Stack, string[]>> = {};
+    for (const stack of STACKS) {
+      rewriteStackFile(project, stack, (c) => ({ ...e2eStackConfig(c, images!.appRef, images!.mirrors), "moontv:namespace": NAMESPACE[stack] }));
+      namespaces[stack] = benchNamespaces(stack, offlinePreview(project, stack));
+      log(`${stack}: namespaces ${namespaces[stack]!.join(", ")}`);
+      await initStack(stack, inProject());
+    }
+    devNamespaces = namespaces.dev!;
+    // Left by a bench that died before its cleanup: the bench's own names only (checked above).
+    for (const ns of devNamespaces) kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+
+    // 1. The real preview of prod, with and without the pack. One warm-up of each, not counted
+    // (plugin binaries and the program's modules into the page cache).
+    const withPack = ["preview", "-s", "prod", ...policyArgs("prod")];
+    const withoutPack = ["preview", "-s", "prod"];
+    log("prod: warm-up previews (not counted)");
+    await pulumiOk(withPack, inProject());
+    await pulumiOk(withoutPack, inProject());
+    const withTimes: number[] = [];
+    const withoutTimes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const order = i % 2 === 0 ? (["with", "without"] as const) : (["without", "with"] as const);
+      for (const which of order) {
+        checkInterrupted();
+        const r = await pulumiOk(which === "with" ? withPack : withoutPack, inProject());
+        if (which === "with" && !/moontv-guard@v0\.1\.0/.test(r.stdout)) throw new Error(`the preview with the pack did not run moontv-guard:\n${r.output.slice(-3000)}`);
+        (which === "with" ? withTimes : withoutTimes).push(r.ms);
+        log(`prod preview ${which} the pack, run ${i + 1}/${runs}: ${secs(r.ms)} s`);
+      }
+    }
+
+    // 2. The offline preview of the same stack (its stack file as the real previews saw it).
+    const offlineTimes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      checkInterrupted();
+      const t0 = performance.now();
+      offlinePreview(project, "prod");
+      offlineTimes.push(performance.now() - t0);
+      log(`prod offline preview, run ${i + 1}/${runs}: ${secs(offlineTimes[i])} s`);
+    }
+
+    // 3. dev from empty to converged, then destroyed again.
+    const upTimes: number[] = [];
+    const destroyTimes: number[] = [];
+    for (let i = 0; i < upRuns; i++) {
+      checkInterrupted();
+      devDeployed = true;
+      const up = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+      upTimes.push(up.ms);
+      log(`dev up, run ${i + 1}/${upRuns}: ${secs(up.ms)} s`);
+      const destroy = await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+      devDeployed = false;
+      destroyTimes.push(destroy.ms);
+      log(`dev destroy, run ${i + 1}/${upRuns}: ${secs(destroy.ms)} s`);
+      // The next run starts from an empty cluster, not from a namespace still terminating.
+      for (const ns of devNamespaces) await waitUntil(`namespace ${ns} to be deleted`, 120_000, () => namespaceGone(ns));
+    }
+
+    const rows: Row[] = [
+      { what: "pulumi preview prod, with the pack", times: withTimes },
+      { what: "pulumi preview prod, without the pack", times: withoutTimes },
+      { what: "offline preview prod (synth, with the pack)", times: offlineTimes },
+      { what: "pulumi up dev, empty to converged", times: upTimes },
+      { what: "pulumi destroy dev", times: destroyTimes },
+    ];
+    const width = Math.max(...rows.map((r) => r.what.length));
+    console.log(`${"measure".padEnd(width)} | runs | median s |  min s |  max s`);
+    console.log(`${"-".repeat(width)}-|------|----------|--------|-------`);
+    for (const r of rows) {
+      console.log(
+        `${r.what.padEnd(width)} | ${String(r.times.length).padStart(4)} | ${secs(median(r.times)).padStart(8)} | ${secs(Math.min(...r.times)).padStart(6)} | ${secs(Math.max(...r.times)).padStart(6)}`,
+      );
+    }
+    const share = ((median(withTimes) - median(withoutTimes)) / median(withoutTimes)) * 100;
+    const ratio = (median(offlineTimes) / median(withTimes)) * 100;
+    console.log(`policy pack's share of the real preview: ${share >= 0 ? "+" : ""}${share.toFixed(1)} % (goal <= ${PACK_SHARE_GOAL} %): ${share <= PACK_SHARE_GOAL ? "met" : "NOT met"}`);
+    console.log(`offline preview / real preview with the pack: ${ratio.toFixed(1)} % (goal <= ${OFFLINE_RATIO_GOAL} %): ${ratio <= OFFLINE_RATIO_GOAL ? "met" : "NOT met"}`);
+    console.log(`dev up from empty to converged: median ${secs(median(upTimes))} s over ${upTimes.length} run(s)`);
+    console.log(loadavg());
+  } finally {
+    // Cleanup, each step on its own so that one failing does not skip the others.
+    if (devDeployed) {
+      try {
+        await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+      } catch (err) {
+        failures.push(`pulumi destroy of dev: ${(err as Error).message.split("\n")[0]}`);
+        // The bench's own namespaces only (benchNamespaces refused any other).
+        for (const ns of devNamespaces) {
+          try {
+            kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+          } catch (e) {
+            failures.push((e as Error).message);
+          }
+        }
+      }
+    }
+    try {
+      await images?.registry.stop();
+    } catch (err) {
+      failures.push(`registry stop: ${(err as Error).message}`);
+    }
+    if (project) removeScratch(project);
+    releaseCluster();
+    for (const f of failures) log(`cleanup: ${f}`);
+  }
+  if (failures.length) process.exitCode = 1;
+}
+
+process.on("SIGINT", () => {
+  interrupted = true;
+  log("interrupted: stopping after the current step, then cleaning up");
+});
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
