@@ -198,6 +198,24 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
     await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
   });
 
+  it("dev: an enabled Ingress does not make pulumi up wait for a load balancer no controller sets", async () => {
+    const set = (key: string, value: string) => pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
+    await set("moontv:ingress.enabled", "true");
+    await set("moontv:ingress.host", "tv.example.com");
+    try {
+      // The provider's Ingress await would wait 10 minutes for a status no controller here ever sets.
+      const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], { ...inProject(), timeoutMs: 240_000 });
+      assert.match(r.stdout, /kubernetes:networking\.k8s\.io\/v1:Ingress\s+moontv\s+created/);
+      const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
+      const ingress = kubectlJson(["-n", ns, "get", "ingress", "moontv"]);
+      assert.equal(ingress.metadata.annotations["pulumi.com/skipAwait"], "true");
+      assert.equal(ingress.status?.loadBalancer?.ingress, undefined, "no controller set a status");
+    } finally {
+      await pulumiOk(["config", "rm", "-s", "dev", "moontv:ingress"], inProject());
+      await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+    }
+  });
+
   it("examples/consumer reads prod's outputs through a real StackReference", async () => {
     const consumer = { ...inProject(), cwd: path.join(project, "examples", "consumer") };
     kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "status" } }));
