@@ -77,6 +77,10 @@ function kubectl(args: string[], input?: string): string {
   return r.stdout;
 }
 
+function kubectlSucceeds(args: string[]): boolean {
+  return spawnSync(binary("kubectl"), ["--kubeconfig", KUBECONFIG, ...args]).status === 0;
+}
+
 function writeKubeconfig(pki: Pki, apiserverPort: number): void {
   const b64 = (f: string) => fs.readFileSync(f).toString("base64");
   fs.writeFileSync(
@@ -198,7 +202,7 @@ async function up(): Promise<void> {
     await waitFor(
       "kube-apiserver",
       90_000,
-      async () => spawnSync(binary("kubectl"), ["--kubeconfig", KUBECONFIG, "get", "--raw", "/readyz"]).status === 0,
+      async () => kubectlSucceeds(["get", "--raw", "/readyz"]),
       () => logTail("kube-apiserver"),
     );
 
@@ -267,7 +271,7 @@ async function up(): Promise<void> {
     await waitFor(
       "the default ServiceAccount",
       60_000,
-      async () => spawnSync(binary("kubectl"), ["--kubeconfig", KUBECONFIG, "-n", "default", "get", "sa", "default"]).status === 0,
+      async () => kubectlSucceeds(["-n", "default", "get", "sa", "default"]),
       () => logTail("kube-controller-manager"),
     );
     fs.writeFileSync(ENV_FILE, envFileText(), { mode: 0o600 });

@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from "child_process";
-import * as net from "net";
 
 /** Fails loudly, naming the Debian package, when a server binary the spec needs is missing. */
 export function requireBinary(binary: string, aptPackage: string): string {
@@ -8,17 +7,8 @@ export function requireBinary(binary: string, aptPackage: string): string {
   return found;
 }
 
-/** A free TCP port on 127.0.0.1, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1, chosen by the kernel (the one helper the cluster script uses too). */
+export { freePort } from "../../engine/cluster/net";
 
 /** A server process started by a spec; `stop` kills it by PID and waits for it to exit. */
 export interface RunningServer {
