@@ -94,6 +94,11 @@ for t in "${targets[@]}"; do
   ldflags="${ldflags//\{K8S_PROVIDER_VERSION\}/$K8S_PROVIDER_VERSION}"
   ldflags="${ldflags//\{RANDOM_PROVIDER_VERSION\}/$RANDOM_PROVIDER_VERSION}"
   [[ "$ldflags" == "{KUBE}" ]] && ldflags="$(kube_ldflags "$version")"
+  # The providers report the release of their npm SDK, not the pseudo-version of the module built.
+  case "$name" in
+    pulumi-resource-kubernetes) version="$K8S_PROVIDER_VERSION (module $version)" ;;
+    pulumi-resource-random) version="$RANDOM_PROVIDER_VERSION (rebuilt; upstream provider $version)" ;;
+  esac
   key="$(module_key "$dir" "$pkg $cgo $ldflags")"
   out="$cache/$name-$key"
   if [[ -x "$out/$name" ]]; then

@@ -39,7 +39,18 @@ describe("other programs under the real engine (e2e)", () => {
     await initStack("broken", at);
     await pulumiOk(["config", "set", "-s", "broken", "imageBuild", "false"], at);
     const pack = path.join(project, "policy");
-    const r = await pulumi(["preview", "-s", "broken", "--policy-pack", pack, "--policy-pack-config", path.join(pack, "config", "prod.json")], at);
+    const r = await pulumi(
+      [
+        "preview",
+        "-s",
+        "broken",
+        "--policy-pack",
+        pack,
+        "--policy-pack-config",
+        path.join(pack, "config", "prod.json"),
+      ],
+      at,
+    );
     assert.notEqual(r.code, 0, `the preview passed:\n${r.output}`);
     // As the CLI prints them: `- [mandatory]  <policy>  (<type>: <name>)`, then the message.
     assert.match(r.output, /\[mandatory\]\s+non-root-workloads\s+\(kubernetes:apps\/v1:Deployment: broken\)/);

@@ -31,7 +31,10 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
   const previews: Partial<Record<Stack, string>> = {};
 
   /** Where the CLI runs: the scratch copy, with a backend of its own (a run never meets old stacks). */
-  const inProject = () => ({ cwd: project, env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` } });
+  const inProject = () => ({
+    cwd: project,
+    env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` },
+  });
 
   before(async function () {
     project = scratchProject("stacks");
@@ -44,7 +47,8 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
       rewriteStackFile(project, stack, (c) => e2eStackConfig(c, images.appRef, images.mirrors));
       previews[stack] = offlinePreview(project, stack);
       // Objects a run that died left in the cluster would clash with the new stack's.
-      for (const ns of namespacesOf(previews[stack]!)) kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+      for (const ns of namespacesOf(previews[stack]!))
+        kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
       await initStack(stack, inProject());
     }
   });
@@ -56,58 +60,71 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
 
   // Mocha runs a suite's own tests before its nested suites: each phase is a suite, in order.
   describe("preview", () => {
-  for (const stack of STACKS) {
-    it(`${stack}: pulumi preview with the policy pack and the stack's policy config succeeds`, async () => {
-      const r = await pulumiOk(["preview", "-s", stack, ...policyArgs(stack)], inProject());
-      assert.match(r.stdout, /moontv-guard@v0\.1\.0/);
-      assert.doesNotMatch(r.output, /mandatory/i);
+    for (const stack of STACKS) {
+      it(`${stack}: pulumi preview with the policy pack and the stack's policy config succeeds`, async () => {
+        const r = await pulumiOk(["preview", "-s", stack, ...policyArgs(stack)], inProject());
+        assert.match(r.stdout, /moontv-guard@v0\.1\.0/);
+        assert.doesNotMatch(r.output, /mandatory/i);
+      });
+    }
+
+    it("a bad setting fails the real preview with the one-line message and no stack trace", async () => {
+      await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:app.replicas", "0"], inProject());
+      try {
+        const r = await pulumi(["preview", "-s", "dev"], inProject());
+        assert.notEqual(r.code, 0);
+        assert.match(
+          r.output,
+          /moontv:app\.replicas in Pulumi\.dev\.yaml: got 0; allowed: a whole number of replicas from 1 to 50/,
+        );
+        assert.doesNotMatch(r.output, /\n\s+at .+\(.+:\d+:\d+\)/, "no stack trace");
+      } finally {
+        await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
+      }
     });
-  }
 
-  it("a bad setting fails the real preview with the one-line message and no stack trace", async () => {
-    await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:app.replicas", "0"], inProject());
-    try {
-      const r = await pulumi(["preview", "-s", "dev"], inProject());
+    it("numbers that `pulumi config set --path` stores (cpu 1, redis.version 8) are taken", async () => {
+      const set = (key: string, value: string) =>
+        pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
+      await set("moontv:app.resources.limits.cpu", "1");
+      await set("moontv:redis.version", "8");
+      try {
+        const stored = (await pulumiOk(["config", "get", "-s", "dev", "moontv:app"], inProject())).stdout;
+        assert.match(stored, /"cpu":\s*1\b/, "the CLI stored a number");
+        await pulumiOk(["preview", "-s", "dev", ...policyArgs("dev")], inProject());
+      } finally {
+        await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.resources.limits.cpu"], inProject());
+        await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:redis.version"], inProject());
+      }
+    });
+
+    it("render-to-directory together with a kubeconfig context is refused before anything runs", async () => {
+      await pulumiOk(
+        ["config", "set", "-s", "dev", "--path", "moontv:kubernetes.renderYamlToDirectory", "rendered"],
+        inProject(),
+      );
+      await pulumiOk(
+        ["config", "set", "-s", "dev", "--path", "moontv:kubernetes.context", "moontv-local"],
+        inProject(),
+      );
+      try {
+        const r = await pulumi(["preview", "-s", "dev"], inProject());
+        assert.notEqual(r.code, 0);
+        assert.match(
+          r.output,
+          /moontv:kubernetes\.renderYamlToDirectory in Pulumi\.dev\.yaml: .*unset kubernetes\.context/,
+        );
+        assert.doesNotMatch(r.output, / \+ {2}kubernetes:/, "no Kubernetes object was planned");
+      } finally {
+        await pulumiOk(["config", "rm", "-s", "dev", "moontv:kubernetes"], inProject());
+      }
+    });
+
+    it("without --policy-pack-config the pack fails closed: dev's preview meets prod's rules and fails", async () => {
+      const r = await pulumi(["preview", "-s", "dev", "--policy-pack", "policy"], inProject());
       assert.notEqual(r.code, 0);
-      assert.match(r.output, /moontv:app\.replicas in Pulumi\.dev\.yaml: got 0; allowed: a whole number of replicas from 1 to 50/);
-      assert.doesNotMatch(r.output, /\n\s+at .+\(.+:\d+:\d+\)/, "no stack trace");
-    } finally {
-      await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
-    }
-  });
-
-  it("numbers that `pulumi config set --path` stores (cpu 1, redis.version 8) are taken", async () => {
-    const set = (key: string, value: string) => pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
-    await set("moontv:app.resources.limits.cpu", "1");
-    await set("moontv:redis.version", "8");
-    try {
-      const stored = (await pulumiOk(["config", "get", "-s", "dev", "moontv:app"], inProject())).stdout;
-      assert.match(stored, /"cpu":\s*1\b/, "the CLI stored a number");
-      await pulumiOk(["preview", "-s", "dev", ...policyArgs("dev")], inProject());
-    } finally {
-      await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.resources.limits.cpu"], inProject());
-      await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:redis.version"], inProject());
-    }
-  });
-
-  it("render-to-directory together with a kubeconfig context is refused before anything runs", async () => {
-    await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:kubernetes.renderYamlToDirectory", "rendered"], inProject());
-    await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:kubernetes.context", "moontv-local"], inProject());
-    try {
-      const r = await pulumi(["preview", "-s", "dev"], inProject());
-      assert.notEqual(r.code, 0);
-      assert.match(r.output, /moontv:kubernetes\.renderYamlToDirectory in Pulumi\.dev\.yaml: .*unset kubernetes\.context/);
-      assert.doesNotMatch(r.output, / \+ {2}kubernetes:/, "no Kubernetes object was planned");
-    } finally {
-      await pulumiOk(["config", "rm", "-s", "dev", "moontv:kubernetes"], inProject());
-    }
-  });
-
-  it("without --policy-pack-config the pack fails closed: dev's preview meets prod's rules and fails", async () => {
-    const r = await pulumi(["preview", "-s", "dev", "--policy-pack", "policy"], inProject());
-    assert.notEqual(r.code, 0);
-    assert.match(r.output, /\[mandatory\]\s+images-pinned-by-digest/);
-  });
+      assert.match(r.output, /\[mandatory\]\s+images-pinned-by-digest/);
+    });
   });
 
   for (const stack of STACKS) {
@@ -142,8 +159,19 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
             const ready = pod.status.conditions?.find((c: Kube) => c.type === "Ready")?.status;
             assert.equal(ready, "True", `${ns}/${pod.metadata.name} is not Ready`);
           }
-          const failed = kubectlJson<{ items: Kube[] }>(["-n", ns, "get", "events", "--field-selector", "reason=FailedCreate"]).items;
-          assert.deepEqual(failed.map((e) => e.message), [], `FailedCreate events in ${ns}`);
+          const failed = kubectlJson<{ items: Kube[] }>([
+            "-n",
+            ns,
+            "get",
+            "events",
+            "--field-selector",
+            "reason=FailedCreate",
+          ]).items;
+          assert.deepEqual(
+            failed.map((e) => e.message),
+            [],
+            `FailedCreate events in ${ns}`,
+          );
         }
       });
 
@@ -151,9 +179,20 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
         const ns = namespacesOf(previews[stack]!).find((n) => n.startsWith("moontv"))!;
         const redis = kubectlJson(["-n", ns, "get", "pod", "redis-0"]);
         const redisReady = Date.parse(redis.status.conditions.find((c: Kube) => c.type === "Ready").lastTransitionTime);
-        const app = kubectlJson<{ items: Kube[] }>(["-n", ns, "get", "pods", "-l", "app.kubernetes.io/name=moontv,app.kubernetes.io/component=web"]).items;
+        const app = kubectlJson<{ items: Kube[] }>([
+          "-n",
+          ns,
+          "get",
+          "pods",
+          "-l",
+          "app.kubernetes.io/name=moontv,app.kubernetes.io/component=web",
+        ]).items;
         assert.ok(app.length > 0, "no app pods");
-        for (const p of app) assert.ok(Date.parse(p.metadata.creationTimestamp) >= redisReady, `${p.metadata.name} started before redis-0 was Ready`);
+        for (const p of app)
+          assert.ok(
+            Date.parse(p.metadata.creationTimestamp) >= redisReady,
+            `${p.metadata.name} started before redis-0 was Ready`,
+          );
         assert.ok(redisReady >= upStarted - 1000);
       });
 
@@ -179,114 +218,150 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
   }
 
   describe("changes and teardown", () => {
-  it("dev: a changed replica count and config.json update in place; Redis and its claim keep their UIDs", async () => {
-    const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
-    const uid = (kind: string, name: string) => kubectlJson(["-n", ns, "get", kind, name]).metadata.uid as string;
-    const before = { sts: uid("statefulset", "redis"), pvc: uid("pvc", "data-redis-0"), deploy: uid("deployment", "moontv") };
-    const configFile = path.join(project, "config", "moontv.config.json");
-    const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
-    config.cache_time = 3600;
-    fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-    await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:app.replicas", "2"], inProject());
-    const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
-    assert.doesNotMatch(r.stdout, /replaced|deleted/);
-    assert.equal(kubectlJson(["-n", ns, "get", "deployment", "moontv"]).status.readyReplicas, 2);
-    const live = JSON.parse(kubectlJson(["-n", ns, "get", "configmap", "moontv-config"]).data["config.json"]);
-    assert.equal(live.cache_time, 3600);
-    assert.deepEqual({ sts: uid("statefulset", "redis"), pvc: uid("pvc", "data-redis-0"), deploy: uid("deployment", "moontv") }, before);
-    // Back to the stack file's replica count, so that later tests see the offline preview's objects.
-    await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
-  });
-
-  it("dev: an enabled Ingress does not make pulumi up wait for a load balancer no controller sets", async () => {
-    const set = (key: string, value: string) => pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
-    await set("moontv:ingress.enabled", "true");
-    await set("moontv:ingress.host", "tv.example.com");
-    try {
-      // The provider's Ingress await would wait 10 minutes for a status no controller here ever sets.
-      const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], { ...inProject(), timeoutMs: 240_000 });
-      assert.match(r.stdout, /kubernetes:networking\.k8s\.io\/v1:Ingress\s+moontv\s+created/);
+    it("dev: a changed replica count and config.json update in place; Redis and its claim keep their UIDs", async () => {
       const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
-      const ingress = kubectlJson(["-n", ns, "get", "ingress", "moontv"]);
-      assert.equal(ingress.metadata.annotations["pulumi.com/skipAwait"], "true");
-      assert.equal(ingress.status?.loadBalancer?.ingress, undefined, "no controller set a status");
-    } finally {
-      await pulumiOk(["config", "rm", "-s", "dev", "moontv:ingress"], inProject());
-      await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
-    }
-  });
-
-  it("examples/consumer reads prod's outputs through a real StackReference", async () => {
-    const consumer = { ...inProject(), cwd: path.join(project, "examples", "consumer") };
-    kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "status" } }));
-    await initStack("e2e", consumer);
-    await pulumiOk(["config", "set", "moontvStack", "organization/moontv/prod"], consumer);
-    await pulumiOk(["up", "--yes"], consumer);
-    const shown = JSON.parse((await pulumiOk(["stack", "output", "--json"], consumer)).stdout);
-    const prod = JSON.parse((await pulumiOk(["stack", "output", "--json", "-s", "prod"], inProject())).stdout);
-    assert.equal(shown.moontvUrl, prod.appUrl);
-    assert.deepEqual(shown.moontvServices, prod.serviceNames);
-    assert.equal(shown.moontvRedisUrl, "[secret]", "the Redis URL stays a secret in the consumer's stack");
-    const links = kubectlJson(["-n", "status", "get", "configmap", shown.linksConfigMap]);
-    assert.equal(links.data.MOONTV_URL, prod.appUrl);
-    assert.equal(links.data.PROMETHEUS_URL, prod.prometheusUrl);
-    await pulumiOk(["destroy", "--yes"], consumer);
-  });
-
-  it("dev: the CLI killed (SIGKILL) in the middle of pulumi up; cancel, refresh and up converge, nothing lost, doubled or orphaned", async () => {
-    await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
-    // Killed once the engine has started creating objects in the cluster, before it finished.
-    let killedAt = "";
-    const crashed = await pulumi(["up", "--yes", "-s", "dev", ...policyArgs("dev")], {
-      ...inProject(),
-      onOutput: (out, kill) => {
-        if (!killedAt && /kubernetes:core\/v1:(Secret|ConfigMap|Service) .*creat/.test(out)) {
-          killedAt = out.split("\n").filter((l) => /creat/.test(l)).pop() ?? "";
-          kill();
-        }
-      },
+      const uid = (kind: string, name: string) => kubectlJson(["-n", ns, "get", kind, name]).metadata.uid as string;
+      const before = {
+        sts: uid("statefulset", "redis"),
+        pvc: uid("pvc", "data-redis-0"),
+        deploy: uid("deployment", "moontv"),
+      };
+      const configFile = path.join(project, "config", "moontv.config.json");
+      const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
+      config.cache_time = 3600;
+      fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+      await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:app.replicas", "2"], inProject());
+      const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+      assert.doesNotMatch(r.stdout, /replaced|deleted/);
+      assert.equal(kubectlJson(["-n", ns, "get", "deployment", "moontv"]).status.readyReplicas, 2);
+      const live = JSON.parse(kubectlJson(["-n", ns, "get", "configmap", "moontv-config"]).data["config.json"]);
+      assert.equal(live.cache_time, 3600);
+      assert.deepEqual(
+        { sts: uid("statefulset", "redis"), pvc: uid("pvc", "data-redis-0"), deploy: uid("deployment", "moontv") },
+        before,
+      );
+      // Back to the stack file's replica count, so that later tests see the offline preview's objects.
+      await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
     });
-    assert.ok(killedAt, `pulumi up finished before it could be killed:\n${crashed.output.slice(-3000)}`);
-    assert.equal(crashed.code, null, "killed by a signal");
-    // The documented recovery (README: "When an update was interrupted").
-    await pulumi(["cancel", "--yes", "-s", "dev"], inProject());
-    await pulumiOk(["refresh", "--yes", "--clear-pending-creates", "-s", "dev"], inProject());
-    await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
-    await pulumiOk(["up", "--yes", "--expect-no-changes", "-s", "dev", ...policyArgs("dev")], inProject());
-    const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
-    assert.deepEqual(state.deployment.pending_operations ?? [], [], "no pending operations left");
-    const inState = (state.deployment.resources as Kube[])
-      .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:providers"))
-      .map((r) => `${r.outputs.kind}/${r.outputs.metadata.namespace ?? ""}/${r.outputs.metadata.name}`);
-    assert.equal(new Set(inState).size, inState.length, `an object is in the state twice: ${inState}`);
-    const expected = previewObjects(previews.dev!).map((o) => `${o.object.kind}/${o.object.metadata.namespace ?? ""}/${o.object.metadata.name}`);
-    assert.deepEqual([...inState].sort(), [...expected].sort(), "the state holds exactly the program's objects");
-    // Nothing the crashed run made is left outside the state.
-    const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
-    for (const kind of ["secrets", "configmaps", "services", "deployments", "statefulsets", "persistentvolumeclaims", "networkpolicies"]) {
-      const live = kubectlJson<{ items: Kube[] }>(["-n", ns, "get", kind, "-l", "app.kubernetes.io/managed-by=pulumi"]).items;
-      for (const o of live) assert.ok(inState.includes(`${o.kind}/${ns}/${o.metadata.name}`), `${o.kind} ${o.metadata.name} is orphaned`);
-    }
-  });
 
-  it("prod: pulumi destroy deletes nothing protected and says why", async () => {
-    const r = await pulumi(["destroy", "--yes", "-s", "prod"], inProject());
-    assert.notEqual(r.code, 0);
-    assert.match(r.output, /protected/);
-    const ns = namespacesOf(previews.prod!).find((n) => n.startsWith("moontv"))!;
-    kubectl(["get", "namespace", ns]);
-    kubectl(["-n", ns, "get", "statefulset", "redis"]);
-    kubectl(["-n", ns, "get", "pvc", "data-redis-0"]);
-  });
+    it("dev: an enabled Ingress does not make pulumi up wait for a load balancer no controller sets", async () => {
+      const set = (key: string, value: string) =>
+        pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
+      await set("moontv:ingress.enabled", "true");
+      await set("moontv:ingress.host", "tv.example.com");
+      try {
+        // The provider's Ingress await would wait 10 minutes for a status no controller here ever sets.
+        const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], {
+          ...inProject(),
+          timeoutMs: 240_000,
+        });
+        assert.match(r.stdout, /kubernetes:networking\.k8s\.io\/v1:Ingress\s+moontv\s+created/);
+        const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
+        const ingress = kubectlJson(["-n", ns, "get", "ingress", "moontv"]);
+        assert.equal(ingress.metadata.annotations["pulumi.com/skipAwait"], "true");
+        assert.equal(ingress.status?.loadBalancer?.ingress, undefined, "no controller set a status");
+      } finally {
+        await pulumiOk(["config", "rm", "-s", "dev", "moontv:ingress"], inProject());
+        await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+      }
+    });
 
-  it("dev: pulumi destroy leaves nothing behind", async () => {
-    await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
-    for (const ns of namespacesOf(previews.dev!)) {
-      const left = kubectl(["get", "namespace", ns, "--ignore-not-found", "-o", "jsonpath={.status.phase}"]).trim();
-      assert.ok(left === "" || left === "Terminating", `namespace ${ns} is still ${left}`);
-    }
-    const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
-    assert.deepEqual(state.deployment.resources ?? [], []);
+    it("examples/consumer reads prod's outputs through a real StackReference", async () => {
+      const consumer = { ...inProject(), cwd: path.join(project, "examples", "consumer") };
+      kubectl(
+        ["apply", "-f", "-"],
+        JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "status" } }),
+      );
+      await initStack("e2e", consumer);
+      await pulumiOk(["config", "set", "moontvStack", "organization/moontv/prod"], consumer);
+      await pulumiOk(["up", "--yes"], consumer);
+      const shown = JSON.parse((await pulumiOk(["stack", "output", "--json"], consumer)).stdout);
+      const prod = JSON.parse((await pulumiOk(["stack", "output", "--json", "-s", "prod"], inProject())).stdout);
+      assert.equal(shown.moontvUrl, prod.appUrl);
+      assert.deepEqual(shown.moontvServices, prod.serviceNames);
+      assert.equal(shown.moontvRedisUrl, "[secret]", "the Redis URL stays a secret in the consumer's stack");
+      const links = kubectlJson(["-n", "status", "get", "configmap", shown.linksConfigMap]);
+      assert.equal(links.data.MOONTV_URL, prod.appUrl);
+      assert.equal(links.data.PROMETHEUS_URL, prod.prometheusUrl);
+      await pulumiOk(["destroy", "--yes"], consumer);
+    });
+
+    it("dev: the CLI killed (SIGKILL) in the middle of pulumi up; cancel, refresh and up converge, nothing lost, doubled or orphaned", async () => {
+      await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+      // Killed once the engine has started creating objects in the cluster, before it finished.
+      let killedAt = "";
+      const crashed = await pulumi(["up", "--yes", "-s", "dev", ...policyArgs("dev")], {
+        ...inProject(),
+        onOutput: (out, kill) => {
+          if (!killedAt && /kubernetes:core\/v1:(Secret|ConfigMap|Service) .*creat/.test(out)) {
+            killedAt =
+              out
+                .split("\n")
+                .filter((l) => /creat/.test(l))
+                .pop() ?? "";
+            kill();
+          }
+        },
+      });
+      assert.ok(killedAt, `pulumi up finished before it could be killed:\n${crashed.output.slice(-3000)}`);
+      assert.equal(crashed.code, null, "killed by a signal");
+      // The documented recovery (README: "When an update was interrupted").
+      await pulumi(["cancel", "--yes", "-s", "dev"], inProject());
+      await pulumiOk(["refresh", "--yes", "--clear-pending-creates", "-s", "dev"], inProject());
+      await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+      await pulumiOk(["up", "--yes", "--expect-no-changes", "-s", "dev", ...policyArgs("dev")], inProject());
+      const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
+      assert.deepEqual(state.deployment.pending_operations ?? [], [], "no pending operations left");
+      const inState = (state.deployment.resources as Kube[])
+        .filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:providers"))
+        .map((r) => `${r.outputs.kind}/${r.outputs.metadata.namespace ?? ""}/${r.outputs.metadata.name}`);
+      assert.equal(new Set(inState).size, inState.length, `an object is in the state twice: ${inState}`);
+      const expected = previewObjects(previews.dev!).map(
+        (o) => `${o.object.kind}/${o.object.metadata.namespace ?? ""}/${o.object.metadata.name}`,
+      );
+      assert.deepEqual([...inState].sort(), [...expected].sort(), "the state holds exactly the program's objects");
+      // Nothing the crashed run made is left outside the state.
+      const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
+      for (const kind of [
+        "secrets",
+        "configmaps",
+        "services",
+        "deployments",
+        "statefulsets",
+        "persistentvolumeclaims",
+        "networkpolicies",
+      ]) {
+        const live = kubectlJson<{ items: Kube[] }>([
+          "-n",
+          ns,
+          "get",
+          kind,
+          "-l",
+          "app.kubernetes.io/managed-by=pulumi",
+        ]).items;
+        for (const o of live)
+          assert.ok(inState.includes(`${o.kind}/${ns}/${o.metadata.name}`), `${o.kind} ${o.metadata.name} is orphaned`);
+      }
+    });
+
+    it("prod: pulumi destroy deletes nothing protected and says why", async () => {
+      const r = await pulumi(["destroy", "--yes", "-s", "prod"], inProject());
+      assert.notEqual(r.code, 0);
+      assert.match(r.output, /protected/);
+      const ns = namespacesOf(previews.prod!).find((n) => n.startsWith("moontv"))!;
+      kubectl(["get", "namespace", ns]);
+      kubectl(["-n", ns, "get", "statefulset", "redis"]);
+      kubectl(["-n", ns, "get", "pvc", "data-redis-0"]);
+    });
+
+    it("dev: pulumi destroy leaves nothing behind", async () => {
+      await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+      for (const ns of namespacesOf(previews.dev!)) {
+        const left = kubectl(["get", "namespace", ns, "--ignore-not-found", "-o", "jsonpath={.status.phase}"]).trim();
+        assert.ok(left === "" || left === "Terminating", `namespace ${ns} is still ${left}`);
+      }
+      const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
+      assert.deepEqual(state.deployment.resources ?? [], []);
+    });
   });
-});
 });
