@@ -13,7 +13,7 @@ import { freePort, waitFor } from "./net";
 import { kwokConfig, fakeNodes, storageClass } from "./objects";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-export const ENGINE_DIR = path.join(ROOT, ".engine");
+const ENGINE_DIR = path.join(ROOT, ".engine");
 const BIN = path.join(ENGINE_DIR, "bin");
 const STATE = path.join(ENGINE_DIR, "cluster");
 const PIDS = path.join(STATE, "pids.json");
@@ -115,9 +115,7 @@ function passphrase(): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
-export function envFileText(): string {
-  const state = path.join(STATE, "pulumi-state");
-  fs.mkdirSync(state, { recursive: true });
+function envFileText(state: string): string {
   const vars: Record<string, string> = {
     PATH: `${BIN}:$PATH`,
     KUBECONFIG,
@@ -206,15 +204,19 @@ async function up(): Promise<void> {
       () => logTail("kube-apiserver"),
     );
 
+    // Both controllers talk to the API server as the admin and serve their own health port on loopback.
+    const controllerFlags = (port: number) => [
+      `--kubeconfig=${KUBECONFIG}`,
+      `--authentication-kubeconfig=${KUBECONFIG}`,
+      `--authorization-kubeconfig=${KUBECONFIG}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${port}`,
+      "--leader-elect=false",
+    ];
     start(
       "kube-controller-manager",
       [
-        `--kubeconfig=${KUBECONFIG}`,
-        `--authentication-kubeconfig=${KUBECONFIG}`,
-        `--authorization-kubeconfig=${KUBECONFIG}`,
-        "--bind-address=127.0.0.1",
-        `--secure-port=${cmPort}`,
-        "--leader-elect=false",
+        ...controllerFlags(cmPort),
         "--use-service-account-credentials=true",
         `--service-account-private-key-file=${pki.serviceAccountKey}`,
         `--root-ca-file=${pki.caCert}`,
@@ -227,19 +229,7 @@ async function up(): Promise<void> {
       cmPort,
       started,
     );
-    start(
-      "kube-scheduler",
-      [
-        `--kubeconfig=${KUBECONFIG}`,
-        `--authentication-kubeconfig=${KUBECONFIG}`,
-        `--authorization-kubeconfig=${KUBECONFIG}`,
-        "--bind-address=127.0.0.1",
-        `--secure-port=${schedPort}`,
-        "--leader-elect=false",
-      ],
-      schedPort,
-      started,
-    );
+    start("kube-scheduler", controllerFlags(schedPort), schedPort, started);
     const kwokConfigFile = path.join(STATE, "kwok.yaml");
     fs.writeFileSync(kwokConfigFile, kwokConfig(kwokStageDir()));
     start(
@@ -274,7 +264,9 @@ async function up(): Promise<void> {
       async () => kubectlSucceeds(["-n", "default", "get", "sa", "default"]),
       () => logTail("kube-controller-manager"),
     );
-    fs.writeFileSync(ENV_FILE, envFileText(), { mode: 0o600 });
+    const state = path.join(STATE, "pulumi-state");
+    fs.mkdirSync(state, { recursive: true });
+    fs.writeFileSync(ENV_FILE, envFileText(state), { mode: 0o600 });
     console.log(
       `cluster: up in ${((Date.now() - t0) / 1000).toFixed(1)} s; API server https://127.0.0.1:${apiPort}; ` +
         `\`source .engine/env\` to use it (logs: .engine/cluster/logs)`,

@@ -36,6 +36,10 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
     env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` },
   });
 
+  /** `pulumi config set --path` on the dev stack, as a user types it. */
+  const setDev = (key: string, value: string) =>
+    pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
+
   before(async function () {
     project = scratchProject("stacks");
     fs.mkdirSync(path.join(project, ".pulumi-state"));
@@ -84,10 +88,8 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
     });
 
     it("numbers that `pulumi config set --path` stores (cpu 1, redis.version 8) are taken", async () => {
-      const set = (key: string, value: string) =>
-        pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
-      await set("moontv:app.resources.limits.cpu", "1");
-      await set("moontv:redis.version", "8");
+      await setDev("moontv:app.resources.limits.cpu", "1");
+      await setDev("moontv:redis.version", "8");
       try {
         const stored = (await pulumiOk(["config", "get", "-s", "dev", "moontv:app"], inProject())).stdout;
         assert.match(stored, /"cpu":\s*1\b/, "the CLI stored a number");
@@ -245,10 +247,8 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
     });
 
     it("dev: an enabled Ingress does not make pulumi up wait for a load balancer no controller sets", async () => {
-      const set = (key: string, value: string) =>
-        pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
-      await set("moontv:ingress.enabled", "true");
-      await set("moontv:ingress.host", "tv.example.com");
+      await setDev("moontv:ingress.enabled", "true");
+      await setDev("moontv:ingress.host", "tv.example.com");
       try {
         // The provider's Ingress await would wait 10 minutes for a status no controller here ever sets.
         const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], {

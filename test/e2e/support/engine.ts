@@ -123,7 +123,7 @@ export function pulumi(args: string[], opts: RunOptions) {
 }
 
 /** `pulumi …` that must succeed; the failure names the command and shows its output. */
-export async function pulumiOk(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CommandResult> {
+export async function pulumiOk(args: string[], opts: RunOptions): Promise<CommandResult> {
   const r = await pulumi(args, opts);
   if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.output.slice(-6000)}`);
   return r;

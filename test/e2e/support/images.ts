@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { splitImageRef } from "../../../components/shared/mirror";
 import { buildOciImage, pushOci, startRegistry, type RunningRegistry } from "../../image/support/registry-fixture";
 
 export interface E2eImages {
@@ -27,16 +28,6 @@ async function digestOf(host: string, repo: string, tag: string): Promise<string
   return digest;
 }
 
-/** `docker.io/library/redis:7.4` → `["docker.io", "library/redis", "7.4"]`; Docker Hub when no host. */
-export function splitRef(ref: string): [string, string, string] {
-  const [name, tag = "latest"] = ref.split("@")[0].split(/:(?=[^/]+$)/);
-  const first = name.split("/")[0];
-  const hasHost = name.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  const host = hasHost ? first : "docker.io";
-  let repo = hasHost ? name.slice(first.length + 1) : name;
-  if (host === "docker.io" && !repo.includes("/")) repo = `library/${repo}`;
-  return [host, repo, tag];
-}
 
 /** Starts the registry with the app image and a mirror of each of `thirdParty` (tag refs). */
 export async function startE2eImages(thirdParty: string[]): Promise<E2eImages> {
@@ -49,7 +40,8 @@ export async function startE2eImages(thirdParty: string[]): Promise<E2eImages> {
     const appRef = `${registry.host}/moontv/app@${await digestOf(registry.host, "moontv/app", "e2e")}`;
     const mirrors: Record<string, string> = {};
     for (const ref of thirdParty) {
-      const [host, repo, tag] = splitRef(ref);
+      const [host, repo, rest] = splitImageRef(ref);
+      const tag = rest.split("@")[0].replace(/^:/, "") || "latest";
       mirrors[host] = `${registry.host}/mirror/${host}`;
       pushOci(layout, "app", `${registry.host}/mirror/${host}/${repo}:${tag}`);
     }
