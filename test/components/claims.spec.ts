@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { buildRedisStatefulSet, redisDataClaim } from "../../components/redis";
 import { buildReplicaClaims, claimClassChange, CLAIM_CLASS_GUARD_KIND } from "../../components/shared";
-import { PROJECT_DIR, synthesize, type SynthResult } from "../../tools/synth/run";
+import { PROJECT_DIR } from "../../tools/synth/input";
+import { synthesize, type SynthResult } from "../../tools/synth/run";
 import { settingsFor } from "../support/settings";
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

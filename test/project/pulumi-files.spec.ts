@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { settingsSchema } from "../../stacks/settings";
-import { PROJECT_DIR, listStacks } from "../../tools/synth/run";
+import { PROJECT_DIR } from "../../tools/synth/input";
+import { listStacks } from "../../tools/synth/run";
 import { validateKubernetesObject } from "../support/kubernetes-models";
 
 /**

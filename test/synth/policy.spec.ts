@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { analyzeWithPack } from "../../tools/policy";
-import { PROJECT_DIR } from "../../tools/synth/run";
+import { PROJECT_DIR } from "../../tools/synth/input";
 import { synthOnce } from "../support/synth";
 
 const policyConfig = (stack: string) => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "config", `${stack}.json`), "utf8"));

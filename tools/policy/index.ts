@@ -1,11 +1,14 @@
 /** Running resources through the real policy pack over the analyzer protocol, as the CLI does. */
 import type { PolicyViolation, RecordedResource } from "../synth/types";
 import { PolicyPackConfigFile } from "./config";
-import { PackSession, StartOptions } from "./session";
+import type { StartOptions } from "./pack-process";
+import { PackSession } from "./session";
 import { encodeProps } from "./struct";
 
-export { PackSession, DEFAULT_PACK_DIR } from "./session";
-export type { PackInfo, StartOptions } from "./session";
+export { PackSession } from "./session";
+export type { PackInfo } from "./session";
+export { DEFAULT_PACK_DIR, spawnPackProcess } from "./pack-process";
+export type { PackProcess, StartOptions } from "./pack-process";
 export { UNKNOWN, encodeProps, marshalProps } from "./struct";
 export { reconcileConfig } from "./config";
 export type { PolicyPackConfigFile, EnforcementLevel } from "./config";

@@ -3,8 +3,7 @@
  * own directory, read the port it prints, then GetAnalyzerInfo, Configure, Analyze per resource and
  * AnalyzeStack over the analyzer gRPC protocol.
  */
-import { ChildProcess, spawn } from "child_process";
-import * as path from "path";
+import type { ChildProcess } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -12,17 +11,9 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PolicyViolation, RecordedResource } from "../synth/types";
 import { EnforcementLevel, JsonSchema, PolicyDescriptor, PolicyPackConfigFile, reconcileConfig } from "./config";
+import { PackProcess, spawnPackProcess, StartOptions, stopChild } from "./pack-process";
 import { encodeProps } from "./struct";
 import { analyzeRequestBytes, analyzeStackRequestBytes } from "./wire";
-
-export const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policy");
-
-export interface StartOptions {
-  /** The pack's directory (holds package.json, index.ts). Default: the repository's `policy/`. */
-  packDir?: string;
-  /** How long to wait for the pack to print its port, in ms. Default 60000. */
-  startTimeoutMs?: number;
-}
 
 export interface PackInfo {
   name: string;
@@ -59,8 +50,6 @@ function options(r: RecordedResource): pb.AnalyzerResourceOptions {
   return o;
 }
 
-const TS_REGISTER = path.join(__dirname, "..", "ts-register.js");
-
 /** One spawned pack process and a client connected to it. */
 export class PackSession {
   private descriptions = new Map<string, string>();
@@ -72,23 +61,18 @@ export class PackSession {
   ) {}
 
   /** Spawns the pack and connects to it. Call `stop()` when done. */
-  static async start(opts: StartOptions = {}): Promise<PackSession> {
-    const packDir = opts.packDir ?? DEFAULT_PACK_DIR;
-    // Like the CLI: run in the pack's directory (PolicyPack reads ./package.json for its version).
-    // The project's cached transpile-only loader (tools/ts-register.js); the CLI uses its own.
-    const child = spawn(process.execPath, ["-r", TS_REGISTER, "index.ts"], {
-      cwd: packDir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const port = await readPort(child, opts.startTimeoutMs ?? 60_000).catch((err) => {
-      child.kill("SIGKILL");
-      throw err;
-    });
+  static start(opts: StartOptions = {}): Promise<PackSession> {
+    return PackSession.connect(spawnPackProcess(opts));
+  }
+
+  /** Connects to an already spawned pack once it is ready; the session then owns the process. */
+  static async connect(pack: PackProcess): Promise<PackSession> {
+    const port = await pack.port;
     const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": 400 * 1024 * 1024,
       "grpc.max_send_message_length": 400 * 1024 * 1024,
     });
-    return new PackSession(child, port, client);
+    return new PackSession(pack.child, port, client);
   }
 
   get pid(): number | undefined {
@@ -187,39 +171,4 @@ export class PackSession {
     const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
     return { policy: d.getPolicyname(), enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()], urn: d.getUrn() || urn, message };
   }
-}
-
-function readPort(child: ChildProcess, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => fail(new Error(`The policy pack printed no port within ${timeoutMs} ms.\n${err}`)), timeoutMs);
-    const fail = (e: Error) => {
-      clearTimeout(timer);
-      reject(e);
-    };
-    child.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /^(\d+)\s*$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.on("error", fail);
-    child.on("exit", (code) => fail(new Error(`The policy pack exited (code ${code}) before printing its port.\n${err}`)));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 3000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }

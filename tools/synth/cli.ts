@@ -6,10 +6,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { analyzeWithPack, startPack } from "../policy";
-import { formatPolicyReport, hasMandatory } from "./report";
-import { PROJECT_DIR, synthesize, SynthInputError } from "./run";
-import { writeSynthFiles } from "./write";
+// Light on purpose (Node.js built-ins only): the pack is spawned before the program's modules load.
+import { spawnPackProcess, stopChild } from "../policy/pack-process";
+import { PROJECT_DIR, SynthInputError } from "./input";
 
 const USAGE = "usage: npm run synth -- <stack> [--policy-config <file>] [--out <dir>]";
 
@@ -47,18 +46,20 @@ function readPolicyConfig(file: string): object {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The pack boots in its own process (about a second, mostly loading @pulumi/pulumi) while this one
+  // loads and runs the program: spawned before the program's modules load, the two overlap throughout.
+  const packProcess = spawnPackProcess();
   let args;
   let result;
   let policyConfig;
-  // The pack starts in its own process while the program runs here: the two overlap on two cores.
-  const pack = startPack();
   try {
     args = parseArgs(argv);
+    const { synthesize } = await import("./run");
     // MOONTV_STACK_DIR lets specs preview a stack file, or a whole program, kept outside the project.
     result = await synthesize(args.stack, process.env.MOONTV_STACK_DIR || PROJECT_DIR);
     policyConfig = readPolicyConfig(args.policyConfig);
   } catch (err) {
-    await pack.then((s) => s.stop(), () => undefined);
+    await stopChild(packProcess.child);
     if (err instanceof SynthInputError) {
       console.error(`error: ${err.message}`);
       return 2;
@@ -66,7 +67,10 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   // The real pack, spawned and spoken to over the analyzer protocol as the Pulumi CLI does.
-  const session = await pack;
+  const { analyzeWithPack, PackSession } = await import("../policy");
+  const session = await PackSession.connect(packProcess);
+  const { formatPolicyReport, hasMandatory } = await import("./report");
+  const { writeSynthFiles } = await import("./write");
   const report = await analyzeWithPack(result.resources, policyConfig, { session }).finally(() => session.stop());
   const dir = writeSynthFiles(args.outDir, result, report);
   const kinds = new Map<string, number>();

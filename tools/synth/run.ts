@@ -5,10 +5,8 @@ import { isSettingsError } from "../../stacks/settings/errors";
 import { setDigestResolver } from "../../components/shared/pinned-image";
 import { mockConfigFromFiles, type MockConfig } from "./stack-config";
 import { fakeDigest, mocks, recordingMonitor } from "./recorder";
+import { PROJECT_DIR, PROJECT_NAME, SynthInputError } from "./input";
 import type { RecordedResource } from "./types";
-
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
-export const PROJECT_NAME = "moontv";
 
 export interface SynthResult {
   stack: string;
@@ -18,9 +16,6 @@ export interface SynthResult {
   /** Placeholders that stood in for `secure:` values (for leak checks). */
   placeholders: string[];
 }
-
-/** A stack that cannot be previewed: unknown stack or invalid settings. Exit status 2. */
-export class SynthInputError extends Error {}
 
 /** The stacks that have a `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
 export function listStacks(projectDir = PROJECT_DIR): string[] {
