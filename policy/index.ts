@@ -3,11 +3,7 @@
  * starts the analyzer's gRPC server (and prints its port), and a second pack in one process exits it.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { analyzerStructClass, installStructSpeedups } from "./lib/analyzer-speedups";
 import { policies } from "./policies";
-
-// Before the server decodes its first request: linear Struct decoding, one conversion per Struct.
-installStructSpeedups(analyzerStructClass());
 
 new PolicyPack("moontv-guard", {
   description: "MoonTV guard rails: non-root, health checks, size budgets, pinned images, build cache, secrets and data protection.",
