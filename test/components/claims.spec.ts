@@ -25,7 +25,7 @@ describe("data claims outside the StatefulSets' templates (resized in place)", f
     fs.mkdirSync(path.join(dir, name));
     fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, name, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, name, "Pulumi.edited.yaml"), text);
-    return synthesize("edited", path.join(dir, name));
+    return synthesize("edited", { stackDir: path.join(dir, name) });
   };
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "claims-"));

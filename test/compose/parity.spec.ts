@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import type { RecordedResource } from "../../tools/synth/types";
+import type { RecordedResource } from "../../tools/policy/types";
 import { synthOnce } from "../support/synth";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

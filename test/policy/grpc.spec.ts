@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { PackSession, startPack, UNKNOWN } from "../../tools/policy";
-import type { PolicyViolation } from "../../tools/synth/types";
+import type { PolicyViolation } from "../../tools/policy/types";
 import { compliantDeployment, recorded, withField } from "./util";
 
 const config = (stack: string) => JSON.parse(fs.readFileSync(path.join(__dirname, `../../policy/config/${stack}.json`), "utf8"));

@@ -4,7 +4,7 @@
  * spec changes one field of.
  */
 import * as policy from "@pulumi/policy";
-import type { RecordedResource } from "../../tools/synth/types";
+import type { RecordedResource } from "../../tools/policy/types";
 
 /** The engine's proxy over props (throws on unknowns); internal to @pulumi/policy, so reached untyped. */
 export const unknownCheckingProxy: (props: object) => Record<string, unknown> = (

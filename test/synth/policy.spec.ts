@@ -7,6 +7,7 @@ import { analyzeWithPack } from "../../tools/policy";
 import { PROJECT_DIR } from "../../tools/synth/input";
 import { synthOnce } from "../support/synth";
 
+const BROKEN_PROGRAM = path.join(__dirname, "fixtures", "broken-program");
 const policyConfig = (stack: string) => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "config", `${stack}.json`), "utf8"));
 
 describe("offline preview through the real policy pack", function () {
@@ -48,8 +49,8 @@ describe("offline preview through the real policy pack", function () {
       ].join("\n"));
       run = spawnSync(process.execPath, [
         "-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), "broken",
-        "--policy-config", path.join(PROJECT_DIR, "policy/config/prod.json"), "--out", path.join(dir, "out"),
-      ], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, MOONTV_STACK_DIR: dir } });
+        "--policy-config", path.join(PROJECT_DIR, "policy/config/prod.json"), "--out", path.join(dir, "out"), "--stack-dir", dir,
+      ], { cwd: PROJECT_DIR, encoding: "utf8" });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -79,7 +80,8 @@ describe("offline preview through the real policy pack", function () {
       run = spawnSync(process.execPath, [
         "-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), "broken",
         "--policy-config", path.join(PROJECT_DIR, "policy/config/prod.json"), "--out", out,
-      ], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, MOONTV_STACK_DIR: path.join(__dirname, "fixtures", "broken-program") } });
+        "--stack-dir", BROKEN_PROGRAM, "--program", path.join(BROKEN_PROGRAM, "index.ts"),
+      ], { cwd: PROJECT_DIR, encoding: "utf8" });
     });
     after(() => fs.rmSync(out, { recursive: true, force: true }));
 

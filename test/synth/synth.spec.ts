@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { PROJECT_DIR, SynthInputError } from "../../tools/synth/input";
 import { synthesize } from "../../tools/synth/run";
 import { writeSynthFiles } from "../../tools/synth/write";
-import type { RecordedResource } from "../../tools/synth/types";
+import type { RecordedResource } from "../../tools/policy/types";
 import { readDockerfile } from "../../components/image/dockerfile";
 import { validateKubernetesObject } from "../support/kubernetes-models";
 import { synthOnce } from "../support/synth";
@@ -184,11 +184,11 @@ describe("offline preview: bad input", function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("an invalid setting stops the preview with a SynthInputError naming the key", async () => {
-    await assert.rejects(synthesize("broken", dir), (err: Error) => err instanceof SynthInputError && /moontv:app\.replicas in Pulumi\.broken\.yaml: got 0/.test(err.message));
+    await assert.rejects(synthesize("broken", { stackDir: dir }), (err: Error) => err instanceof SynthInputError && /moontv:app\.replicas in Pulumi\.broken\.yaml: got 0/.test(err.message));
   });
 
   it("a prebuilt image ref is deployed as given, with no build", async () => {
-    const { resources, outputs } = await synthesize("prebuilt", dir);
+    const { resources, outputs } = await synthesize("prebuilt", { stackDir: dir });
     assert.equal(byType(resources, "docker-build:index:Image").length, 0);
     const image = (named(resources, "kubernetes:apps/v1:Deployment", "moontv")!.props as any).spec.template.spec.containers[0].image; // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.equal(image, `ghcr.io/acme/moontv@sha256:${"e".repeat(64)}`);
@@ -196,12 +196,12 @@ describe("offline preview: bad input", function () {
   });
 
   it("a malformed stack file is named", async () => {
-    await assert.rejects(synthesize("garbled", dir), (err: Error) => err instanceof SynthInputError && /Pulumi\.garbled\.yaml is not valid YAML/.test(err.message));
+    await assert.rejects(synthesize("garbled", { stackDir: dir }), (err: Error) => err instanceof SynthInputError && /Pulumi\.garbled\.yaml is not valid YAML/.test(err.message));
   });
 
-  const cli = (args: string[], env: Record<string, string> = {}) =>
+  const cli = (args: string[]) =>
     spawnSync(process.execPath, ["-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), ...args], {
-      cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env },
+      cwd: PROJECT_DIR, encoding: "utf8",
     });
 
   it("`npm run synth` exits 2 with one clear line for an unknown stack", () => {
@@ -211,9 +211,18 @@ describe("offline preview: bad input", function () {
   });
 
   it("`npm run synth` exits 2 with the message and no stack trace for an invalid setting", () => {
-    const r = cli(["broken"], { MOONTV_STACK_DIR: dir });
+    const r = cli(["broken", "--stack-dir", dir]);
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr.trim(), "error: moontv:app.replicas in Pulumi.broken.yaml: got 0; allowed: a whole number of replicas from 1 to 50.");
+  });
+
+  it("`npm run synth` exits 2 naming --program or --stack-dir when it does not exist", () => {
+    const program = path.join(dir, "missing.ts");
+    const r = cli(["prebuilt", "--stack-dir", dir, "--program", program]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim(), `error: --program ${program}: no such file`);
+    const gone = path.join(dir, "gone");
+    assert.equal(cli(["prebuilt", "--stack-dir", gone]).stderr.trim(), `error: --stack-dir ${gone}: no such directory`);
   });
 });
 

@@ -12,7 +12,7 @@ import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { analyzeAll, encodeProps, marshalProps, startPack } from "../policy";
 import { encodeStruct, Json } from "../policy/wire";
-import type { RecordedResource } from "../synth/types";
+import type { RecordedResource } from "../policy/types";
 
 const SIZES = [100, 1000, 5000];
 const DIGEST = "sha256:" + "c".repeat(64);

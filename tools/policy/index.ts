@@ -1,5 +1,5 @@
 /** Running resources through the real policy pack over the analyzer protocol, as the CLI does. */
-import type { PolicyViolation, RecordedResource } from "../synth/types";
+import type { PolicyViolation, RecordedResource } from "./types";
 import { PolicyPackConfigFile } from "./config";
 import type { StartOptions } from "./pack-process";
 import { PackSession } from "./session";

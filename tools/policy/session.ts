@@ -9,7 +9,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
-import type { PolicyViolation, RecordedResource } from "../synth/types";
+import type { PolicyViolation, RecordedResource } from "./types";
 import { EnforcementLevel, JsonSchema, PolicyDescriptor, PolicyPackConfigFile, reconcileConfig } from "./config";
 import { PackProcess, spawnPackProcess, StartOptions, stopChild } from "./pack-process";
 import { encodeProps } from "./struct";

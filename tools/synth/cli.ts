@@ -10,7 +10,7 @@ import * as path from "path";
 import { spawnPackProcess, stopChild } from "../policy/pack-process";
 import { PROJECT_DIR, SynthInputError } from "./input";
 
-const USAGE = "usage: npm run synth -- <stack> [--policy-config <file>] [--out <dir>]";
+const USAGE = "usage: npm run synth -- <stack> [--policy-config <file>] [--out <dir>] [--stack-dir <dir>] [--program <file>]";
 
 interface CliArgs {
   stack: string;
@@ -18,19 +18,33 @@ interface CliArgs {
   policyConfig: string;
   /** Default `out/`. */
   outDir: string;
+  /** Where Pulumi.yaml and Pulumi.<stack>.yaml are. Default: the project. */
+  stackDir: string;
+  /** The program to preview. Default: the project's index.ts. */
+  program: string;
 }
 
 function parseArgs(argv: string[]): CliArgs {
   const [stack, ...rest] = argv;
   if (!stack || stack.startsWith("-")) throw new SynthInputError(USAGE);
-  const args: CliArgs = { stack, policyConfig: path.join(PROJECT_DIR, "policy", "config", `${stack}.json`), outDir: path.join(PROJECT_DIR, "out") };
+  const args: CliArgs = {
+    stack,
+    policyConfig: path.join(PROJECT_DIR, "policy", "config", `${stack}.json`),
+    outDir: path.join(PROJECT_DIR, "out"),
+    stackDir: PROJECT_DIR,
+    program: path.join(PROJECT_DIR, "index.ts"),
+  };
   for (let i = 0; i < rest.length; i += 2) {
     const value = rest[i + 1];
     if (value === undefined) throw new SynthInputError(`${rest[i]} needs a value; ${USAGE}`);
     if (rest[i] === "--policy-config") args.policyConfig = path.resolve(value);
     else if (rest[i] === "--out") args.outDir = path.resolve(value);
+    else if (rest[i] === "--stack-dir") args.stackDir = path.resolve(value);
+    else if (rest[i] === "--program") args.program = path.resolve(value);
     else throw new SynthInputError(`unknown option ${rest[i]}; ${USAGE}`);
   }
+  if (!fs.existsSync(args.stackDir)) throw new SynthInputError(`--stack-dir ${args.stackDir}: no such directory`);
+  if (!fs.existsSync(args.program)) throw new SynthInputError(`--program ${args.program}: no such file`);
   return args;
 }
 
@@ -55,8 +69,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
     const { synthesize } = await import("./run");
-    // MOONTV_STACK_DIR lets specs preview a stack file, or a whole program, kept outside the project.
-    result = await synthesize(args.stack, process.env.MOONTV_STACK_DIR || PROJECT_DIR);
+    result = await synthesize(args.stack, { stackDir: args.stackDir, program: args.program });
     policyConfig = readPolicyConfig(args.policyConfig);
   } catch (err) {
     await stopChild(packProcess.child);

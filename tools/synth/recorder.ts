@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type { RecordedResource } from "./types";
+import type { RecordedResource } from "../policy/types";
 
 // The runtime's wire signatures (sdk/nodejs/runtime/rpc.ts).
 const SIG_KEY = "4dabf18193072939515e22adb298388d";

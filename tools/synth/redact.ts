@@ -1,4 +1,4 @@
-import type { RecordedResource } from "./types";
+import type { RecordedResource } from "../policy/types";
 
 export const REDACTED = "[secret]";
 

@@ -1,4 +1,4 @@
-import type { PolicyViolation } from "./types";
+import type { PolicyViolation } from "../policy/types";
 
 /** True when any result is mandatory: the preview (like `pulumi preview`) must fail. */
 export function hasMandatory(report: readonly PolicyViolation[]): boolean {

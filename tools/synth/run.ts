@@ -6,7 +6,7 @@ import { setDigestResolver } from "../../components/shared/pinned-image";
 import { mockConfigFromFiles, type MockConfig } from "./stack-config";
 import { fakeDigest, mocks, recordingMonitor } from "./recorder";
 import { PROJECT_DIR, PROJECT_NAME, SynthInputError } from "./input";
-import type { RecordedResource } from "./types";
+import type { RecordedResource } from "../policy/types";
 
 export interface SynthResult {
   stack: string;
@@ -35,13 +35,18 @@ export function loadMockConfig(stack: string, projectDir = PROJECT_DIR): MockCon
   }
 }
 
+export interface SynthOptions {
+  /** The directory of Pulumi.yaml and Pulumi.<stack>.yaml. Default: the project's. */
+  stackDir?: string;
+  /** The program to run. Default: the project's index.ts. */
+  program?: string;
+}
+
 /**
- * Runs index.ts under the mock runtime with the stack's config, as `pulumi preview` would, and returns
- * every registered resource. Re-entrant: each call resets the runtime and reloads the program.
- * `stackDir` holds Pulumi.yaml and the stack file (the project directory unless a spec says otherwise);
- * if it also holds an index.ts, that program runs instead of the project's (a spec's broken program).
+ * Runs the program under the mock runtime with the stack's config, as `pulumi preview` would, and
+ * returns every registered resource. Re-entrant: each call resets the runtime and reloads the program.
  */
-export async function synthesize(stack: string, stackDir = PROJECT_DIR): Promise<SynthResult> {
+export async function synthesize(stack: string, { stackDir = PROJECT_DIR, program = path.join(PROJECT_DIR, "index.ts") }: SynthOptions = {}): Promise<SynthResult> {
   const mockConfig = loadMockConfig(stack, stackDir);
   const resources: RecordedResource[] = [];
   pulumi.runtime.setAllConfig(mockConfig.config, mockConfig.secretKeys);
@@ -52,8 +57,7 @@ export async function synthesize(stack: string, stackDir = PROJECT_DIR): Promise
   const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(...a: unknown[]): void; waitForRPCs(): Promise<void> };
   settings.setMockOptions(recordingMonitor(resources), PROJECT_NAME, stack, true);
 
-  const ownProgram = path.resolve(stackDir, "index.ts");
-  const entry = require.resolve(fs.existsSync(ownProgram) ? ownProgram : path.join(PROJECT_DIR, "index.ts"));
+  const entry = require.resolve(path.resolve(program));
   delete require.cache[entry];
   let exported: Record<string, pulumi.Output<unknown>>;
   try {

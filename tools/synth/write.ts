@@ -3,7 +3,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { redactedProps, REDACTED } from "./redact";
 import type { SynthResult } from "./run";
-import type { PolicyViolation, RecordedResource } from "./types";
+import type { PolicyViolation, RecordedResource } from "../policy/types";
 
 /** Kubernetes objects (custom resources of the kubernetes provider, not the provider itself). */
 export function isKubernetesObject(r: RecordedResource): boolean {

@@ -1,3 +1,5 @@
+/** What the policy client takes in (resources as recorded by a preview) and gives back (its results). */
+
 /** A resource as the offline preview records it from the mock runtime. */
 export interface RecordedResource {
   /** Full URN, `urn:pulumi:<stack>::moontv::<parent types$>type::name`. */
