@@ -18,7 +18,6 @@ export { buildRedisExporter, buildBlackboxExporter } from "./exporters";
 export { buildNodeExporter } from "./node-exporter";
 export { buildGrafana, buildGrafanaAdminSecret, buildGrafanaProvisioning } from "./grafana";
 export { buildDashboard, dashboardQueries } from "./dashboard";
-export { rewriteTargetsForLoopback } from "./loopback";
 
 /**
  * Prometheus (+ alert rules), redis-exporter, a blackbox-exporter probing the app, node-exporter in

@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { resolveMonitoringArgs } from "../../components/monitoring/args";
 import { dashboardQueries } from "../../components/monitoring/dashboard";
-import { rewriteTargetsForLoopback } from "../../components/monitoring/loopback";
+import { rewriteTargetsForLoopback } from "./support/loopback";
 import { RULES_FILE, buildBlackboxConfig, buildPrometheusConfig } from "../../components/monitoring/prometheus-config";
 import { buildAlertGroups, buildAlertRules } from "../../components/monitoring/rules";
 import { freePort, requireBinary, waitFor } from "./binaries";

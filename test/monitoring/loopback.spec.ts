@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { resolveMonitoringArgs } from "../../components/monitoring/args";
-import { rewriteTargetsForLoopback } from "../../components/monitoring/loopback";
+import { rewriteTargetsForLoopback } from "./support/loopback";
 import { buildPrometheusConfig } from "../../components/monitoring/prometheus-config";
 
 describe("rewriteTargetsForLoopback (pure)", () => {
