@@ -4,3 +4,4 @@ export * from "./pinned-image";
 export * from "./annotations";
 export * from "./claims";
 export * from "./mirror";
+export * from "./quantities";
