@@ -18,7 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import { DOCKERIGNORE_PATH, DOCKERFILE_PATH, dockerfileBuildArgs } from "../../components/image/dockerfile";
 import type { Buildah, BuildReport, ImageConfig } from "../../tools/image/buildah";
-import { BuildEnv, FIXTURE_APP, openBuildEnv } from "../../tools/image/pipeline";
+import { BuildEnv, FIXTURE_APP, openBuildEnv, treeBytes } from "../../tools/image/pipeline";
 import { run } from "../../tools/image/proc";
 import { Sandbox } from "../../tools/image/sandbox";
 
@@ -49,6 +49,8 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
   let config: ImageConfig;
   let runner: { cid: string; root: string };
   let debug: { cid: string; root: string };
+  /** The runner built with PRUNE_FOREIGN_BINARIES=false: what the image would ship without pruning. */
+  let unpruned: { cid: string; root: string };
   const sandboxes: Sandbox[] = [];
   let scratch: string;
   const builds: Record<string, BuildReport> = {};
@@ -68,9 +70,15 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
         target, tag: `localhost/moontv-it:${target}`, buildArgs, echo: !!process.env.MOONTV_IMAGE_VERBOSE,
       });
     }
+    // Only the prune step and the runner's copies run again: every earlier layer comes from the cache.
+    builds.unpruned = await buildah.bud({
+      contextDir: FIXTURE_APP, dockerfile: DOCKERFILE_PATH, ignoreFile: DOCKERIGNORE_PATH, target: "runner",
+      tag: "localhost/moontv-it:unpruned", buildArgs: { ...buildArgs, PRUNE_FOREIGN_BINARIES: "false" }, echo: !!process.env.MOONTV_IMAGE_VERBOSE,
+    });
     config = await buildah.imageConfig("localhost/moontv-it:runner");
     runner = await buildah.mountImage("localhost/moontv-it:runner");
     debug = await buildah.mountImage("localhost/moontv-it:debug");
+    unpruned = await buildah.mountImage("localhost/moontv-it:unpruned");
   });
 
   after(async function () {
@@ -84,7 +92,7 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
   /** Starts the runner image as its own user with a read-only root; `writable` decides whether
    * /app/public (pre-filled from the image, as the deployment's init step does) and
    * /app/.next/cache (empty, like an emptyDir) are volumes. */
-  async function startRunner(opts: { writable: boolean; env?: Record<string, string>; cmd?: string[] }): Promise<Sandbox> {
+  async function startRunner(opts: { writable: boolean; env?: Record<string, string>; cmd?: string[]; configJson?: string }): Promise<Sandbox> {
     const dir = fs.mkdtempSync(path.join(scratch, "run-"));
     const volumes: Array<{ hostDir: string; target: string }> = [];
     if (opts.writable) {
@@ -94,8 +102,14 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
       fs.chownSync(path.join(dir, "cache"), 1001, 1001);
       volumes.push({ hostDir: path.join(dir, "public"), target: "/app/public" }, { hostDir: path.join(dir, "cache"), target: "/app/.next/cache" });
     }
+    // A config.json of the deployment's own, bound read-only over the image's (the ConfigMap's subPath mount).
+    const files: Array<{ hostFile: string; target: string }> = [];
+    if (opts.configJson !== undefined) {
+      fs.writeFileSync(path.join(dir, "config.json"), opts.configJson, { mode: 0o444 });
+      files.push({ hostFile: path.join(dir, "config.json"), target: "/app/config.json" });
+    }
     const cfg = opts.cmd ? { ...config, Cmd: opts.cmd } : config;
-    const s = Sandbox.start({ rootfs: runner.root, config: cfg, volumes, env: opts.env, scratchDir: path.join(dir, "sandbox") });
+    const s = Sandbox.start({ rootfs: runner.root, config: cfg, volumes, files, env: opts.env, scratchDir: path.join(dir, "sandbox") });
     sandboxes.push(s);
     return s;
   }
@@ -121,9 +135,28 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
 
   describe("running the runner image with a read-only root", () => {
     let app: Sandbox;
+    // Not the build context's config.json (site "fixture"): what a deployment mounts at run time.
+    const mountedConfig = { cache_time: 60, api_site: { mounted: { api: "https://mounted.invalid/api.php/provide/vod", name: "Mounted at run time" } } };
     before(async () => {
-      app = await startRunner({ writable: true, env: { SITE_NAME: "Fixture-Runtime-Name" } });
+      app = await startRunner({ writable: true, env: { SITE_NAME: "Fixture-Runtime-Name" }, configJson: JSON.stringify(mountedConfig) });
       await app.waitHealthy("/login", 60000);
+    });
+
+    it("serves the config.json mounted at run time from a route rewritten from edge (not the build's copy)", async () => {
+      const r = await app.httpGet("/api/search/resources");
+      assert.equal(r.status, 200, r.body);
+      assert.deepEqual(JSON.parse(r.body), [{ key: "mounted", name: "Mounted at run time", api: mountedConfig.api_site.mounted.api }]);
+      assert.notEqual(r.headers["x-nextjs-cache"], "HIT", "answered from the build-time pre-render");
+      const prerendered = path.join(runner.root, "app/.next/server/app/api/search/resources.body");
+      assert.ok(!fs.existsSync(prerendered), "the route must not be pre-rendered at build time");
+    });
+
+    it("still loads the target's native binaries after pruning (sharp renders an image)", async () => {
+      const r = await app.httpGet("/api/thumbnail");
+      assert.equal(r.status, 200, `${r.body}\n${app.output.slice(-2000)}`);
+      const body = JSON.parse(r.body);
+      assert.deepEqual([body.format, body.width, body.height], ["png", 3, 2]);
+      assert.match(body.vips, /^\d+\.\d+\.\d+/);
     });
 
     it("runs as its own non-root user", async () => {
@@ -213,6 +246,58 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
     // Positive control: the walk does see the app.
     assert.ok(paths.includes("/app/server.js") && paths.includes("/app/start.js") && paths.includes("/app/config.json"));
     assert.ok(paths.some((p) => p.endsWith("/node_modules/next")));
+  });
+
+  describe("a lean image: native binaries for another libc or CPU are pruned in the builder", () => {
+    /** Packages below /app/node_modules/.pnpm (store directory names, e.g. `@img+sharp-linuxmusl-x64@0.33.5`). */
+    const pnpmDirs = (root: string) => fs.readdirSync(path.join(root, "app/node_modules/.pnpm")).filter((d) => d !== "node_modules");
+    const packageDir = (root: string, storeDir: string) => {
+      const name = storeDir.replace(/@[^@]*$/, "").replace("+", "/");
+      return path.join(root, "app/node_modules/.pnpm", storeDir, "node_modules", name);
+    };
+
+    it("the unpruned standalone output carries sharp's musl packages (pnpm installs them: the lockfile records no libc)", () => {
+      const musl = pnpmDirs(unpruned.root).filter((d) => /^@img\+sharp-(libvips-)?linuxmusl-x64@/.test(d));
+      assert.equal(musl.length, 2, pnpmDirs(unpruned.root).join(", "));
+      for (const d of musl) assert.ok(fs.existsSync(path.join(packageDir(unpruned.root, d), "package.json")), d);
+    });
+
+    it("ships no package for another libc or CPU and no musl-linked ELF file, and keeps the glibc copies", async () => {
+      const found = (await run("find", [path.join(runner.root, "app/node_modules"), "-path", "*linuxmusl*", "-type", "f"])).stdout.trim();
+      assert.equal(found, "", "musl files left in the runner");
+      for (const d of pnpmDirs(runner.root).filter((x) => x.startsWith("@img+"))) {
+        const manifest = path.join(packageDir(runner.root, d), "package.json");
+        if (/linuxmusl/.test(d)) {
+          assert.ok(!fs.existsSync(packageDir(runner.root, d)), `${d} must be pruned`);
+          continue;
+        }
+        const pkg = JSON.parse(fs.readFileSync(manifest, "utf8"));
+        assert.ok(!pkg.libc || pkg.libc.includes("glibc"), `${d}: libc ${pkg.libc}`);
+        assert.ok(!pkg.cpu || pkg.cpu.includes("x64"), `${d}: cpu ${pkg.cpu}`);
+      }
+      for (const glibc of ["@img+sharp-linux-x64@0.33.5", "@img+sharp-libvips-linux-x64@1.0.4"]) {
+        assert.ok(pnpmDirs(runner.root).includes(glibc), `${glibc} must stay`);
+      }
+      assert.match(builds.runner.log, /pruned node_modules\/\.pnpm\/@img\+sharp-libvips-linuxmusl-x64@1\.0\.4\/node_modules\/@img\/sharp-libvips-linuxmusl-x64 \(\d+ bytes\): package for os linux, cpu x64, libc musl/);
+      assert.match(builds.runner.log, /^pruned foreign binaries: 2 paths, \d+ bytes \(target linux\/x64, glibc\)$/m);
+      assert.doesNotMatch(builds.unpruned.log, /^pruned /m, "PRUNE_FOREIGN_BINARIES=false must prune nothing");
+    });
+
+    it("saves the bytes of the pruned packages, measured on /app and on the image", async () => {
+      const saved = (await treeBytes(path.join(unpruned.root, "app"))) - (await treeBytes(path.join(runner.root, "app")));
+      const reported = Number(/^pruned foreign binaries: \d+ paths, (\d+) bytes/m.exec(builds.runner.log)?.[1]);
+      const imageSaved = (await buildah.imageSize("localhost/moontv-it:unpruned")) - (await buildah.imageSize("localhost/moontv-it:runner"));
+      console.log(`      lean image: ${saved} bytes saved on /app (prune step reported ${reported}); image size ${imageSaved} bytes smaller`);
+      assert.ok(saved > 16 * 1024 * 1024, `only ${saved} bytes saved`);
+      // du counts directory entries too; the step counts file bytes.
+      assert.ok(Math.abs(saved - reported) < 64 * 1024, `measured ${saved}, reported ${reported}`);
+      assert.ok(imageSaved > 15e6, `image only ${imageSaved} bytes smaller`);
+    });
+  });
+
+  it("imageSize() reads buildah's size as a number of bytes", async () => {
+    const size = await buildah.imageSize("localhost/moontv-it:runner");
+    assert.ok(Number.isFinite(size) && size > 50e6 && size < 1e9, String(size));
   });
 
   it("debug target: the runner's /app files on the build base, with a shell and a numeric non-root user", async () => {

@@ -233,18 +233,33 @@ describe("components/image/Dockerfile", () => {
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-patch-"))));
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("rewrites edge routes to nodejs and makes the layout dynamic once (upstream MoonTV)", () => {
+    const dynamicRoute = (body: string) => `${body}\nexport const dynamic = 'force-dynamic';\n`;
+
+    it("rewrites edge routes to nodejs, makes them and the layout dynamic, once (upstream MoonTV)", () => {
       write("src/app/api/search/route.ts", "export const runtime = 'edge';\nexport async function GET() {}\n");
       write("src/app/api/x/y/route.ts", 'export const runtime = "edge"\n');
+      write("src/app/api/js/route.js", "export const runtime = 'edge';\n");
       write("src/app/page.tsx", "export const runtime = 'edge';\n");
       write("src/app/layout.tsx", "export default function L() {}\n");
       apply();
       apply();
-      assert.equal(read("src/app/api/search/route.ts"), "export const runtime = 'nodejs';\nexport async function GET() {}\n");
-      assert.equal(read("src/app/api/x/y/route.ts"), "export const runtime = 'nodejs';\n");
-      assert.equal(read("src/app/page.tsx"), "export const runtime = 'edge';\n", "only route.ts files are rewritten");
+      assert.equal(read("src/app/api/search/route.ts"), dynamicRoute("export const runtime = 'nodejs';\nexport async function GET() {}\n"));
+      assert.equal(read("src/app/api/x/y/route.ts"), dynamicRoute("export const runtime = 'nodejs';\n"));
+      assert.equal(read("src/app/api/js/route.js"), dynamicRoute("export const runtime = 'nodejs';\n"));
+      assert.equal(read("src/app/page.tsx"), "export const runtime = 'edge';\n", "only route handlers are rewritten");
       assert.equal(read("src/app/layout.tsx").match(/export const dynamic/g)?.length, 1);
       assert.match(read("src/app/layout.tsx"), /export const dynamic = 'force-dynamic';/);
+    });
+
+    it("keeps an edge route's own dynamic setting, and leaves routes that were never edge alone", () => {
+      const own = "export const runtime = 'edge';\nexport const dynamic = 'force-static';\n";
+      write("src/app/api/own/route.ts", own);
+      write("src/app/api/node/route.ts", "export const runtime = 'nodejs';\nexport async function GET() {}\n");
+      write("src/app/api/plain/route.ts", "export async function GET() {}\n");
+      apply();
+      assert.equal(read("src/app/api/own/route.ts"), own.replace("'edge'", "'nodejs'"));
+      assert.equal(read("src/app/api/node/route.ts"), "export const runtime = 'nodejs';\nexport async function GET() {}\n");
+      assert.equal(read("src/app/api/plain/route.ts"), "export async function GET() {}\n");
     });
 
     it("is a no-op on LunaTV-like sources that already have both", () => {

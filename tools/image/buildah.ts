@@ -46,6 +46,17 @@ export function parseBuildLog(log: string): BuildStep[] {
   return steps;
 }
 
+/** Decimal units, as buildah prints sizes (go-units HumanSize: "201 MB", "1.23 GB", "512 B"). */
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, PB: 1e15 };
+
+/** Bytes from `buildah images --json`'s size: a number, or text such as "201 MB" (3 significant digits). */
+export function parseImageSize(size: number | string): number {
+  if (typeof size === "number" && Number.isFinite(size) && size >= 0) return size;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKMGTP]?B)\s*$/.exec(String(size));
+  if (!m) throw new Error(`cannot read the image size ${JSON.stringify(size)} (expected bytes or e.g. "201 MB")`);
+  return Math.round(Number(m[1]) * SIZE_UNITS[m[2].toUpperCase()]);
+}
+
 export class Buildah {
   readonly storage: string;
   private readonly runroot: string;
@@ -112,11 +123,11 @@ export class Buildah {
     return j.Docker.config as ImageConfig;
   }
 
-  /** Uncompressed size of the image in bytes (sum of its layers). */
+  /** Uncompressed size of the image in bytes (sum of its layers), to buildah's precision. */
   async imageSize(image: string): Promise<number> {
-    const j = JSON.parse((await this.exec(["images", "--json", image])).stdout) as Array<{ size: number }>;
+    const j = JSON.parse((await this.exec(["images", "--json", image])).stdout) as Array<{ size: number | string }>;
     if (!j[0]) throw new Error(`image ${image} not found`);
-    return j[0].size;
+    return parseImageSize(j[0].size);
   }
 
   /** Removes every container and image of this storage, then the directory itself. */

@@ -2,9 +2,10 @@
 # Runs an image's command the way a container runtime with a read-only root would, without one
 # (no podman/runc here). Started by sandbox.ts inside fresh namespaces:
 #   unshare --mount --net --pid --fork --kill-child --propagation private \
-#     bash sandbox.sh ROOTFS MOUNTPOINT WORKDIR UID GID ENVFILE [HOSTDIR:TARGET]... -- CMD...
+#     bash sandbox.sh ROOTFS MOUNTPOINT WORKDIR UID GID ENVFILE [HOSTDIR:TARGET[:ro]]... -- CMD...
 # ROOTFS is the image's mounted root (buildah mount); it is bound read-only at MOUNTPOINT, with
-# proc, a minimal /dev and the HOSTDIR:TARGET volumes (the only writable places); then the command
+# proc, a minimal /dev and the HOSTDIR:TARGET volumes (the only writable places; `:ro` binds a file
+# or directory read-only, as a ConfigMap is mounted); then the command
 # runs chrooted there as UID:GID in WORKDIR with exactly the environment listed in ENVFILE.
 set -euo pipefail
 rootfs=$1 mnt=$2 wd=$3 uid=$4 gid=$5 envfile=$6
@@ -25,7 +26,11 @@ for d in null zero random urandom; do
 done
 mount -o remount,ro,nosuid "$mnt/dev"
 for v in "${volumes[@]}"; do
-  mount --bind "${v%%:*}" "$mnt${v#*:}"
+  target=${v#*:}
+  mode=rw
+  case $target in *:ro) target=${target%:ro} mode=ro ;; esac
+  mount --bind "${v%%:*}" "$mnt$target"
+  if [ "$mode" = ro ]; then mount -o remount,bind,ro "$mnt$target"; fi
 done
 
 mapfile -t envs < "$envfile"

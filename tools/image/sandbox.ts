@@ -14,6 +14,8 @@ export interface SandboxOptions {
   config: ImageConfig;
   /** The only writable places: host directories bound over paths of the image. */
   volumes: Array<{ hostDir: string; target: string }>;
+  /** Host files bound read-only over files of the image (a ConfigMap key mounted with subPath). */
+  files?: Array<{ hostFile: string; target: string }>;
   /** Added to (or overriding) the image's Env. */
   env?: Record<string, string>;
   /** A directory for the mount point and the environment file (removed by stop()). */
@@ -63,6 +65,11 @@ export class Sandbox {
     for (const d of ["proc", "dev", ...o.volumes.map((v) => v.target.slice(1))]) {
       fs.mkdirSync(path.join(o.rootfs, d), { recursive: true });
     }
+    for (const f of o.files ?? []) {
+      const target = path.join(o.rootfs, f.target.slice(1));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      if (!fs.existsSync(target)) fs.writeFileSync(target, "");
+    }
     const mnt = path.join(o.scratchDir, "root");
     fs.mkdirSync(mnt, { recursive: true });
     const envFile = path.join(o.scratchDir, "env");
@@ -72,7 +79,7 @@ export class Sandbox {
     const args = [
       "--mount", "--net", "--pid", "--fork", "--kill-child", "--propagation", "private",
       "bash", SCRIPT, o.rootfs, mnt, o.config.WorkingDir || "/", String(uid), String(gid), envFile,
-      ...o.volumes.map((v) => `${v.hostDir}:${v.target}`), "--", ...argv,
+      ...o.volumes.map((v) => `${v.hostDir}:${v.target}`), ...(o.files ?? []).map((f) => `${f.hostFile}:${f.target}:ro`), "--", ...argv,
     ];
     const child = spawn("unshare", args, { stdio: ["ignore", "pipe", "pipe"] });
     return new Sandbox(child, env, uid, gid, o.scratchDir);
@@ -122,10 +129,10 @@ export class Sandbox {
   }
 
   /** GET http://127.0.0.1:<port><urlPath> from inside the sandbox's network (with this machine's node). */
-  async httpGet(urlPath: string, port = 3000): Promise<{ status: number; body: string }> {
+  async httpGet(urlPath: string, port = 3000): Promise<{ status: number; body: string; headers: Record<string, string> }> {
     const script = `fetch(${JSON.stringify(`http://127.0.0.1:${port}${urlPath}`)}, {redirect: "manual"})
-      .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text() })),
-            (e) => console.log(JSON.stringify({ status: 0, body: String(e.cause ?? e) })))`;
+      .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text(), headers: Object.fromEntries(r.headers) })),
+            (e) => console.log(JSON.stringify({ status: 0, body: String(e.cause ?? e), headers: {} })))`;
     const r = await collect(
       spawn("nsenter", ["--target", String(this.innerPid()), "--net", "--", process.execPath, "-e", script], { stdio: ["ignore", "pipe", "pipe"] }),
       15000,
@@ -140,7 +147,7 @@ export class Sandbox {
     const started = Date.now();
     for (;;) {
       if (this.exitCode !== null) throw new Error(`the app exited with ${this.exitCode} before answering:\n${this.out.slice(-3000)}`);
-      const r = await this.httpGet(urlPath).catch(() => ({ status: 0, body: "" }));
+      const r = await this.httpGet(urlPath).catch(() => ({ status: 0 }));
       if (r.status >= 200 && r.status < 300) return (Date.now() - started) / 1000;
       if (Date.now() - started > timeoutMs) throw new Error(`no 2xx on ${urlPath} within ${timeoutMs} ms:\n${this.out.slice(-3000)}`);
       await new Promise((res) => setTimeout(res, 250));
