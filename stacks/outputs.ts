@@ -17,7 +17,7 @@ export interface MoonTvStackOutputs {
   appUrl: string;
   /** The image the app runs, `repo@sha256:…` when built or pinned. */
   imageRef: string;
-  /** MoonTV's storage type: `redis`, `localstorage` or `upstash`. */
+  /** The app's storage type: `redis`, `kvrocks`, `localstorage` or `upstash`. */
   storageType: string;
   /** In-namespace host of Redis (`redis`), when storage is redis. */
   redisHost?: string;
@@ -25,6 +25,12 @@ export interface MoonTvStackOutputs {
   redisPort?: number;
   /** `redis://:<password>@redis:6379`, a secret, when storage is redis. */
   redisUrl?: string;
+  /** In-namespace host of Kvrocks (`kvrocks`), when storage is kvrocks. */
+  kvrocksHost?: string;
+  /** Kvrocks port (6666), when storage is kvrocks. */
+  kvrocksPort?: number;
+  /** `redis://:<password>@kvrocks:6666`, a secret, when storage is kvrocks. */
+  kvrocksUrl?: string;
   /** In-cluster URL of Prometheus, when monitoring is on. */
   prometheusUrl?: string;
   /** In-cluster URL of Grafana, when Grafana is on. */
@@ -36,7 +42,7 @@ export interface MoonTvStackOutputs {
 }
 
 /** Keys whose values are Pulumi secrets; a reader must keep them secret. */
-export const SECRET_OUTPUT_KEYS = ["redisUrl"] as const satisfies ReadonlyArray<keyof MoonTvStackOutputs>;
+export const SECRET_OUTPUT_KEYS = ["redisUrl", "kvrocksUrl"] as const satisfies ReadonlyArray<keyof MoonTvStackOutputs>;
 
 export type StackOutputValues = { [K in keyof MoonTvStackOutputs]-?: pulumi.Output<MoonTvStackOutputs[K]> };
 
@@ -47,6 +53,7 @@ export interface PlatformOutputSources {
   imageRef: pulumi.Input<string>;
   storageType: string;
   redis?: { host: string; port: number; url: pulumi.Output<string> };
+  kvrocks?: { host: string; port: number; url: pulumi.Output<string> };
   prometheusUrl?: pulumi.Output<string>;
   grafanaUrl?: pulumi.Output<string>;
   serviceNames: string[];
@@ -70,6 +77,9 @@ export function toStackOutputs(src: PlatformOutputSources): StackOutputValues {
     redisHost: pulumi.output(src.redis?.host),
     redisPort: pulumi.output(src.redis?.port),
     redisUrl: src.redis ? pulumi.secret(src.redis.url) : pulumi.output(undefined),
+    kvrocksHost: pulumi.output(src.kvrocks?.host),
+    kvrocksPort: pulumi.output(src.kvrocks?.port),
+    kvrocksUrl: src.kvrocks ? pulumi.secret(src.kvrocks.url) : pulumi.output(undefined),
     prometheusUrl: pulumi.output(src.prometheusUrl),
     grafanaUrl: pulumi.output(src.grafanaUrl),
     serviceNames: pulumi.output(src.serviceNames),

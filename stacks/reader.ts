@@ -13,6 +13,9 @@ const CONTRACT: Record<keyof MoonTvStackOutputs, { type: "string" | "number" | "
   redisHost: { type: "string", optional: true },
   redisPort: { type: "number", optional: true },
   redisUrl: { type: "string", optional: true },
+  kvrocksHost: { type: "string", optional: true },
+  kvrocksPort: { type: "number", optional: true },
+  kvrocksUrl: { type: "string", optional: true },
   prometheusUrl: { type: "string", optional: true },
   grafanaUrl: { type: "string", optional: true },
   serviceNames: { type: "string[]" },
@@ -38,7 +41,7 @@ export function checkOutput(stack: string, key: keyof MoonTvStackOutputs, value:
 
 /**
  * Reads a MoonTV stack's outputs through a StackReference, checked against the contract. Secret outputs
- * (the Redis URL) stay secret whatever the referenced stack marked.
+ * (the Redis and Kvrocks URLs) stay secret whatever the referenced stack marked.
  *
  *   const moontv = readMoonTvStack(new pulumi.StackReference("acme/moontv/prod"));
  *   moontv.appUrl.apply((url) => ...);

@@ -18,9 +18,11 @@ export interface MoonTvAppArgs {
   image: pulumi.Input<string>;
   /** REDIS_URL with credentials, a Pulumi secret; required when `app.storage` is `redis`. */
   redisUrl?: pulumi.Output<string>;
+  /** KVROCKS_URL with credentials, a Pulumi secret; required when `app.storage` is `kvrocks`. */
+  kvrocksUrl?: pulumi.Output<string>;
   /** The optional Ingress (from `moontv:ingress`). */
   ingress: Settings["ingress"];
-  /** Resources the Deployment waits for, e.g. the Redis StatefulSet (Pulumi awaits its readiness). */
+  /** Resources the Deployment waits for, e.g. the store's StatefulSet (Pulumi awaits its readiness). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -41,6 +43,9 @@ export class MoonTvApp extends pulumi.ComponentResource {
     if (app.storage === "redis" && !args.redisUrl) {
       throw new Error("MoonTvApp: redisUrl is required when app.storage is redis");
     }
+    if (app.storage === "kvrocks" && !args.kvrocksUrl) {
+      throw new Error("MoonTvApp: kvrocksUrl is required when app.storage is kvrocks");
+    }
 
     this.password = app.password
       ? pulumi.secret(app.password.reveal())
@@ -48,6 +53,7 @@ export class MoonTvApp extends pulumi.ComponentResource {
 
     const secretValues: Record<string, pulumi.Input<string>> = { USERNAME: app.username, PASSWORD: this.password };
     if (app.storage === "redis") secretValues.REDIS_URL = pulumi.secret(args.redisUrl!);
+    if (app.storage === "kvrocks") secretValues.KVROCKS_URL = pulumi.secret(args.kvrocksUrl!);
     if (app.storage === "upstash") {
       secretValues.UPSTASH_URL = pulumi.secret(app.upstash!.url);
       secretValues.UPSTASH_TOKEN = pulumi.secret(app.upstash!.token.reveal());

@@ -2,9 +2,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { AppSettings } from "../../stacks/settings/types";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels } from "../shared";
-import { appSecretKeys, buildAppEnv } from "./env";
+import { appSecretKeys, buildAppEnv, storeUrlKey } from "./env";
 import { APP_CONFIG_NAME, APP_GID, APP_NAME, APP_PORT, APP_SECRET_NAME, APP_UID, CONFIG_JSON_PATH } from "./names";
-import { copyPublicScript, WAIT_FOR_REDIS_SCRIPT } from "./scripts";
+import { copyPublicScript, waitForStoreScript } from "./scripts";
 import { appTopologySpread } from "./operations";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -44,7 +44,7 @@ export function buildAppProbes(app: AppSettings): { startupProbe: Probe; livenes
   };
 }
 
-/** The init containers: seed the writable /app/public, and (redis storage) wait for Redis. */
+/** The init containers: seed the writable /app/public, and (redis or kvrocks storage) wait for the store. */
 export function buildAppInitContainers(inputs: AppWorkloadInputs): Container[] {
   const security = restrictedContainerSecurityContext(APP_UID, APP_GID);
   const resources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "96Mi" } };
@@ -57,16 +57,18 @@ export function buildAppInitContainers(inputs: AppWorkloadInputs): Container[] {
     resources,
     volumeMounts: [{ name: "public", mountPath: SEED_MOUNT }],
   };
-  if (inputs.app.storage !== "redis") return [seed];
-  const waitForRedis: Container = {
-    name: "wait-for-redis",
+  const urlKey = storeUrlKey(inputs.app.storage);
+  if (!urlKey) return [seed];
+  const store = inputs.app.storage;
+  const waitForStore: Container = {
+    name: `wait-for-${store}`,
     image: inputs.image,
-    args: ["-e", WAIT_FOR_REDIS_SCRIPT],
-    env: [{ name: "REDIS_URL", valueFrom: { secretKeyRef: { name: APP_SECRET_NAME, key: "REDIS_URL" } } }],
+    args: ["-e", waitForStoreScript(urlKey, store)],
+    env: [{ name: urlKey, valueFrom: { secretKeyRef: { name: APP_SECRET_NAME, key: urlKey } } }],
     securityContext: security,
     resources,
   };
-  return [seed, waitForRedis];
+  return [seed, waitForStore];
 }
 
 /** The MoonTV Deployment: restricted pod, read-only root, writable public/ and .next/cache only. */

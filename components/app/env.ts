@@ -13,19 +13,29 @@ export function heapSizeMiB(memoryLimit: string): number {
   return Math.max(64, Math.floor(((parseMemory(memoryLimit) ?? 0) / MIB) * HEAP_SHARE));
 }
 
+/** The Secret key holding the URL of the store this program deploys for the storage type, if any. */
+export function storeUrlKey(storage: AppSettings["storage"]): "REDIS_URL" | "KVROCKS_URL" | undefined {
+  return storage === "redis" ? "REDIS_URL" : storage === "kvrocks" ? "KVROCKS_URL" : undefined;
+}
+
 /** Keys of the app Secret for the given storage type. */
 export function appSecretKeys(app: Pick<AppSettings, "storage">): string[] {
   const keys = ["USERNAME", "PASSWORD"];
-  if (app.storage === "redis") keys.push("REDIS_URL");
+  const url = storeUrlKey(app.storage);
+  if (url) keys.push(url);
   if (app.storage === "upstash") keys.push("UPSTASH_URL", "UPSTASH_TOKEN");
   return keys;
 }
 
 /**
  * The app's environment: non-secret settings as literals, secrets as references into the app Secret.
- * `NEXT_PUBLIC_*` values are read by the server at run time, so they can differ per stack without a rebuild.
+ * `NEXT_PUBLIC_*` values are read by the server at run time, so they can differ per stack without a
+ * rebuild. Each flavor gets the names its code reads: MoonTV `SITE_NAME`, `NEXT_PUBLIC_IMAGE_PROXY`;
+ * LunaTV `NEXT_PUBLIC_SITE_NAME` and its Douban proxies, which take effect with the `custom` type.
+ * LunaTV copies these into its admin configuration on first start; from then on /admin's values win.
  */
 export function buildAppEnv(app: AppSettings): EnvVar[] {
+  const lunatv = app.flavor === "lunatv";
   const literals: Array<[string, string | undefined]> = [
     ["NODE_ENV", "production"],
     ["DOCKER_ENV", "true"],
@@ -35,14 +45,18 @@ export function buildAppEnv(app: AppSettings): EnvVar[] {
     ["NODE_OPTIONS", `--max-old-space-size=${heapSizeMiB(app.resources.limits.memory)}`],
     ["TZ", app.timezone],
     ["NEXT_PUBLIC_STORAGE_TYPE", app.storage],
-    // MoonTV reads SITE_NAME, LunaTV NEXT_PUBLIC_SITE_NAME: set both so either image works.
-    ["SITE_NAME", app.siteName],
-    ["NEXT_PUBLIC_SITE_NAME", app.siteName],
+    [lunatv ? "NEXT_PUBLIC_SITE_NAME" : "SITE_NAME", app.siteName],
     ["ANNOUNCEMENT", app.announcement],
     ["NEXT_PUBLIC_ENABLE_REGISTER", String(app.enableRegister)],
     ["NEXT_PUBLIC_SEARCH_MAX_PAGE", String(app.searchMaxPage)],
-    ["NEXT_PUBLIC_IMAGE_PROXY", app.imageProxy],
-    ["NEXT_PUBLIC_DOUBAN_PROXY", app.doubanProxy],
+    ...(lunatv
+      ? ([
+        ["NEXT_PUBLIC_DOUBAN_IMAGE_PROXY_TYPE", app.imageProxy && "custom"],
+        ["NEXT_PUBLIC_DOUBAN_IMAGE_PROXY", app.imageProxy],
+        ["NEXT_PUBLIC_DOUBAN_PROXY_TYPE", app.doubanProxy && "custom"],
+        ["NEXT_PUBLIC_DOUBAN_PROXY", app.doubanProxy],
+      ] as Array<[string, string | undefined]>)
+      : ([["NEXT_PUBLIC_IMAGE_PROXY", app.imageProxy], ["NEXT_PUBLIC_DOUBAN_PROXY", app.doubanProxy]] as Array<[string, string | undefined]>)),
   ];
   const env: EnvVar[] = literals.filter(([, v]) => v !== undefined).map(([name, value]) => ({ name, value }));
   for (const key of appSecretKeys(app)) {

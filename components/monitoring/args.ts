@@ -46,6 +46,8 @@ export interface MonitoringArgs {
   evaluationInterval?: string;
   /** Prometheus server settings. */
   prometheus?: PrometheusArgs;
+  /** The store watched: the Redis or the Kvrocks this program deploys for the app. Default `redis`. */
+  store?: "redis" | "kvrocks";
   /** Where Redis is and where its password lives (the Secret the Redis component created). */
   redis?: {
     /** Service name of Redis. Default `redis`. */
@@ -58,6 +60,19 @@ export interface MonitoringArgs {
     secretKey?: string;
     /** "Redis memory near maxmemory" fires above this fraction of `maxmemory`, in (0, 1]. Default `0.9`. */
     memoryAlertRatio?: number;
+  };
+  /** Where Kvrocks is and where its password lives (with `store: "kvrocks"`). */
+  kvrocks?: {
+    /** Service name of Kvrocks. Default `kvrocks`. */
+    host?: string;
+    /** Kvrocks port. Default `6666`. */
+    port?: number;
+    /** Name of the Secret holding the Kvrocks password. Default `kvrocks-auth`. */
+    secretName?: string;
+    /** Key of the password in that Secret. Default `password`. */
+    secretKey?: string;
+    /** "Kvrocks disk almost full" fires above this fraction of its volume, in (0, 1]. Default `0.9`. */
+    diskAlertRatio?: number;
   };
   /**
    * The app. MoonTV exposes no `/metrics`, so it is watched from outside: the blackbox-exporter probes
@@ -73,6 +88,8 @@ export interface MonitoringArgs {
   };
   /** redis-exporter (oliver006/redis_exporter). Default image `oliver006/redis_exporter:v1.62.0`. */
   redisExporter?: WorkloadArgs;
+  /** kvrocks-exporter (RocksLabs/kvrocks_exporter), with `store: "kvrocks"`. Default image `kvrocks/kvrocks-exporter:1.0.5`. */
+  kvrocksExporter?: WorkloadArgs;
   /** blackbox-exporter that probes the app. Default image `quay.io/prometheus/blackbox-exporter:v0.25.0`. */
   blackboxExporter?: WorkloadArgs;
   /**
@@ -111,9 +128,12 @@ export interface ResolvedMonitoringArgs {
   scrapeInterval: string;
   evaluationInterval: string;
   prometheus: Req<Omit<PrometheusArgs, "storageClass">> & { storageClass?: string };
+  store: "redis" | "kvrocks";
   redis: Req<NonNullable<MonitoringArgs["redis"]>>;
+  kvrocks: Req<NonNullable<MonitoringArgs["kvrocks"]>>;
   app: Req<NonNullable<MonitoringArgs["app"]>>;
   redisExporter: Req<WorkloadArgs>;
+  kvrocksExporter: Req<WorkloadArgs>;
   blackboxExporter: Req<WorkloadArgs>;
   nodeExporter: Req<NonNullable<MonitoringArgs["nodeExporter"]>>;
   grafana: Req<NonNullable<MonitoringArgs["grafana"]>>;
@@ -129,6 +149,7 @@ const small = (cpu: string, memory: string, cpuLimit: string, memoryLimit: strin
 export const DEFAULT_IMAGES = {
   prometheus: "quay.io/prometheus/prometheus:v2.53.2",
   redisExporter: "oliver006/redis_exporter:v1.62.0",
+  kvrocksExporter: "kvrocks/kvrocks-exporter:1.0.5",
   blackboxExporter: "quay.io/prometheus/blackbox-exporter:v0.25.0",
   nodeExporter: "quay.io/prometheus/node-exporter:v1.8.2",
   grafana: "grafana/grafana:11.2.0",
@@ -160,12 +181,20 @@ export function resolveMonitoringArgs(a: MonitoringArgs): ResolvedMonitoringArgs
       storageClass: a.prometheus?.storageClass,
       resources: a.prometheus?.resources ?? small("100m", "256Mi", "1", "1Gi"),
     },
+    store: a.store ?? "redis",
     redis: {
       host: a.redis?.host ?? "redis",
       port: a.redis?.port ?? 6379,
       secretName: a.redis?.secretName ?? "redis-auth",
       secretKey: a.redis?.secretKey ?? "password",
       memoryAlertRatio: a.redis?.memoryAlertRatio ?? 0.9,
+    },
+    kvrocks: {
+      host: a.kvrocks?.host ?? "kvrocks",
+      port: a.kvrocks?.port ?? 6666,
+      secretName: a.kvrocks?.secretName ?? "kvrocks-auth",
+      secretKey: a.kvrocks?.secretKey ?? "password",
+      diskAlertRatio: a.kvrocks?.diskAlertRatio ?? 0.9,
     },
     app: {
       serviceName: a.app?.serviceName ?? "moontv",
@@ -175,6 +204,10 @@ export function resolveMonitoringArgs(a: MonitoringArgs): ResolvedMonitoringArgs
     redisExporter: {
       image: a.redisExporter?.image ?? DEFAULT_IMAGES.redisExporter,
       resources: a.redisExporter?.resources ?? small("10m", "32Mi", "100m", "64Mi"),
+    },
+    kvrocksExporter: {
+      image: a.kvrocksExporter?.image ?? DEFAULT_IMAGES.kvrocksExporter,
+      resources: a.kvrocksExporter?.resources ?? small("10m", "32Mi", "100m", "64Mi"),
     },
     blackboxExporter: {
       image: a.blackboxExporter?.image ?? DEFAULT_IMAGES.blackboxExporter,
@@ -209,5 +242,9 @@ export function resolveMonitoringArgs(a: MonitoringArgs): ResolvedMonitoringArgs
   check(r.app.probePath.startsWith("/"), "app.probePath", r.app.probePath, "a path starting with /");
   const ratio = r.redis.memoryAlertRatio;
   check(ratio > 0 && ratio <= 1, "redis.memoryAlertRatio", ratio, "a fraction in (0, 1]");
+  check(r.store === "redis" || r.store === "kvrocks", "store", r.store, "redis or kvrocks");
+  check(Number.isInteger(r.kvrocks.port) && r.kvrocks.port > 0 && r.kvrocks.port < 65536, "kvrocks.port", r.kvrocks.port, "1-65535");
+  const disk = r.kvrocks.diskAlertRatio;
+  check(disk > 0 && disk <= 1, "kvrocks.diskAlertRatio", disk, "a fraction in (0, 1]");
   return r;
 }

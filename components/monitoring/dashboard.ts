@@ -14,7 +14,27 @@ interface PanelSpec {
 
 const FS = `fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|fuse.lxcfs"`;
 
-/** The panels as data: MoonTV (via the blackbox probe), Redis (redis-exporter), nodes (node-exporter). */
+/** The Kvrocks row (kvrocks-exporter), in the Redis row's place when Kvrocks is the store. */
+function kvrocksRow(): { row: string; panels: PanelSpec[] } {
+  const kvrocks = `job="${JOBS.kvrocks}"`;
+  return {
+    row: "Kvrocks",
+    panels: [
+      { title: "Kvrocks up", type: "stat", unit: "none", queries: [{ expr: `kvrocks_up{${kvrocks}}`, legend: "{{instance}}" }] },
+      {
+        title: "Kvrocks volume", type: "timeseries", unit: "bytes", queries: [
+          { expr: `kvrocks_used_disk_size{${kvrocks}}`, legend: "used" },
+          { expr: `kvrocks_disk_capacity_bytes{${kvrocks}}`, legend: "capacity" },
+        ],
+      },
+      { title: "Kvrocks clients", type: "timeseries", unit: "none", queries: [{ expr: `kvrocks_connected_clients{${kvrocks}}`, legend: "clients" }] },
+      { title: "Kvrocks commands per second", type: "timeseries", unit: "ops", queries: [{ expr: `rate(kvrocks_commands_processed_total{${kvrocks}}[5m])`, legend: "commands/s" }] },
+      { title: "Kvrocks keys", type: "timeseries", unit: "none", queries: [{ expr: `sum(kvrocks_db_keys{${kvrocks}})`, legend: "keys" }] },
+    ],
+  };
+}
+
+/** The panels as data: MoonTV (via the blackbox probe), Redis (redis-exporter) or Kvrocks, nodes (node-exporter). */
 export function dashboardPanels(r: ResolvedMonitoringArgs): { row: string; panels: PanelSpec[] }[] {
   const app = `job="${JOBS.app}"`;
   const redis = `job="${JOBS.redis}"`;
@@ -53,6 +73,7 @@ export function dashboardPanels(r: ResolvedMonitoringArgs): { row: string; panel
       panels: [{ title: "Targets up", type: "timeseries", unit: "none", queries: [{ expr: "up", legend: "{{job}} {{instance}}" }] }],
     },
   ] as { row: string; panels: PanelSpec[] }[];
+  if (r.store === "kvrocks") rows.splice(rows.findIndex((x) => x.row === "Redis"), 1, kvrocksRow());
   if (r.nodeExporter.enabled) {
     const node = `job="${JOBS.node}"`;
     rows.push({

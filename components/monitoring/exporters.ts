@@ -52,6 +52,24 @@ export function buildRedisExporter(r: ResolvedMonitoringArgs): { deployment: Dep
   };
 }
 
+/** kvrocks-exporter: reads the password from the Kvrocks Secret (never a plain env value), Service 9121. */
+export function buildKvrocksExporter(r: ResolvedMonitoringArgs): { deployment: Deployment; service: Service } {
+  const name = NAMES.kvrocksExporter;
+  return {
+    deployment: exporterDeployment(r, name, {
+      image: r.kvrocksExporter.image,
+      env: [
+        { name: "KVROCKS_ADDR", value: `kvrocks://${r.kvrocks.host}:${r.kvrocks.port}` },
+        { name: "KVROCKS_PASSWORD", valueFrom: { secretKeyRef: { name: r.kvrocks.secretName, key: r.kvrocks.secretKey } } },
+      ],
+      ports: [{ name: "http", containerPort: PORTS.kvrocksExporter, protocol: "TCP" }],
+      readinessProbe: httpProbe("/health", "http"),
+      livenessProbe: httpProbe("/health", "http", 20),
+    }, r.kvrocksExporter.resources),
+    service: service(name, r.namespace, r.instance, PORTS.kvrocksExporter),
+  };
+}
+
 /** blackbox-exporter: probes the app (which has no /metrics) for the `moontv` job, Service 9115. */
 export function buildBlackboxExporter(r: ResolvedMonitoringArgs): { configMap: ConfigMap; deployment: Deployment; service: Service } {
   const name = NAMES.blackboxExporter;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { resolveMonitoringArgs, type MonitoringArgs } from "./args";
-import { buildBlackboxExporter, buildRedisExporter } from "./exporters";
+import { buildBlackboxExporter, buildKvrocksExporter, buildRedisExporter } from "./exporters";
 import { buildGrafana, buildGrafanaAdminSecret } from "./grafana";
 import { NAMES, PORTS } from "./names";
 import { buildNodeExporter } from "./node-exporter";
@@ -14,7 +14,7 @@ export { NAMES, PORTS, JOBS, PSS_EXCEPTION_LABEL } from "./names";
 export { buildPrometheusConfig, buildBlackboxConfig, appProbeUrl, RULES_FILE } from "./prometheus-config";
 export { buildAlertRules, buildAlertGroups, expectedJobs } from "./rules";
 export { buildPrometheus } from "./prometheus";
-export { buildRedisExporter, buildBlackboxExporter } from "./exporters";
+export { buildRedisExporter, buildKvrocksExporter, buildBlackboxExporter } from "./exporters";
 export { buildNodeExporter } from "./node-exporter";
 export { buildGrafana, buildGrafanaAdminSecret, buildGrafanaProvisioning } from "./grafana";
 export { buildDashboard, dashboardQueries } from "./dashboard";
@@ -60,16 +60,18 @@ export class Monitoring extends pulumi.ComponentResource {
     });
     new k8s.core.v1.Service(`${name}-prometheus`, prom.service, child);
 
-    const redisExporter = buildRedisExporter(r);
-    new k8s.apps.v1.Deployment(`${name}-redis-exporter`, redisExporter.deployment, child);
-    new k8s.core.v1.Service(`${name}-redis-exporter`, redisExporter.service, child);
+    // The exporter of the store the app uses: redis-exporter, or kvrocks-exporter for Kvrocks.
+    const storeExporter = r.store === "kvrocks" ? NAMES.kvrocksExporter : NAMES.redisExporter;
+    const exporter = r.store === "kvrocks" ? buildKvrocksExporter(r) : buildRedisExporter(r);
+    new k8s.apps.v1.Deployment(`${name}-${storeExporter}`, exporter.deployment, child);
+    new k8s.core.v1.Service(`${name}-${storeExporter}`, exporter.service, child);
 
     const blackbox = buildBlackboxExporter(r);
     const bbConfig = new k8s.core.v1.ConfigMap(`${name}-blackbox-exporter`, blackbox.configMap, child);
     new k8s.apps.v1.Deployment(`${name}-blackbox-exporter`, blackbox.deployment, { ...child, dependsOn: [bbConfig] });
     new k8s.core.v1.Service(`${name}-blackbox-exporter`, blackbox.service, child);
 
-    const services: string[] = [NAMES.prometheus, NAMES.redisExporter, NAMES.blackboxExporter];
+    const services: string[] = [NAMES.prometheus, storeExporter, NAMES.blackboxExporter];
     if (r.nodeExporter.enabled) {
       const ne = buildNodeExporter(r);
       const ns = new k8s.core.v1.Namespace(`${name}-node-exporter`, ne.namespace, child);

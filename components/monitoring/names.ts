@@ -1,10 +1,12 @@
 /**
  * Stable names and ports of the monitoring workloads. The Service names match the compose service
- * names (`prometheus`, `grafana`, `redis-exporter`, `node-exporter`), so in-cluster DNS matches compose.
+ * names (`prometheus`, `grafana`, `redis-exporter`, `node-exporter`), so in-cluster DNS matches compose;
+ * `kvrocks-exporter` reads Kvrocks when it is the app's store.
  */
 export const NAMES = {
   prometheus: "prometheus",
   redisExporter: "redis-exporter",
+  kvrocksExporter: "kvrocks-exporter",
   blackboxExporter: "blackbox-exporter",
   nodeExporter: "node-exporter",
   grafana: "grafana",
@@ -13,6 +15,7 @@ export const NAMES = {
 export const PORTS = {
   prometheus: 9090,
   redisExporter: 9121,
+  kvrocksExporter: 9121,
   blackboxExporter: 9115,
   nodeExporter: 9100,
   grafana: 3000,
@@ -22,6 +25,7 @@ export const PORTS = {
 export const JOBS = {
   prometheus: "prometheus",
   redis: "redis",
+  kvrocks: "kvrocks",
   app: "moontv",
   node: "node",
   grafana: "grafana",

@@ -25,8 +25,10 @@ export function nodeExporterDnsName(r: ResolvedMonitoringArgs): string {
 export function buildPrometheusConfig(r: ResolvedMonitoringArgs): string {
   const scrape: Record<string, unknown>[] = [
     { job_name: JOBS.prometheus, static_configs: [{ targets: [`localhost:${PORTS.prometheus}`] }] },
-    // redis-exporter reports on the one Redis it points at; `redis_up` says whether Redis answered.
-    { job_name: JOBS.redis, static_configs: [{ targets: [`${NAMES.redisExporter}:${PORTS.redisExporter}`] }] },
+    // The store's exporter reports on the one Redis (or Kvrocks) it points at; `<store>_up` says whether it answered.
+    r.store === "kvrocks"
+      ? { job_name: JOBS.kvrocks, static_configs: [{ targets: [`${NAMES.kvrocksExporter}:${PORTS.kvrocksExporter}`] }] }
+      : { job_name: JOBS.redis, static_configs: [{ targets: [`${NAMES.redisExporter}:${PORTS.redisExporter}`] }] },
     {
       // MoonTV has no /metrics: the blackbox-exporter probes the app and Prometheus scrapes the result.
       job_name: JOBS.app,

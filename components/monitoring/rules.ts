@@ -20,7 +20,7 @@ const FS = `fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|fuse.lxcfs"`;
 
 /** The jobs that must always have a scrape target; `absent()` over them catches a vanished target. */
 export function expectedJobs(r: ResolvedMonitoringArgs): string[] {
-  const jobs: string[] = [JOBS.prometheus, JOBS.redis, JOBS.app];
+  const jobs: string[] = [JOBS.prometheus, r.store === "kvrocks" ? JOBS.kvrocks : JOBS.redis, JOBS.app];
   if (r.nodeExporter.enabled) jobs.push(JOBS.node);
   if (r.grafana.enabled) jobs.push(JOBS.grafana);
   return jobs;
@@ -34,16 +34,21 @@ export function buildAlertGroups(r: ResolvedMonitoringArgs): RuleGroup[] {
   });
   const redis = `job="${JOBS.redis}"`;
   const pct = Math.round(r.redis.memoryAlertRatio * 100);
-  return [
-    {
-      name: "moontv",
+  const kvrocks = `job="${JOBS.kvrocks}"`;
+  const store: RuleGroup = r.store === "kvrocks"
+    ? {
+      name: "kvrocks",
       rules: [
-        // The app has no metrics endpoint: "down" means the blackbox probe of the app's page fails.
-        rule("MoonTVDown", `probe_success{job="${JOBS.app}"} == 0`, "2m", "critical",
-          "MoonTV does not answer", `The probe of {{ $labels.instance }} has failed for 2 minutes.`),
+        rule("KvrocksDown", `kvrocks_up{${kvrocks}} == 0`, "1m", "critical",
+          "Kvrocks is down", "kvrocks-exporter cannot reach Kvrocks at {{ $labels.instance }} (wrong password or Kvrocks down)."),
+        // Kvrocks reports the file system of its data directory: RocksDB stops writing when it is full.
+        rule("KvrocksDiskAlmostFull",
+          `kvrocks_used_disk_size{${kvrocks}} / kvrocks_disk_capacity_bytes{${kvrocks}} > ${r.kvrocks.diskAlertRatio}` +
+          ` and kvrocks_disk_capacity_bytes{${kvrocks}} > 0`, "10m", "warning",
+          "Kvrocks' volume is almost full", `Kvrocks' data volume is {{ $value | humanizePercentage }} full (alert above ${Math.round(r.kvrocks.diskAlertRatio * 100)}%): grow kvrocks.storageSize.`),
       ],
-    },
-    {
+    }
+    : {
       name: "redis",
       rules: [
         rule("RedisDown", `redis_up{${redis}} == 0`, "1m", "critical",
@@ -59,7 +64,17 @@ export function buildAlertGroups(r: ResolvedMonitoringArgs): RuleGroup[] {
         rule("RedisPersistenceError", `redis_aof_last_write_status{${redis}} == 0`, "1m", "critical",
           "Redis cannot write its AOF", "The last append-only-file write failed; data written since is at risk.", { persistence: "aof" }),
       ],
+    };
+  return [
+    {
+      name: "moontv",
+      rules: [
+        // The app has no metrics endpoint: "down" means the blackbox probe of the app's page fails.
+        rule("MoonTVDown", `probe_success{job="${JOBS.app}"} == 0`, "2m", "critical",
+          "MoonTV does not answer", `The probe of {{ $labels.instance }} has failed for 2 minutes.`),
+      ],
     },
+    store,
     {
       name: "scrape",
       rules: [

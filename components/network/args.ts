@@ -1,3 +1,5 @@
+import { NAMES, PORTS } from "../monitoring/names";
+
 export interface NetworkIsolationArgs {
   /** Namespace of the app, Redis and the monitoring workloads. Required. */
   namespace: string;
@@ -29,6 +31,16 @@ export interface NetworkIsolationArgs {
     /** Redis port. Default `6379`. */
     port?: number;
   };
+  /**
+   * Kvrocks as the app's store (LunaTV) instead of Redis: its policy and flows (app, kvrocks-exporter)
+   * take Redis's place. Unset = the store is Redis.
+   */
+  kvrocks?: {
+    /** `app.kubernetes.io/name` of the Kvrocks pods. Default `kvrocks`. */
+    name?: string;
+    /** Kvrocks port. Default `6666`. */
+    port?: number;
+  };
   /** Where cluster DNS runs: DNS egress (UDP and TCP 53) is allowed to these pods only. */
   dns?: {
     /** Namespace of the DNS pods. Default `kube-system`. */
@@ -52,7 +64,8 @@ export interface ResolvedNetworkArgs {
   instance: string;
   ingressNamespace?: string;
   app: { name: string; port: number; egressPorts: number[]; egressExcept: string[] };
-  redis: { name: string; port: number };
+  /** The app's store (Redis or Kvrocks) and the exporter that reads it when monitoring is on. */
+  store: { name: string; port: number; exporter: { name: string; port: number } };
   dns: { namespace: string; podLabels: Record<string, string> };
   monitoring: { enabled: boolean; grafana: boolean; nodeExporterNamespace?: string };
 }
@@ -75,7 +88,9 @@ export function resolveNetworkArgs(a: NetworkIsolationArgs): ResolvedNetworkArgs
       egressPorts: a.app?.egressPorts ?? [80, 443],
       egressExcept: a.app?.egressExcept ?? [],
     },
-    redis: { name: a.redis?.name ?? "redis", port: a.redis?.port ?? 6379 },
+    store: a.kvrocks
+      ? { name: a.kvrocks.name ?? "kvrocks", port: a.kvrocks.port ?? 6666, exporter: { name: NAMES.kvrocksExporter, port: PORTS.kvrocksExporter } }
+      : { name: a.redis?.name ?? "redis", port: a.redis?.port ?? 6379, exporter: { name: NAMES.redisExporter, port: PORTS.redisExporter } },
     dns: { namespace: a.dns?.namespace ?? "kube-system", podLabels: a.dns?.podLabels ?? { "k8s-app": "kube-dns" } },
     monitoring: {
       enabled: a.monitoring?.enabled ?? false,
@@ -88,7 +103,7 @@ export function resolveNetworkArgs(a: NetworkIsolationArgs): ResolvedNetworkArgs
   check(r.ingressNamespace === undefined || r.ingressNamespace.length > 0, "ingressNamespace", a.ingressNamespace, "a namespace name or unset");
   const port = (p: number) => Number.isInteger(p) && p > 0 && p < 65536;
   check(port(r.app.port), "app.port", r.app.port, "1-65535");
-  check(port(r.redis.port), "redis.port", r.redis.port, "1-65535");
+  check(port(r.store.port), a.kvrocks ? "kvrocks.port" : "redis.port", r.store.port, "1-65535");
   check(r.app.egressPorts.every(port), "app.egressPorts", r.app.egressPorts, "ports 1-65535");
   for (const c of r.app.egressExcept) {
     const m = CIDR4.exec(c);

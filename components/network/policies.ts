@@ -37,7 +37,8 @@ export function buildNetworkPolicies(r: ResolvedNetworkArgs): NetworkPolicy[] {
   const pods = (name: string): Peer => ({ podSelector: { matchLabels: selectorLabels({ name, instance: r.instance }) } });
   const sel = (name: string) => selectorLabels({ name, instance: r.instance });
   const app = pods(r.app.name);
-  const redis = pods(r.redis.name);
+  const store = pods(r.store.name);
+  const exporter = r.store.exporter;
   const prometheus = pods(NAMES.prometheus);
   // No `from` = every source; a set ingress namespace narrows it to that namespace's pods.
   const publicFrom: Peer[] | undefined = r.ingressNamespace
@@ -58,17 +59,17 @@ export function buildNetworkPolicies(r: ResolvedNetworkArgs): NetworkPolicy[] {
       ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
     }]),
     policy(r, r.app.name, ns, sel(r.app.name), appIngress, [
-      { from: [redis], ports: tcp(r.redis.port) },
+      { from: [store], ports: tcp(r.store.port) },
       { from: [internet("0.0.0.0/0", r.app.egressExcept), internet("::/0", [])], ports: tcp(...r.app.egressPorts) },
     ]),
-    policy(r, r.redis.name, ns, sel(r.redis.name), [{
-      from: [app, ...(m.enabled ? [pods(NAMES.redisExporter)] : [])], ports: tcp(r.redis.port),
+    policy(r, r.store.name, ns, sel(r.store.name), [{
+      from: [app, ...(m.enabled ? [pods(exporter.name)] : [])], ports: tcp(r.store.port),
     }], []),
   ];
   if (!m.enabled) return out;
 
   const promEgress: Rule[] = [
-    { from: [pods(NAMES.redisExporter)], ports: tcp(PORTS.redisExporter) },
+    { from: [pods(exporter.name)], ports: tcp(exporter.port) },
     { from: [pods(NAMES.blackboxExporter)], ports: tcp(PORTS.blackboxExporter) },
   ];
   if (m.grafana) promEgress.push({ from: [pods(NAMES.grafana)], ports: tcp(PORTS.grafana) });
@@ -85,8 +86,8 @@ export function buildNetworkPolicies(r: ResolvedNetworkArgs): NetworkPolicy[] {
     // Prometheus has no authentication: only Grafana reaches it (people use `kubectl port-forward`).
     policy(r, NAMES.prometheus, ns, sel(NAMES.prometheus),
       m.grafana ? [{ from: [pods(NAMES.grafana)], ports: tcp(PORTS.prometheus) }] : [], promEgress),
-    policy(r, NAMES.redisExporter, ns, sel(NAMES.redisExporter),
-      [{ from: [prometheus], ports: tcp(PORTS.redisExporter) }], [{ from: [redis], ports: tcp(r.redis.port) }]),
+    policy(r, exporter.name, ns, sel(exporter.name),
+      [{ from: [prometheus], ports: tcp(exporter.port) }], [{ from: [store], ports: tcp(r.store.port) }]),
     policy(r, NAMES.blackboxExporter, ns, sel(NAMES.blackboxExporter),
       [{ from: [prometheus], ports: tcp(PORTS.blackboxExporter) }], [{ from: [app], ports: tcp(r.app.port) }]),
   );

@@ -7,6 +7,8 @@ import { Monitoring } from "../monitoring";
 import { NetworkIsolation } from "../network";
 import { monitoringArgs } from "./monitoring";
 import { Redis, redisImage } from "../redis";
+import { Kvrocks } from "../kvrocks";
+import { kvrocksArgs, storeProtected } from "./kvrocks";
 import { mirroredImage, pinnedImage } from "../shared";
 import type { StagedImage } from "../image";
 import { deployedImage } from "./image";
@@ -26,6 +28,7 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
   readonly provider: k8s.Provider;
   readonly namespace: pulumi.Output<string>;
   readonly redis?: Redis;
+  readonly kvrocks?: Kvrocks;
   readonly app: MoonTvApp;
   readonly monitoring?: Monitoring;
   readonly network?: NetworkIsolation;
@@ -42,11 +45,11 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
     this.provider = new k8s.Provider(`${name}-k8s`, buildProviderArgs(settings.kubernetes, settings.namespace), { parent: this });
     const children = { parent: this, provider: this.provider };
 
-    // The namespace holds the Redis volume: deleting it would delete the data, so it is protected alike.
+    // The namespace holds the store's volume: deleting it would delete the data, so it is protected alike.
     const namespace = new k8s.core.v1.Namespace(name, buildNamespace(settings.namespace, instance), {
       ...children,
-      protect: settings.redis.protect,
-      retainOnDelete: settings.redis.protect,
+      protect: storeProtected(settings),
+      retainOnDelete: storeProtected(settings),
     });
     this.namespace = namespace.metadata.name;
 
@@ -62,6 +65,11 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       }, children);
     }
 
+    if (settings.app.storage === "kvrocks") {
+      this.kvrocks = new Kvrocks("kvrocks", kvrocksArgs(settings, this.namespace, thirdParty), children);
+    }
+    const store = this.redis ?? this.kvrocks;
+
     const image = deployedImage(settings, this);
     this.image = image.build;
     this.app = new MoonTvApp("moontv", {
@@ -70,8 +78,9 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       instance,
       image: image.ref,
       redisUrl: this.redis?.url,
+      kvrocksUrl: this.kvrocks?.url,
       ingress: settings.ingress,
-      dependsOn: [...image.gates, ...(this.redis ? [this.redis.statefulSet] : [])],
+      dependsOn: [...image.gates, ...(store ? [store.statefulSet] : [])],
     }, children);
 
     if (settings.monitoring.enabled) {
@@ -83,6 +92,7 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
         instance,
         ingressNamespace: settings.network.ingressNamespace,
         app: { egressExcept: settings.network.egressExcept },
+        ...(this.kvrocks ? { kvrocks: { name: this.kvrocks.host, port: this.kvrocks.port } } : {}),
         monitoring: {
           enabled: settings.monitoring.enabled,
           grafana: settings.monitoring.enabled && settings.monitoring.grafana,
@@ -98,9 +108,10 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       imageRef: image.ref,
       storageType: settings.app.storage,
       redis: this.redis && { host: this.redis.host, port: this.redis.port, url: this.redis.url },
+      kvrocks: this.kvrocks && { host: this.kvrocks.host, port: this.kvrocks.port, url: this.kvrocks.url },
       prometheusUrl: this.monitoring?.prometheusUrl,
       grafanaUrl: this.monitoring?.grafanaUrl,
-      serviceNames: [APP_NAME, ...(this.redis ? [this.redis.host] : []), ...(this.monitoring?.serviceNames ?? [])],
+      serviceNames: [APP_NAME, ...(store ? [store.host] : []), ...(this.monitoring?.serviceNames ?? [])],
       ingressHost: settings.ingress.enabled ? settings.ingress.host : undefined,
     });
     this.registerOutputs(this.outputs);

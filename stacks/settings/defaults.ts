@@ -10,6 +10,9 @@ const common = {
   kubernetes: {},
   image: { target: "runner", push: true, buildOnPreview: false, nodeVersion: "20" },
   app: {
+    // The stacks build LunaTV's sources: MoonTechLab/LunaTV is the maintained successor (upstream
+    // MoonTV's repository is emptied), so its variables and storages are the default.
+    flavor: "lunatv",
     storage: "redis",
     siteName: "MoonTV",
     username: "admin",
@@ -21,6 +24,7 @@ const common = {
     probes: { startupPath: "/login", livenessPath: "/login", readinessPath: "/api/server-config" },
   },
   redis: { version: "7.4", maxmemoryPolicy: "noeviction" },
+  kvrocks: { version: "2.12.0" },
   // The compose deployment's private network: default deny, then the flows the services need.
   network: { enabled: true },
   // Many controllers never set the Ingress's load-balancer status that `pulumi up` would wait for.
@@ -48,6 +52,12 @@ const byEnvironment = {
       protect: false,
       resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } },
     },
+    // RocksDB keeps data on disk; memory is its block cache and write buffers (sized from the limit).
+    kvrocks: {
+      storageSize: "1Gi",
+      protect: false,
+      resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    },
   },
   prod: {
     // Third-party images (Redis, …) resolved to digests at deploy time: no tag can move under prod.
@@ -70,6 +80,11 @@ const byEnvironment = {
       maxmemory: "384mb",
       protect: true,
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    },
+    kvrocks: {
+      storageSize: "10Gi",
+      protect: true,
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
     },
   },
 } as const;

@@ -3,7 +3,7 @@ import { defaultsFor, deepMerge, Environment } from "./defaults";
 import { isSettingsError, SettingsError, showValue } from "./errors";
 import { moonTvConfigSchema } from "./moontv-config";
 import { parseMemory, parseRedisMemory } from "./quantities";
-import { DIGEST_REF, ENVIRONMENTS, settingsSchema } from "./schema";
+import { DIGEST_REF, ENVIRONMENTS, FLAVOR_STORAGES, settingsSchema } from "./schema";
 import { SecretValue } from "./secret";
 import { isGitUrl, missingContextIgnores } from "../../components/image/build-plan";
 import { SKIP_AWAIT } from "../../components/shared/annotations";
@@ -65,6 +65,7 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
     const set = [context !== undefined && `kubernetes.context (${showValue(context)})`, kubeconfig !== undefined && "kubernetes.kubeconfig"].filter(Boolean).join(" and ");
     fail("kubernetes.renderYamlToDirectory", renderYamlToDirectory, `a render directory only without a cluster to talk to: unset ${set} (the kubernetes provider refuses them together), or unset renderYamlToDirectory to deploy`);
   }
+  checkFlavor(parsed.app, fail);
   if (parsed.app.storage === "upstash" && !parsed.app.upstash) {
     fail("app.upstash", undefined, "a mapping { url, token } when app.storage is upstash");
   }
@@ -74,11 +75,14 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
     fail("redis.maxmemory", parsed.redis.maxmemory, `at most 75% of redis.resources.limits.memory (${parsed.redis.resources.limits.memory}), leaving room for fragmentation and AOF rewrites`);
   }
 
+  if (parseMemory(parsed.kvrocks.resources.limits.memory)! < 256 * 1024 ** 2) {
+    fail("kvrocks.resources.limits.memory", parsed.kvrocks.resources.limits.memory, "at least 256Mi: RocksDB's block cache (a quarter of the limit) and write buffers live in it");
+  }
   if (parsed.app.autoscaling.enabled && parsed.app.autoscaling.maxReplicas < parsed.app.replicas) {
     fail("app.autoscaling.maxReplicas", parsed.app.autoscaling.maxReplicas, `at least app.replicas (${parsed.app.replicas}), the autoscaler's minimum`);
   }
-  if (parsed.monitoring.enabled && parsed.app.storage !== "redis") {
-    fail("monitoring.enabled", true, "false unless app.storage is redis (the monitoring watches the Redis this program deploys)");
+  if (parsed.monitoring.enabled && parsed.app.storage !== "redis" && parsed.app.storage !== "kvrocks") {
+    fail("monitoring.enabled", true, "false unless app.storage is redis or kvrocks (the monitoring watches the store this program deploys)");
   }
   if (parsed.ingress.annotations?.[SKIP_AWAIT] !== undefined) {
     fail(`ingress.annotations.${SKIP_AWAIT}`, parsed.ingress.annotations[SKIP_AWAIT], "no such annotation here: set moontv:ingress.waitForLoadBalancer (true: wait for the load-balancer address; false, the default: do not)");
@@ -113,11 +117,26 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
       configJson,
     },
     redis: parsed.redis,
+    kvrocks: parsed.kvrocks,
     monitoring: parsed.monitoring,
     network: parsed.network,
     ingress: parsed.ingress,
   };
   return deepFreeze(settings);
+}
+
+/** What the chosen code base can run with: its storage types, and config.json only where it is read. */
+function checkFlavor(app: ParsedSettings["app"], fail: (path: string, value: unknown, allowed: string) => never): void {
+  const storages = FLAVOR_STORAGES[app.flavor];
+  if (!storages.includes(app.storage)) {
+    const why = app.flavor === "lunatv"
+      ? "LunaTV keeps its configuration in the database, so it has no localstorage mode"
+      : "kvrocks is LunaTV's; set app.flavor: lunatv to use it";
+    fail("app.storage", app.storage, `with app.flavor ${app.flavor}, one of ${storages.join(", ")} (${why})`);
+  }
+  if (app.flavor === "lunatv" && app.configJson !== undefined) {
+    fail("app.configJson", app.configJson, "nothing with app.flavor lunatv: LunaTV ignores /app/config.json and keeps its video sources in its database, set on its admin page (/admin, config file); unset app.configJson, or set app.flavor: moontv");
+  }
 }
 
 /** The prebuilt ref, or the build: exactly one; prod deploys only digests and pushes what it builds. */

@@ -66,12 +66,28 @@ function isTimeZone(tz: string): boolean {
 
 const secretString = z.string({ error: "a non-empty string stored as a secret" }).min(1, { error: "a non-empty string stored as a secret" });
 
-export const STORAGE_TYPES = ["redis", "localstorage", "upstash"] as const;
+export const STORAGE_TYPES = ["redis", "kvrocks", "localstorage", "upstash"] as const;
+export type StorageType = (typeof STORAGE_TYPES)[number];
+
+/** The two code bases the image is built from: they read different variables and storages. */
+export const APP_FLAVORS = ["lunatv", "moontv"] as const;
+export type AppFlavor = (typeof APP_FLAVORS)[number];
+
+/**
+ * `NEXT_PUBLIC_STORAGE_TYPE` values each flavor supports. LunaTV keeps its configuration in the
+ * database (no localstorage; its admin config is null there) and adds kvrocks; MoonTV's d1 is
+ * Cloudflare-only.
+ */
+export const FLAVOR_STORAGES: Readonly<Record<AppFlavor, readonly StorageType[]>> = {
+  lunatv: ["redis", "kvrocks", "upstash"],
+  moontv: ["localstorage", "redis", "upstash"],
+};
 export const REDIS_EVICTION_POLICIES = [
   "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
 ] as const;
 
 export const appSchema = z.strictObject({
+  flavor: z.enum(APP_FLAVORS, { error: "lunatv (MoonTechLab/LunaTV, the maintained successor) or moontv (upstream MoonTV)" }),
   replicas: z.int({ error: "a whole number of replicas from 1 to 50" }).min(1).max(50),
   storage: z.enum(STORAGE_TYPES, { error: `one of ${STORAGE_TYPES.join(", ")}` }),
   upstash: z
@@ -115,6 +131,20 @@ export const redisSchema = z.strictObject({
   protect: z.boolean({ error: "true or false" }),
   resources: resourcesSchema,
 }, { error: "a mapping of Redis settings (see the README's settings table)" });
+
+const storageSize = (example: string) => textOrNumber(z.string({ error: `a storage quantity such as "${example}"` }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, {
+  error: `a storage quantity of at least 1Mi such as "${example}"`,
+}), `storageSize: "${example}"`);
+
+/** Kvrocks (LunaTV's recommended store): Redis protocol on RocksDB, data on disk rather than in memory. */
+export const kvrocksSchema = z.strictObject({
+  version: textOrNumber(z.string({ error: "a Kvrocks version tag such as \"2.12.0\"" }).regex(/^\d+\.\d+\.\d+$/, { error: "a Kvrocks version tag such as \"2.12.0\"" }), "version: \"2.12.0\""),
+  image: imageRef.optional(),
+  storageSize: storageSize("1Gi"),
+  storageClass: dnsLabel.optional(),
+  protect: z.boolean({ error: "true or false" }),
+  resources: resourcesSchema,
+}, { error: "a mapping of Kvrocks settings (see the README's settings table)" });
 
 export const kubernetesSchema = z.strictObject({
   context: z.string({ error: "a kubeconfig context name" }).min(1).optional(),
@@ -219,6 +249,7 @@ export const settingsSchema = z.strictObject({
   image: imageSchema,
   app: appSchema,
   redis: redisSchema,
+  kvrocks: kvrocksSchema,
   monitoring: monitoringSchema,
   network: networkSchema,
   ingress: ingressSchema,

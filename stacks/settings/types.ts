@@ -39,6 +39,8 @@ export interface Settings {
   readonly image: { ref: string; build?: undefined } | { ref?: undefined; build: ImageBuildSettings };
   readonly app: AppSettings;
   readonly redis: ParsedSettings["redis"];
+  /** Kvrocks, deployed when `app.storage` is kvrocks (LunaTV only). */
+  readonly kvrocks: ParsedSettings["kvrocks"];
   /** Prometheus, exporters and optional Grafana. */
   readonly monitoring: ParsedSettings["monitoring"];
   /** NetworkPolicies equivalent to compose's private network. */

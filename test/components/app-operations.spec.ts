@@ -63,7 +63,7 @@ describe("app operations builders", () => {
     const { settingsErrorOf } = await import("../support/settings");
     assert.equal(settingsErrorOf(() => settingsFor("prod", { ingress: { enabled: true } })).key, "moontv:ingress.host");
     assert.equal(settingsErrorOf(() => settingsFor("prod", { app: { replicas: 8 } })).key, "moontv:app.autoscaling.maxReplicas");
-    assert.equal(settingsErrorOf(() => settingsFor("dev", { monitoring: { enabled: true }, app: { storage: "localstorage" } })).key, "moontv:monitoring.enabled");
+    assert.equal(settingsErrorOf(() => settingsFor("dev", { monitoring: { enabled: true }, app: { flavor: "moontv", storage: "localstorage" } })).key, "moontv:monitoring.enabled");
     assert.equal(settingsErrorOf(() => settingsFor("prod", { monitoring: { retentionSize: "10GB" } })).key, "moontv:monitoring.retentionSize");
   });
 });

@@ -69,7 +69,7 @@ describe("app builders", () => {
   });
 
   it("mounts config.json read-only at /app/config.json, readable by uid 1001", () => {
-    const pod = deploymentFor({ app: { configJson: "c.json" } }, { "c.json": SAMPLE_CONFIG_JSON }).spec.template.spec;
+    const pod = deploymentFor({ app: { flavor: "moontv", configJson: "c.json" } }, { "c.json": SAMPLE_CONFIG_JSON }).spec.template.spec;
     const mount = pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === "config");
     assert.deepEqual(mount, { name: "config", mountPath: "/app/config.json", subPath: "config.json", readOnly: true });
     const vol = pod.volumes.find((v: { name: string }) => v.name === "config");
@@ -83,10 +83,16 @@ describe("app builders", () => {
     assert.deepEqual(d.spec.strategy.rollingUpdate, { maxUnavailable: 0, maxSurge: 1 });
   });
 
-  it("waits for Redis only when storage is redis", () => {
-    const names = (v: Record<string, unknown>) => deploymentFor(v).spec.template.spec.initContainers.map((c: { name: string }) => c.name);
+  it("waits for the store this program deploys: Redis or Kvrocks, with the URL from the Secret", () => {
+    const inits = (v: Record<string, unknown>) => deploymentFor(v).spec.template.spec.initContainers;
+    const names = (v: Record<string, unknown>) => inits(v).map((c: { name: string }) => c.name);
     assert.deepEqual(names({}), ["seed-public", "wait-for-redis"]);
-    assert.deepEqual(names({ app: { storage: "localstorage" } }), ["seed-public"]);
+    assert.deepEqual(names({ app: { storage: "kvrocks" } }), ["seed-public", "wait-for-kvrocks"]);
+    assert.deepEqual(names({ app: { flavor: "moontv", storage: "localstorage" } }), ["seed-public"]);
+    const wait = inits({ app: { storage: "kvrocks" } })[1];
+    assert.deepEqual(wait.env, [{ name: "KVROCKS_URL", valueFrom: { secretKeyRef: { name: "moontv-auth", key: "KVROCKS_URL" } } }]);
+    assert.match(wait.args[1], /new URL\(process\.env\.KVROCKS_URL\)/);
+    assert.match(wait.args[1], /kvrocks is ready/);
   });
 
   it("derives the V8 heap from the memory limit", () => {
@@ -106,20 +112,40 @@ describe("app builders", () => {
     }
     assert.ok(!JSON.stringify(env).includes("tok-123456"));
     assert.deepEqual(appSecretKeys({ storage: "redis" }), ["USERNAME", "PASSWORD", "REDIS_URL"]);
+    assert.deepEqual(appSecretKeys({ storage: "kvrocks" }), ["USERNAME", "PASSWORD", "KVROCKS_URL"]);
     assert.deepEqual(appSecretKeys({ storage: "localstorage" }), ["USERNAME", "PASSWORD"]);
   });
 
-  it("sets MoonTV's run-time variables from the settings", () => {
-    const s = settingsFor("dev", { app: { searchMaxPage: 9, enableRegister: true, siteName: "Moon", doubanProxy: "https://d.example/" } });
-    const env = Object.fromEntries(buildAppEnv(s.app).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+  const envOf = (app: Record<string, unknown>) =>
+    Object.fromEntries(buildAppEnv(settingsFor("dev", { app }).app).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+  const proxies = { imageProxy: "https://i.example/", doubanProxy: "https://d.example/" };
+
+  it("sets MoonTV's run-time variables from the settings (flavor moontv)", () => {
+    const env = envOf({ flavor: "moontv", searchMaxPage: 9, enableRegister: true, siteName: "Moon", ...proxies });
     assert.equal(env.NEXT_PUBLIC_SEARCH_MAX_PAGE, "9");
     assert.equal(env.NEXT_PUBLIC_ENABLE_REGISTER, "true");
     assert.equal(env.SITE_NAME, "Moon");
-    assert.equal(env.NEXT_PUBLIC_SITE_NAME, "Moon");
+    assert.equal(env.NEXT_PUBLIC_SITE_NAME, undefined, "MoonTV reads SITE_NAME");
+    assert.equal(env.NEXT_PUBLIC_IMAGE_PROXY, "https://i.example/");
     assert.equal(env.NEXT_PUBLIC_DOUBAN_PROXY, "https://d.example/");
+    assert.equal(env.NEXT_PUBLIC_DOUBAN_PROXY_TYPE, undefined);
     assert.equal(env.NEXT_PUBLIC_STORAGE_TYPE, "redis");
     assert.equal(env.PORT, "3000");
-    assert.equal(env.NEXT_PUBLIC_IMAGE_PROXY, undefined);
+  });
+
+  it("sets LunaTV's names for the same settings (the default flavor)", () => {
+    const env = envOf({ searchMaxPage: 9, siteName: "Luna", ...proxies });
+    assert.equal(env.NEXT_PUBLIC_SITE_NAME, "Luna");
+    assert.equal(env.SITE_NAME, undefined, "LunaTV reads NEXT_PUBLIC_SITE_NAME");
+    assert.equal(env.NEXT_PUBLIC_SEARCH_MAX_PAGE, "9");
+    // LunaTV uses a proxy URL only with the `custom` proxy type.
+    assert.equal(env.NEXT_PUBLIC_DOUBAN_IMAGE_PROXY_TYPE, "custom");
+    assert.equal(env.NEXT_PUBLIC_DOUBAN_IMAGE_PROXY, "https://i.example/");
+    assert.equal(env.NEXT_PUBLIC_DOUBAN_PROXY_TYPE, "custom");
+    assert.equal(env.NEXT_PUBLIC_DOUBAN_PROXY, "https://d.example/");
+    assert.equal(env.NEXT_PUBLIC_IMAGE_PROXY, undefined, "MoonTV's name");
+    const plain = envOf({});
+    for (const k of ["NEXT_PUBLIC_DOUBAN_PROXY_TYPE", "NEXT_PUBLIC_DOUBAN_IMAGE_PROXY_TYPE", "NEXT_PUBLIC_DOUBAN_PROXY"]) assert.equal(plain[k], undefined, k);
   });
 
   it("exposes Service moontv on 3000", () => {

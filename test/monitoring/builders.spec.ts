@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { resolveMonitoringArgs, type MonitoringArgs } from "../../components/monitoring/args";
 import { buildDashboard, dashboardQueries } from "../../components/monitoring/dashboard";
-import { buildBlackboxExporter, buildRedisExporter } from "../../components/monitoring/exporters";
+import { buildBlackboxExporter, buildKvrocksExporter, buildRedisExporter } from "../../components/monitoring/exporters";
 import { buildGrafana, buildGrafanaAdminSecret } from "../../components/monitoring/grafana";
 import { buildNodeExporter } from "../../components/monitoring/node-exporter";
 import { buildPrometheus } from "../../components/monitoring/prometheus";
@@ -118,6 +118,28 @@ describe("monitoring builders (pure)", () => {
       assert.deepEqual(env.find((e: { name: string }) => e.name === "REDIS_PASSWORD"),
         { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "my-redis", key: "pw" } } });
       assert.deepEqual(env.find((e: { name: string }) => e.name === "REDIS_ADDR"), { name: "REDIS_ADDR", value: "redis://cache:6380" });
+    });
+    it("kvrocks-exporter takes the password from the Kvrocks Secret, never as a value", () => {
+      const r = resolveMonitoringArgs({ ...base, store: "kvrocks", kvrocks: { secretName: "kv", secretKey: "pw", host: "store", port: 6667 } });
+      const exporter = plain(buildKvrocksExporter(r));
+      const c = exporter.deployment.spec.template.spec.containers[0];
+      assert.deepEqual(c.env, [
+        { name: "KVROCKS_ADDR", value: "kvrocks://store:6667" },
+        { name: "KVROCKS_PASSWORD", valueFrom: { secretKeyRef: { name: "kv", key: "pw" } } },
+      ]);
+      assert.equal(c.image, "kvrocks/kvrocks-exporter:1.0.5");
+      assert.equal(c.readinessProbe.httpGet.path, "/health");
+      assert.deepEqual([exporter.deployment.metadata.name, exporter.service.spec.ports[0].port], ["kvrocks-exporter", 9121]);
+      assert.deepEqual(restrictedViolations(exporter.deployment.spec.template.spec), []);
+    });
+    it("with Kvrocks as the store: the kvrocks job and dashboard row replace Redis's", () => {
+      const r = resolveMonitoringArgs({ ...base, store: "kvrocks" });
+      assert.deepEqual(expectedJobs(r), ["prometheus", "kvrocks", "moontv", "node"]);
+      const queries = dashboardQueries(r).map((q) => q.expr);
+      assert.ok(queries.some((q) => q.startsWith("kvrocks_up")), queries.join(", "));
+      assert.ok(!queries.some((q) => q.includes("redis_")), queries.join(", "));
+      assert.throws(() => resolveMonitoringArgs({ ...base, store: "mysql" as never }), /monitoring\.store: "mysql"/);
+      assert.throws(() => resolveMonitoringArgs({ ...base, kvrocks: { diskAlertRatio: 2 } }), /monitoring\.kvrocks\.diskAlertRatio: 2/);
     });
     it("node-exporter is the labelled exception: own privileged namespace, read-only host mounts, no host network/PID", () => {
       const ne = plain(buildNodeExporter(full));

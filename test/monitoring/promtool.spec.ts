@@ -8,7 +8,7 @@ import { resolveMonitoringArgs } from "../../components/monitoring/args";
 import { RULES_FILE, buildBlackboxConfig, buildPrometheusConfig } from "../../components/monitoring/prometheus-config";
 import { buildAlertGroups, buildAlertRules } from "../../components/monitoring/rules";
 import { requireBinary } from "./binaries";
-import { RULE_CASES, ruleTestFile } from "./rule-cases";
+import { KVROCKS_RULE_CASES, RULE_CASES, ruleTestFile } from "./rule-cases";
 
 /** Runs a command; returns its exit status and combined output. */
 function run(cmd: string, args: string[]): { status: number | null; out: string } {
@@ -89,6 +89,43 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
     const res = run(promtool, ["test", "rules", testFile]);
     assert.notEqual(res.status, 0);
     assert.match(res.out, /RedisDown/);
+  });
+
+  describe("with Kvrocks as the store", () => {
+    const kvrocks = resolveMonitoringArgs({ namespace: "moontv", instance: "test", store: "kvrocks" });
+
+    it("promtool checks prometheus.yml and the rules; a kvrocks job replaces the redis one", () => {
+      const d = writeConfig("kvrocks", kvrocks);
+      const res = run(promtool, ["check", "config", path.join(d, "prometheus.yml")]);
+      assert.equal(res.status, 0, res.out);
+      const config = fs.readFileSync(path.join(d, "prometheus.yml"), "utf8");
+      assert.match(config, /job_name: kvrocks/);
+      assert.doesNotMatch(config, /redis/);
+    });
+
+    it("every Kvrocks alert has cases that fire and stay silent, and promtool test rules passes them", () => {
+      const groups = buildAlertGroups(kvrocks);
+      assert.deepEqual(groups.map((g) => g.name), ["moontv", "kvrocks", "scrape", "node"]);
+      for (const a of ["KvrocksDown", "KvrocksDiskAlmostFull"]) {
+        assert.ok(KVROCKS_RULE_CASES.some((c) => c.alert === a && c.expected.length > 0), `${a}: no firing case`);
+        assert.ok(KVROCKS_RULE_CASES.some((c) => c.alert === a && c.expected.length === 0), `${a}: no silent case`);
+      }
+      const d = writeConfig("kvrocks-unit", kvrocks);
+      const testFile = path.join(d, "rules.test.yml");
+      fs.writeFileSync(testFile, stringify(ruleTestFile(RULES_FILE, KVROCKS_RULE_CASES)));
+      const res = run(promtool, ["test", "rules", testFile]);
+      assert.equal(res.status, 0, res.out);
+    });
+
+    it("promtool test rules fails when the disk alert is weakened (the cases bite)", () => {
+      const d = writeConfig("kvrocks-weakened", kvrocks);
+      fs.writeFileSync(path.join(d, RULES_FILE), buildAlertRules(kvrocks).replace("> 0.9 and", "> 0.99 and"));
+      const testFile = path.join(d, "rules.test.yml");
+      fs.writeFileSync(testFile, stringify(ruleTestFile(RULES_FILE, KVROCKS_RULE_CASES)));
+      const res = run(promtool, ["test", "rules", testFile]);
+      assert.notEqual(res.status, 0);
+      assert.match(res.out, /KvrocksDiskAlmostFull/);
+    });
   });
 
   it("the blackbox-exporter accepts its rendered config", () => {

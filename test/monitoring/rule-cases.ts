@@ -124,11 +124,50 @@ export const RULE_CASES: RuleCase[] = [
 ];
 
 /** The `promtool test rules` file for these cases. */
-export function ruleTestFile(rulesFile: string): Record<string, unknown> {
+const KVROCKS = `job="kvrocks",instance="kvrocks-exporter:9121"`;
+const KVROCKS_LABELS = { job: "kvrocks", instance: "kvrocks-exporter:9121" };
+const kvrocksDisk = (used: string, capacity: string) => [
+  { series: `kvrocks_used_disk_size{${KVROCKS}}`, values: used },
+  { series: `kvrocks_disk_capacity_bytes{${KVROCKS}}`, values: capacity },
+];
+
+/** Cases for the rules rendered with `store: "kvrocks"` (its group replaces Redis's). */
+export const KVROCKS_RULE_CASES: RuleCase[] = [
+  {
+    name: "kvrocks_up 0 fires", alert: "KvrocksDown", evalTime: "3m",
+    series: [{ series: `kvrocks_up{${KVROCKS}}`, values: "0x10" }],
+    expected: [{
+      labels: { ...KVROCKS_LABELS, severity: "critical" },
+      annotations: { summary: "Kvrocks is down", description: "kvrocks-exporter cannot reach Kvrocks at kvrocks-exporter:9121 (wrong password or Kvrocks down)." },
+    }],
+  },
+  { name: "kvrocks_up 1 is silent", alert: "KvrocksDown", evalTime: "3m", series: [{ series: `kvrocks_up{${KVROCKS}}`, values: "1x10" }], expected: [] },
+  {
+    name: "a Kvrocks volume 95% full for 10m fires", alert: "KvrocksDiskAlmostFull", evalTime: "15m",
+    series: kvrocksDisk("950x20", "1000x20"),
+    expected: [{
+      labels: { ...KVROCKS_LABELS, severity: "warning" },
+      annotations: { summary: "Kvrocks' volume is almost full", description: "Kvrocks' data volume is 95% full (alert above 90%): grow kvrocks.storageSize." },
+    }],
+  },
+  { name: "a Kvrocks volume 50% full is silent", alert: "KvrocksDiskAlmostFull", evalTime: "15m", series: kvrocksDisk("500x20", "1000x20"), expected: [] },
+  { name: "an unknown capacity (0) is silent", alert: "KvrocksDiskAlmostFull", evalTime: "15m", series: kvrocksDisk("950x20", "0x20"), expected: [] },
+  {
+    name: "a missing kvrocks job fires TargetMissing", alert: "TargetMissing", evalTime: "15m",
+    series: [up("prometheus", "1x20"), up("moontv", "1x20"), up("node", "1x20")],
+    expected: [missing("kvrocks")],
+  },
+  {
+    name: "with every kvrocks-store job present, TargetMissing is silent", alert: "TargetMissing", evalTime: "15m",
+    series: [up("prometheus", "1x20"), up("kvrocks", "1x20"), up("moontv", "1x20"), up("node", "1x20")], expected: [],
+  },
+];
+
+export function ruleTestFile(rulesFile: string, cases: RuleCase[] = RULE_CASES): Record<string, unknown> {
   return {
     rule_files: [rulesFile],
     evaluation_interval: "1m",
-    tests: RULE_CASES.map((c) => ({
+    tests: cases.map((c) => ({
       name: c.name,
       interval: "1m",
       input_series: c.series,

@@ -11,6 +11,7 @@ const pod = (name: string, namespace = NS): Pod => ({
 });
 const P = {
   app: pod("moontv"), redis: pod("redis"), prometheus: pod("prometheus"), redisExporter: pod("redis-exporter"),
+  kvrocks: pod("kvrocks"), kvrocksExporter: pod("kvrocks-exporter"),
   blackbox: pod("blackbox-exporter"), grafana: pod("grafana"), nodeExporter: pod("node-exporter", "moontv-node-exporter"),
   dns: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
   ingressController: { namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" } },
@@ -85,6 +86,22 @@ describe("network policies (pure)", () => {
       ["redisExporter", "redis", 6379, "TCP", false], ["app", "redis", 6379, "TCP", true], ["prometheus", "redisExporter", 9121, "TCP", false],
     ]);
     assert.deepEqual(policiesFor({ namespace: NS, instance: "prod" }).map((p) => p.metadata.name), ["default-deny", "allow-dns", "moontv", "redis"]);
+  });
+
+  it("with Kvrocks as the store: the app and kvrocks-exporter reach Kvrocks on 6666, nothing else, and no Redis policy", () => {
+    const kv: NetworkIsolationArgs = { ...full, kvrocks: {} };
+    checkFlows(kv, [
+      ["app", "kvrocks", 6666, "TCP", true], ["app", "kvrocks", 6379, "TCP", false], ["kvrocksExporter", "kvrocks", 6666, "TCP", true],
+      ["prometheus", "kvrocksExporter", 9121, "TCP", true], ["prometheus", "kvrocks", 6666, "TCP", false], ["stranger", "kvrocks", 6666, "TCP", false],
+      ["intruder", "kvrocks", 6666, "TCP", false], ["grafana", "kvrocks", 6666, "TCP", false], ["kvrocks", "internet", 443, "TCP", false],
+      ["stranger", "kvrocksExporter", 9121, "TCP", false], ["kvrocksExporter", "internet", 443, "TCP", false],
+      ["app", "redis", 6379, "TCP", false], ["redisExporter", "redis", 6379, "TCP", false], ["prometheus", "redisExporter", 9121, "TCP", false],
+    ]);
+    const names = policiesFor(kv).map((p) => p.metadata.name);
+    assert.ok(names.includes("kvrocks") && names.includes("kvrocks-exporter"), names.join(", "));
+    assert.ok(!names.includes("redis") && !names.includes("redis-exporter"), names.join(", "));
+    for (const p of policiesFor(kv)) validateK8s(p);
+    assert.throws(() => resolveNetworkArgs({ namespace: NS, instance: "p", kvrocks: { port: 0 } }), /network\.kvrocks\.port: 0/);
   });
 
   it("excluded CIDRs keep the app off private ranges while the internet stays open", () => checkFlows(

@@ -61,6 +61,16 @@ describe("stacks/reader: typed outputs through a (mocked) StackReference", () =>
     assert.equal(await pulumi.isSecret(ref.appUrl), false);
   });
 
+  it("reads a Kvrocks stack's store outputs, the Kvrocks URL kept secret", async () => {
+    stackOutputs = { ...PROD_OUTPUTS, storageType: "kvrocks", redisHost: undefined, redisPort: undefined, redisUrl: undefined,
+      kvrocksHost: "kvrocks", kvrocksPort: 6666, kvrocksUrl: "redis://:s3cret-value@kvrocks:6666" };
+    const ref = readMoonTvStack(new pulumi.StackReference("acme/moontv/luna"));
+    assert.equal(await value(ref.kvrocksPort), 6666);
+    assert.equal(await value(ref.redisUrl), undefined);
+    assert.equal(await value(ref.kvrocksUrl), "redis://:s3cret-value@kvrocks:6666");
+    assert.equal(await pulumi.isSecret(ref.kvrocksUrl), true);
+  });
+
   it("names the stack and the key when a required output is missing", async () => {
     delete stackOutputs.appPort;
     const ref = readMoonTvStack(new pulumi.StackReference("acme/moontv/old"));

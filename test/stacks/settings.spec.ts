@@ -55,8 +55,8 @@ describe("settings: errors name the key, the stack file, the value and what is a
     ["replicas out of range", { app: { replicas: 0 } }, "moontv:app.replicas", /got 0; allowed: a whole number of replicas from 1 to 50/],
     ["replicas not a number", { app: { replicas: "two" } }, "moontv:app.replicas", /got "two"/],
     ["searchMaxPage above 50", { app: { searchMaxPage: 51 } }, "moontv:app.searchMaxPage", /from 1 to 50/],
-    ["unknown storage", { app: { storage: "mysql" } }, "moontv:app.storage", /one of redis, localstorage, upstash/],
-    ["misspelt key", { app: { replcas: 2 } }, "moontv:app.replcas", /known keys: replicas, storage/],
+    ["unknown storage", { app: { storage: "mysql" } }, "moontv:app.storage", /one of redis, kvrocks, localstorage, upstash/],
+    ["misspelt key", { app: { replcas: 2 } }, "moontv:app.replcas", /known keys: flavor, replicas, storage/],
     ["unknown top-level key", { monitorng: {} }, "moontv:monitorng", /one of the keys moontv:environment/],
     ["probe on /api/cron", { app: { probes: { readinessPath: "/api/cron" } } }, "moontv:app.probes.readinessPath", /any route but \/api\/cron/],
     ["relative probe path", { app: { probes: { livenessPath: "login" } } }, "moontv:app.probes.livenessPath", /absolute URL path/],
@@ -121,9 +121,9 @@ describe("settings: secrets", () => {
   });
 });
 
-describe("settings: config.json", () => {
+describe("settings: config.json (app.flavor moontv)", () => {
   it("reads and validates MoonTV's config.json shape", () => {
-    const s = settingsFor("dev", { app: { configJson: "config.json" } }, { files: { "config.json": SAMPLE_CONFIG_JSON } });
+    const s = settingsFor("dev", { app: { flavor: "moontv", configJson: "config.json" } }, { files: { "config.json": SAMPLE_CONFIG_JSON } });
     assert.deepEqual(JSON.parse(s.app.configJson!.text), JSON.parse(SAMPLE_CONFIG_JSON));
   });
 
@@ -137,7 +137,7 @@ describe("settings: config.json", () => {
   for (const [title, text, message] of bad) {
     it(`names the file and the place of ${title}`, () => {
       const files: Record<string, string> = text === undefined ? {} : { "c.json": text };
-      const err = settingsErrorOf(() => settingsFor("dev", { app: { configJson: "c.json" } }, { files }));
+      const err = settingsErrorOf(() => settingsFor("dev", { app: { flavor: "moontv", configJson: "c.json" } }, { files }));
       assert.equal(err.key, "moontv:app.configJson");
       assert.match(err.message, /got "c\.json"/);
       assert.match(err.message, message);
@@ -232,5 +232,76 @@ describe("settings: rendering YAML instead of deploying", () => {
     assert.equal(err.key, "moontv:kubernetes.renderYamlToDirectory");
     assert.match(err.message, /unset kubernetes\.kubeconfig \(the kubernetes provider refuses them together\)/);
     assert.doesNotMatch(err.message, /cluster-a/);
+  });
+});
+
+describe("settings: app.flavor (LunaTV or MoonTV) and Kvrocks", () => {
+  const oneLine = (message: string) => assert.ok(!message.includes("\n"), message);
+
+  it("defaults to LunaTV, the sources the stacks build, with Redis", () => {
+    for (const stack of ["dev", "prod"]) {
+      const s = settingsFor(stack);
+      assert.equal(s.app.flavor, "lunatv");
+      assert.equal(s.app.storage, "redis");
+    }
+  });
+
+  it("refuses an unknown flavor, naming the key and both flavors", () => {
+    const err = settingsErrorOf(() => settingsFor("dev", { app: { flavor: "selene" } }));
+    assert.equal(err.key, "moontv:app.flavor");
+    assert.match(err.message, /got "selene"; allowed: lunatv .* or moontv/);
+    oneLine(err.message);
+  });
+
+  const wrong: Array<[string, Record<string, unknown>, RegExp]> = [
+    ["LunaTV with localstorage", { storage: "localstorage" }, /got "localstorage"; allowed: with app\.flavor lunatv, one of redis, kvrocks, upstash \(LunaTV keeps its configuration in the database/],
+    ["MoonTV with kvrocks", { flavor: "moontv", storage: "kvrocks" }, /got "kvrocks"; allowed: with app\.flavor moontv, one of localstorage, redis, upstash \(kvrocks is LunaTV's/],
+  ];
+  for (const [what, app, message] of wrong) {
+    it(`refuses ${what} on moontv:app.storage, in one line`, () => {
+      const err = settingsErrorOf(() => settingsFor("dev", { app }));
+      assert.equal(err.key, "moontv:app.storage");
+      assert.match(err.message, message);
+      oneLine(err.message);
+    });
+  }
+
+  it("accepts each flavor's own storages", () => {
+    for (const storage of ["redis", "kvrocks", "upstash"]) {
+      const upstash = storage === "upstash" ? { upstash: { url: "https://u.example", token: "t0ken" } } : {};
+      assert.equal(settingsFor("dev", { app: { storage, ...upstash } }, { secretKeys: ["app"] }).app.storage, storage);
+    }
+    for (const storage of ["localstorage", "redis"]) assert.equal(settingsFor("dev", { app: { flavor: "moontv", storage } }).app.storage, storage);
+  });
+
+  it("refuses configJson for LunaTV, saying its sources are set on its admin page", () => {
+    const err = settingsErrorOf(() => settingsFor("dev", { app: { configJson: "c.json" } }, { files: { "c.json": SAMPLE_CONFIG_JSON } }));
+    assert.equal(err.key, "moontv:app.configJson");
+    assert.match(err.message, /got "c\.json"; allowed: nothing with app\.flavor lunatv: LunaTV ignores \/app\/config\.json .* admin page \(\/admin/);
+    oneLine(err.message);
+    assert.ok(settingsFor("dev", { app: { flavor: "moontv", configJson: "c.json" } }, { files: { "c.json": SAMPLE_CONFIG_JSON } }).app.configJson);
+  });
+
+  it("Kvrocks: unprotected 1Gi in dev, protected 10Gi in prod, the official image's version", () => {
+    const dev = settingsFor("dev").kvrocks;
+    const prod = settingsFor("prod").kvrocks;
+    assert.deepEqual([dev.version, dev.storageSize, dev.protect, dev.resources.limits.memory], ["2.12.0", "1Gi", false, "512Mi"]);
+    assert.deepEqual([prod.storageSize, prod.protect, prod.resources.limits.memory], ["10Gi", true, "1Gi"]);
+  });
+
+  it("Kvrocks: refuses a memory limit below 256Mi and a bad version, naming the key", () => {
+    const small = settingsErrorOf(() => settingsFor("dev", { app: { storage: "kvrocks" }, kvrocks: { resources: { requests: { memory: "64Mi" }, limits: { memory: "128Mi" } } } }));
+    assert.equal(small.key, "moontv:kvrocks.resources.limits.memory");
+    assert.match(small.message, /got "128Mi"; allowed: at least 256Mi/);
+    const version = settingsErrorOf(() => settingsFor("dev", { kvrocks: { version: "latest" } }));
+    assert.equal(version.key, "moontv:kvrocks.version");
+    assert.equal(settingsErrorOf(() => settingsFor("dev", { kvrocks: { sizeGb: 3 } })).key, "moontv:kvrocks.sizeGb");
+  });
+
+  it("monitoring needs a store this program deploys: Redis or Kvrocks", () => {
+    assert.equal(settingsFor("prod", { app: { storage: "kvrocks" } }).monitoring.enabled, true);
+    const err = settingsErrorOf(() => settingsFor("prod", { app: { storage: "upstash", upstash: { url: "https://u.example", token: "t0ken" } } }, { secretKeys: ["app"] }));
+    assert.equal(err.key, "moontv:monitoring.enabled");
+    assert.match(err.message, /redis or kvrocks/);
   });
 });

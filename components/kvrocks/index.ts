@@ -1,0 +1,4 @@
+export * from "./names";
+export * from "./config";
+export * from "./statefulset";
+export * from "./kvrocks";
