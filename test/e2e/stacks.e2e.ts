@@ -220,9 +220,14 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
   }
 
   describe("changes and teardown", () => {
-    it("dev: a changed replica count and config.json update in place; Redis and its claim keep their UIDs", async () => {
+    it("dev as the MoonTV flavor: a changed replica count and config.json update in place; Redis and its claim keep their UIDs", async () => {
       const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
       const uid = (kind: string, name: string) => kubectlJson(["-n", ns, "get", kind, name]).metadata.uid as string;
+      // LunaTV (the stacks' flavor) reads no config.json: the MoonTV flavor mounts one from a ConfigMap.
+      await setDev("moontv:app.flavor", "moontv");
+      await setDev("moontv:app.configJson", "config/moontv.config.json");
+      const switched = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+      assert.doesNotMatch(switched.stdout, /replaced|deleted/);
       const before = {
         sts: uid("statefulset", "redis"),
         pvc: uid("pvc", "data-redis-0"),
@@ -232,7 +237,7 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
       const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
       config.cache_time = 3600;
       fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-      await pulumiOk(["config", "set", "-s", "dev", "--path", "moontv:app.replicas", "2"], inProject());
+      await setDev("moontv:app.replicas", "2");
       const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
       assert.doesNotMatch(r.stdout, /replaced|deleted/);
       assert.equal(kubectlJson(["-n", ns, "get", "deployment", "moontv"]).status.readyReplicas, 2);
@@ -242,8 +247,10 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
         { sts: uid("statefulset", "redis"), pvc: uid("pvc", "data-redis-0"), deploy: uid("deployment", "moontv") },
         before,
       );
-      // Back to the stack file's replica count, so that later tests see the offline preview's objects.
-      await pulumiOk(["config", "rm", "-s", "dev", "--path", "moontv:app.replicas"], inProject());
+      // Back to the stack file's settings, so that later tests see the offline preview's objects.
+      for (const key of ["moontv:app.replicas", "moontv:app.configJson", "moontv:app.flavor"]) {
+        await pulumiOk(["config", "rm", "-s", "dev", "--path", key], inProject());
+      }
     });
 
     it("dev: an enabled Ingress does not make pulumi up wait for a load balancer no controller sets", async () => {
