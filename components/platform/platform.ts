@@ -6,9 +6,10 @@ import { APP_NAME, MoonTvApp } from "../app";
 import { Monitoring } from "../monitoring";
 import { NetworkIsolation } from "../network";
 import { monitoringArgs } from "./monitoring";
-import { Redis, redisImage } from "../redis";
+import { Redis } from "../redis";
 import { Kvrocks } from "../kvrocks";
 import { kvrocksArgs, storeProtected } from "./kvrocks";
+import { redisArgs } from "./redis";
 import { mirroredImage, pinnedImage } from "../shared";
 import type { StagedImage } from "../image";
 import { deployedImage } from "./image";
@@ -57,12 +58,7 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
     const thirdParty = (ref: string) => pinnedImage(mirroredImage(ref, settings.registryMirrors), settings.pinImageDigests);
 
     if (settings.app.storage === "redis") {
-      this.redis = new Redis("redis", {
-        redis: settings.redis,
-        namespace: this.namespace,
-        instance,
-        image: thirdParty(redisImage(settings.redis)),
-      }, children);
+      this.redis = new Redis("redis", redisArgs(settings, this.namespace, thirdParty), children);
     }
 
     if (settings.app.storage === "kvrocks") {

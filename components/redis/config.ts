@@ -1,5 +1,5 @@
-import type { Settings } from "../../stacks/settings/types";
 import { REDIS_DATA_DIR, REDIS_PORT, REDIS_SECRET_DIR } from "./names";
+import type { RedisSettings } from "./statefulset";
 
 export interface RedisConfOptions {
   /** TCP port. */
@@ -14,7 +14,7 @@ export interface RedisConfOptions {
 }
 
 /** Options for the cluster: port 6379, data on the volume, password from the mounted Secret. */
-export function clusterRedisConfOptions(redis: Settings["redis"]): RedisConfOptions {
+export function clusterRedisConfOptions(redis: Pick<RedisSettings, "maxmemory" | "maxmemoryPolicy">): RedisConfOptions {
   return {
     port: REDIS_PORT,
     dir: REDIS_DATA_DIR,

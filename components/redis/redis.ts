@@ -2,21 +2,23 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { Settings } from "../../stacks/settings/types";
 import { clusterRedisConfOptions, renderRedisAuthConf, renderRedisConf } from "./config";
 import { REDIS_NAME, REDIS_PORT } from "./names";
-import { buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisDataClaim, redisUrl } from "./statefulset";
+import {
+  buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisDataClaim, redisUrl, type RedisSettings,
+} from "./statefulset";
 import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
 
 export interface RedisArgs {
-  /** Redis settings (from `stacks/`). */
-  redis: Settings["redis"];
+  redis: RedisSettings;
   /** Namespace to deploy into. */
   namespace: pulumi.Input<string>;
   /** Stack name, used as `app.kubernetes.io/instance`. */
   instance: string;
-  /** Image ref to run; defaults to the official image for `redis.version`. */
+  /** Image ref to run (see redisImage; digest-pinned in prod). */
   image: pulumi.Input<string>;
+  /** The setting a refused storage-class change names, e.g. `moontv:redis.storageClass`. */
+  storageClassSetting: string;
 }
 
 /** Redis with persistence: StatefulSet, Services, redis.conf ConfigMap and the password Secret. */
@@ -59,7 +61,7 @@ export class Redis extends pulumi.ComponentResource {
       namespace,
       replicas: 1,
       claim: redisDataClaim(redis, instance),
-      classSetting: "moontv:redis.storageClass",
+      classSetting: args.storageClassSetting,
       protect: redis.protect,
     }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(

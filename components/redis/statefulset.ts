@@ -1,13 +1,27 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { Settings } from "../../stacks/settings/types";
 import { claimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
 import {
   REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
   REDIS_SECRET_DIR, REDIS_SECRET_NAME, REDIS_UID,
 } from "./names";
 
-type RedisSettings = Settings["redis"];
+/** What the Redis component needs to know of its settings (the platform maps `moontv:redis` to it). */
+export interface RedisSettings {
+  /** Tag of the official image, e.g. `7.4`; ignored when `image` is given. */
+  version: string;
+  image?: string;
+  /** Size of the data claim `data-redis-0`, a Kubernetes quantity. */
+  storageSize: string;
+  /** Its StorageClass; unset = the cluster's default class. */
+  storageClass?: string;
+  /** Redis memory notation, e.g. `256mb`. */
+  maxmemory: string;
+  maxmemoryPolicy: string;
+  /** `protect` + `retainOnDelete` on the StatefulSet and its claim. */
+  protect: boolean;
+  resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+}
 
 export function redisLabels(instance: string): Record<string, string> {
   return standardLabels({ name: REDIS_NAME, instance, component: "cache" });
