@@ -1,18 +1,18 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { AppSettings } from "../../stacks/settings/types";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels } from "../shared";
-import { appSecretKeys, buildAppEnv, storeUrlKey } from "./env";
+import type { MoonTvAppSettings } from "./args";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { appLabels, appSelector } from "./labels";
+import { buildAppEnv, storeUrlKey } from "./env";
 import { APP_CONFIG_NAME, APP_GID, APP_NAME, APP_PORT, APP_SECRET_NAME, APP_UID, CONFIG_JSON_PATH } from "./names";
 import { copyPublicScript, waitForStoreScript } from "./scripts";
-import { appTopologySpread } from "./operations";
 
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;
 
 export interface AppWorkloadInputs {
   /** The app's settings. */
-  app: AppSettings;
+  app: MoonTvAppSettings;
   /** Namespace of the Deployment. */
   namespace: pulumi.Input<string>;
   /** `app.kubernetes.io/instance`, the stack name. */
@@ -25,16 +25,21 @@ export interface AppWorkloadInputs {
 
 const SEED_MOUNT = "/seed/public";
 
-export function appLabels(instance: string): Record<string, string> {
-  return standardLabels({ name: APP_NAME, instance, component: "web" });
-}
-
-export function appSelector(instance: string): Record<string, string> {
-  return selectorLabels({ name: APP_NAME, instance });
+/**
+ * Spread replicas over nodes and zones. `ScheduleAnyway`: a single-node cluster still schedules every
+ * replica, and a multi-node one spreads them so one node's loss takes at most a share of them.
+ */
+export function appTopologySpread(instance: string): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+  return ["kubernetes.io/hostname", "topology.kubernetes.io/zone"].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector: { matchLabels: appSelector(instance) },
+  }));
 }
 
 /** HTTP probes on the app's real routes (MoonTV has no /api/health). */
-export function buildAppProbes(app: AppSettings): { startupProbe: Probe; livenessProbe: Probe; readinessProbe: Probe } {
+export function buildAppProbes(app: MoonTvAppSettings): { startupProbe: Probe; livenessProbe: Probe; readinessProbe: Probe } {
   const get = (path: string) => ({ httpGet: { path, port: "http" } });
   return {
     // Measured start to first 200 is ~1.4 s; allow 60 s for slow nodes before liveness takes over.
@@ -130,38 +135,3 @@ export function buildAppDeployment(inputs: AppWorkloadInputs): k8s.apps.v1.Deplo
     },
   };
 }
-
-/** ClusterIP Service `moontv` on 3000, as compose publishes it. */
-export function buildAppService(namespace: pulumi.Input<string>, instance: string): k8s.core.v1.ServiceArgs {
-  return {
-    metadata: { name: APP_NAME, namespace, labels: appLabels(instance) },
-    spec: {
-      type: "ClusterIP",
-      selector: appSelector(instance),
-      ports: [{ name: "http", port: APP_PORT, targetPort: "http", protocol: "TCP" }],
-    },
-  };
-}
-
-/** The app Secret; values are Pulumi secrets (or outputs of secret resources). */
-export function buildAppSecret(
-  namespace: pulumi.Input<string>,
-  instance: string,
-  values: Record<string, pulumi.Input<string>>,
-): k8s.core.v1.SecretArgs {
-  return {
-    metadata: { name: APP_SECRET_NAME, namespace, labels: appLabels(instance) },
-    type: "Opaque",
-    stringData: values,
-  };
-}
-
-/** The ConfigMap holding config.json (never a secret: it lists public video sources). */
-export function buildAppConfigMap(namespace: pulumi.Input<string>, instance: string, configJsonText: string): k8s.core.v1.ConfigMapArgs {
-  return {
-    metadata: { name: APP_CONFIG_NAME, namespace, labels: appLabels(instance) },
-    data: { "config.json": configJsonText },
-  };
-}
-
-export { appSecretKeys };

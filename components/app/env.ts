@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
-import type { AppSettings } from "../../stacks/settings/types";
-import { parseMemory, MIB } from "../../stacks/settings/quantities";
+import { parseMemory, MIB } from "../shared/quantities";
+import type { AppStorage, MoonTvAppSettings } from "./args";
 import { APP_PORT, APP_SECRET_NAME } from "./names";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -14,12 +14,12 @@ export function heapSizeMiB(memoryLimit: string): number {
 }
 
 /** The Secret key holding the URL of the store this program deploys for the storage type, if any. */
-export function storeUrlKey(storage: AppSettings["storage"]): "REDIS_URL" | "KVROCKS_URL" | undefined {
+export function storeUrlKey(storage: AppStorage): "REDIS_URL" | "KVROCKS_URL" | undefined {
   return storage === "redis" ? "REDIS_URL" : storage === "kvrocks" ? "KVROCKS_URL" : undefined;
 }
 
 /** Keys of the app Secret for the given storage type. */
-export function appSecretKeys(app: Pick<AppSettings, "storage">): string[] {
+export function appSecretKeys(app: Pick<MoonTvAppSettings, "storage">): string[] {
   const keys = ["USERNAME", "PASSWORD"];
   const url = storeUrlKey(app.storage);
   if (url) keys.push(url);
@@ -34,7 +34,7 @@ export function appSecretKeys(app: Pick<AppSettings, "storage">): string[] {
  * LunaTV `NEXT_PUBLIC_SITE_NAME` and its Douban proxies, which take effect with the `custom` type.
  * LunaTV copies these into its admin configuration on first start; from then on /admin's values win.
  */
-export function buildAppEnv(app: AppSettings): EnvVar[] {
+export function buildAppEnv(app: MoonTvAppSettings): EnvVar[] {
   const lunatv = app.flavor === "lunatv";
   const literals: Array<[string, string | undefined]> = [
     ["NODE_ENV", "production"],

@@ -2,29 +2,15 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { AppSettings, Settings } from "../../stacks/settings/types";
-import { buildAppConfigMap, buildAppDeployment, buildAppSecret, buildAppService } from "./deployment";
-import { buildAppAutoscaler, buildAppIngress, buildAppPodDisruptionBudget } from "./operations";
-import { APP_NAME, APP_PORT } from "./names";
-
-export interface MoonTvAppArgs {
-  /** The app's settings (from `stacks/`). */
-  app: AppSettings;
-  /** Namespace to deploy into (the Namespace resource's name, so objects wait for it). */
-  namespace: pulumi.Input<string>;
-  /** Stack name, used as `app.kubernetes.io/instance`. */
-  instance: string;
-  /** Image to run (`repo@sha256:…` when built by this program). */
-  image: pulumi.Input<string>;
-  /** REDIS_URL with credentials, a Pulumi secret; required when `app.storage` is `redis`. */
-  redisUrl?: pulumi.Output<string>;
-  /** KVROCKS_URL with credentials, a Pulumi secret; required when `app.storage` is `kvrocks`. */
-  kvrocksUrl?: pulumi.Output<string>;
-  /** The optional Ingress (from `moontv:ingress`). */
-  ingress: Settings["ingress"];
-  /** Resources the Deployment waits for, e.g. the store's StatefulSet (Pulumi awaits its readiness). */
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
-}
+import type { MoonTvAppArgs } from "./args";
+import { buildAppAutoscaler } from "./autoscaler";
+import { buildAppConfigMap } from "./config-map";
+import { buildAppDeployment } from "./deployment";
+import { buildAppPodDisruptionBudget } from "./disruption-budget";
+import { buildAppIngress } from "./ingress";
+import { APP_PORT } from "./names";
+import { buildAppSecret } from "./secret";
+import { buildAppService } from "./service";
 
 /** MoonTV on Kubernetes: Secret, optional config.json ConfigMap, Deployment and Service `moontv`. */
 export class MoonTvApp extends pulumi.ComponentResource {
@@ -89,4 +75,3 @@ export class MoonTvApp extends pulumi.ComponentResource {
   }
 }
 
-export { APP_NAME };
