@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { MoonTvAppSettings } from "./args";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { CONFIG_HASH_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
 import { appLabels, appSelector } from "./labels";
 import { buildAppEnv, storeUrlKey } from "./env";
 import { APP_CONFIG_NAME, APP_GID, APP_NAME, APP_PORT, APP_SECRET_NAME, APP_UID, CONFIG_JSON_PATH } from "./names";
@@ -103,7 +103,7 @@ export function buildAppDeployment(inputs: AppWorkloadInputs): k8s.apps.v1.Deplo
       template: {
         metadata: {
           labels: appLabels(instance),
-          annotations: inputs.configHash ? { "moontv.dev/config-hash": inputs.configHash } : undefined,
+          annotations: inputs.configHash ? { [CONFIG_HASH_ANNOTATION]: inputs.configHash } : undefined,
         },
         spec: {
           automountServiceAccountToken: false,

@@ -1,7 +1,7 @@
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import { configHash } from "../shared";
 import type { MoonTvAppArgs } from "./args";
 import { buildAppAutoscaler } from "./autoscaler";
 import { buildAppConfigMap } from "./config-map";
@@ -49,11 +49,11 @@ export class MoonTvApp extends pulumi.ComponentResource {
     const configMap = app.configJson
       ? new k8s.core.v1.ConfigMap(`${name}-config`, buildAppConfigMap(namespace, instance, app.configJson.text), child)
       : undefined;
-    const configHash = app.configJson ? createHash("sha256").update(app.configJson.text).digest("hex").slice(0, 16) : undefined;
+    const hash = app.configJson ? configHash(app.configJson.text) : undefined;
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
-      buildAppDeployment({ app, namespace, instance, image: args.image, configHash }),
+      buildAppDeployment({ app, namespace, instance, image: args.image, configHash: hash }),
       {
         ...child,
         dependsOn: [secret, ...(configMap ? [configMap] : []), ...(args.dependsOn ?? [])],

@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
@@ -8,7 +7,7 @@ import {
   buildKvrocksConfigMap, buildKvrocksSecret, buildKvrocksServices, buildKvrocksStatefulSet, kvrocksDataClaim, kvrocksUrl,
   type KvrocksSettings,
 } from "./statefulset";
-import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
+import { configHash, IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
 
 export interface KvrocksArgs {
   kvrocks: KvrocksSettings;
@@ -64,10 +63,10 @@ export class Kvrocks extends pulumi.ComponentResource {
       classSetting: args.storageClassSetting,
       protect: kvrocks.protect,
     }, child);
-    const configHash = createHash("sha256").update(conf).digest("hex").slice(0, 16);
+    const hash = configHash(conf);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
-      buildKvrocksStatefulSet({ kvrocks, namespace, instance, image: args.image, configHash }),
+      buildKvrocksStatefulSet({ kvrocks, namespace, instance, image: args.image, configHash: hash }),
       {
         ...child,
         dependsOn: [configMap, secret, ...this.claims],

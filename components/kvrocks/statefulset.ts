@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { claimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
+import { claimTemplate, CONFIG_HASH_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
 import {
   KVROCKS_CONFIG_DIR, KVROCKS_CONFIG_NAME, KVROCKS_DATA_DIR, KVROCKS_GID, KVROCKS_HEADLESS_NAME, KVROCKS_IMAGE_REPOSITORY,
   KVROCKS_NAME, KVROCKS_PORT, KVROCKS_RUNTIME_CONFIG_DIR, KVROCKS_SECRET_DIR, KVROCKS_SECRET_NAME, KVROCKS_UID,
@@ -65,7 +65,7 @@ export function buildKvrocksStatefulSet(inputs: KvrocksWorkloadInputs): k8s.apps
       // The claim is a resource of its own (components/shared/claims.ts), as Redis's.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: {
-        metadata: { labels: kvrocksLabels(instance), annotations: { "moontv.dev/config-hash": inputs.configHash } },
+        metadata: { labels: kvrocksLabels(instance), annotations: { [CONFIG_HASH_ANNOTATION]: inputs.configHash } },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,

@@ -1,10 +1,9 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { CONFIG_HASH_ANNOTATION, configHash, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
 import type { ContainerResources, ResolvedMonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service, type Container } from "./common";
 import { NAMES, PORTS } from "./names";
 import { buildBlackboxConfig } from "./prometheus-config";
-import { checksum } from "./prometheus";
 
 type Deployment = k8s.types.input.apps.v1.Deployment;
 type Service = k8s.types.input.core.v1.Service;
@@ -83,7 +82,7 @@ export function buildBlackboxExporter(r: ResolvedMonitoringArgs): { configMap: C
       readinessProbe: httpProbe("/-/healthy", "http"),
       livenessProbe: httpProbe("/-/healthy", "http", 20),
       volumeMounts: [{ name: "config", mountPath: "/etc/blackbox", readOnly: true }],
-    }, r.blackboxExporter.resources, { "moontv.dev/config-checksum": checksum(config) },
+    }, r.blackboxExporter.resources, { [CONFIG_HASH_ANNOTATION]: configHash(config) },
     [{ name: "config", configMap: { name } }]),
     service: service(name, r.namespace, r.instance, PORTS.blackboxExporter),
   };

@@ -1,12 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { CONFIG_HASH_ANNOTATION, configHash, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
 import type { ResolvedMonitoringArgs } from "./args";
 import { httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
 import { DASHBOARD_UID, DATASOURCE_UID, buildDashboard } from "./dashboard";
 import { NAMES, PORTS } from "./names";
-import { checksum } from "./prometheus";
 
 /** uid/gid of the user in the official Grafana image. */
 const GRAFANA_UID = 472;
@@ -83,7 +82,7 @@ export function buildGrafana(r: ResolvedMonitoringArgs): GrafanaObjects {
         template: {
           metadata: {
             labels: monitoringLabels(name, r.instance),
-            annotations: { "moontv.dev/config-checksum": checksum(prov.datasources, prov.dashboards, dashboard) },
+            annotations: { [CONFIG_HASH_ANNOTATION]: configHash(prov.datasources, prov.dashboards, dashboard) },
           },
           spec: {
             automountServiceAccountToken: false,

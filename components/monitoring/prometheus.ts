@@ -1,6 +1,5 @@
-import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
-import { claimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
+import { claimTemplate, CONFIG_HASH_ANNOTATION, configHash, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
 import type { ResolvedMonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
 import { NAMES, PORTS } from "./names";
@@ -14,11 +13,6 @@ export interface PrometheusObjects {
   configMap: k8s.types.input.core.v1.ConfigMap;
   statefulSet: k8s.types.input.apps.v1.StatefulSet;
   service: k8s.types.input.core.v1.Service;
-}
-
-/** Short content hash; as a pod annotation it rolls the pod when the ConfigMap changes. */
-export function checksum(...parts: string[]): string {
-  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
 }
 
 /** The TSDB claim `data` (one replica: claim `data-prometheus-0`). */
@@ -50,7 +44,7 @@ export function buildPrometheus(r: ResolvedMonitoringArgs): PrometheusObjects {
         template: {
           metadata: {
             labels: monitoringLabels(name, r.instance),
-            annotations: { "moontv.dev/config-checksum": checksum(config, rules) },
+            annotations: { [CONFIG_HASH_ANNOTATION]: configHash(config, rules) },
           },
           spec: {
             automountServiceAccountToken: false, // static/DNS discovery only: no API access needed

@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
@@ -7,7 +6,7 @@ import { REDIS_NAME, REDIS_PORT } from "./names";
 import {
   buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisDataClaim, redisUrl, type RedisSettings,
 } from "./statefulset";
-import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
+import { configHash, IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
 
 export interface RedisArgs {
   redis: RedisSettings;
@@ -55,7 +54,7 @@ export class Redis extends pulumi.ComponentResource {
     new k8s.core.v1.Service(`${name}-headless`, services.headless, child);
     new k8s.core.v1.Service(name, services.service, child);
 
-    const configHash = createHash("sha256").update(conf).digest("hex").slice(0, 16);
+    const hash = configHash(conf);
     this.claims = registerStatefulSetClaims(`${name}-data`, {
       statefulSet: REDIS_NAME,
       namespace,
@@ -66,7 +65,7 @@ export class Redis extends pulumi.ComponentResource {
     }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
-      buildRedisStatefulSet({ redis, namespace, instance, image: args.image, configHash }),
+      buildRedisStatefulSet({ redis, namespace, instance, image: args.image, configHash: hash }),
       {
         ...child,
         // Its controller must find the claim, not make its own.

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { claimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
+import { claimTemplate, CONFIG_HASH_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
 import {
   REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
   REDIS_SECRET_DIR, REDIS_SECRET_NAME, REDIS_UID,
@@ -65,7 +65,7 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
       // keeps it in prod; "Delete" here would let the controller own it and delete it with a replaced StatefulSet.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: {
-        metadata: { labels: redisLabels(instance), annotations: { "moontv.dev/config-hash": inputs.configHash } },
+        metadata: { labels: redisLabels(instance), annotations: { [CONFIG_HASH_ANNOTATION]: inputs.configHash } },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,

@@ -8,6 +8,7 @@ import { buildNodeExporter } from "../../components/monitoring/node-exporter";
 import { buildPrometheus } from "../../components/monitoring/prometheus";
 import { buildPrometheusConfig } from "../../components/monitoring/prometheus-config";
 import { expectedJobs } from "../../components/monitoring/rules";
+import { CONFIG_HASH_ANNOTATION } from "../../components/shared";
 import { STANDARD_LABEL_KEYS, plain, podSpecOf, restrictedViolations, validateK8s, type Obj } from "./k8s";
 
 const base: MonitoringArgs = { namespace: "moontv", instance: "prod" };
@@ -102,8 +103,9 @@ describe("monitoring builders (pure)", () => {
     it("runs as uid 65534 and rolls when the config changes", () => {
       assert.equal(p.statefulSet.spec.template.spec.securityContext.runAsUser, 65534);
       const other = plain(buildPrometheus(resolveMonitoringArgs({ ...base, grafana: { enabled: true }, scrapeInterval: "15s" })));
-      assert.notEqual(other.statefulSet.spec.template.metadata.annotations["moontv.dev/config-checksum"],
-        p.statefulSet.spec.template.metadata.annotations["moontv.dev/config-checksum"]);
+      const hash = p.statefulSet.spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
+      assert.match(hash, /^[0-9a-f]{16}$/);
+      assert.notEqual(other.statefulSet.spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION], hash);
     });
     it("has no storageClassName when none is set (the cluster default applies)", () => {
       const claim = plain(buildPrometheus(resolveMonitoringArgs(base))).statefulSet.spec.volumeClaimTemplates[0];
