@@ -12,7 +12,7 @@ export const unknownCheckingProxy: (props: object) => Record<string, unknown> = 
 ).unknownCheckingProxy;
 
 /** The wire sentinel for an unknown value (what the engine sends during a preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN } from "../../tools/policy/struct";
 
 /** Thrown by `notApplicable()`; the runner treats it as "no violation", as the analyzer does. */
 export class NotApplicable extends Error {}

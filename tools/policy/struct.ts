@@ -1,15 +1,13 @@
 /** Resource props marshalled and encoded the way the engine sends them to analyzers. */
+import { specialSecretSig as SECRET_SIG, specialSigKey as SIG_KEY, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { encodeStruct, Json } from "./wire";
 
 /**
- * The engine's wire value for every unknown (computed) property during a preview. Put it anywhere in
- * a resource's props to simulate an unknown; the pack's proxy throws on reading it.
+ * The engine's wire value for every unknown (computed) property during a preview (the SDK's own
+ * constant). Put it anywhere in a resource's props to simulate an unknown; the pack's proxy throws on
+ * reading it.
  */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-// Signature of a secret value on the wire (`@pulumi/pulumi/runtime/rpc`'s specialSigKey/specialSecretSig).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const UNKNOWN = unknownValue;
 
 /** Splits `a.b[0].c` or `a.b.0.c` into keys. */
 export function splitPath(path: string): string[] {

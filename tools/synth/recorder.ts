@@ -2,12 +2,14 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../policy/types";
 
-// The runtime's wire signatures (sdk/nodejs/runtime/rpc.ts).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+// The runtime's wire signatures, as the SDK serializes values.
+import {
+  specialOutputValueSig as OUTPUT_SIG,
+  specialResourceSig as RESOURCE_SIG,
+  specialSecretSig as SECRET_SIG,
+  specialSigKey as SIG_KEY,
+  unknownValue as UNKNOWN,
+} from "@pulumi/pulumi/runtime/rpc";
 
 /** Plain JSON and the dotted paths of its secrets, from a serialized property value. */
 export function unwrapSerialized(value: unknown, path = "", secretPaths: string[] = []): { value: unknown; secretPaths: string[] } {
