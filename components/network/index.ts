@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { resolveNetworkArgs, type NetworkIsolationArgs } from "./args";
+import type { NetworkIsolationArgs } from "./args";
 import { buildNetworkPolicies } from "./policies";
 
 export * from "./args";
@@ -15,9 +15,8 @@ export class NetworkIsolation extends pulumi.ComponentResource {
   public readonly policyNames: string[];
 
   constructor(name: string, args: NetworkIsolationArgs, opts?: pulumi.ComponentResourceOptions) {
-    const r = resolveNetworkArgs(args); // a bad setting throws before anything is registered
     super("moontv:network:NetworkIsolation", name, {}, opts);
-    const policies = buildNetworkPolicies(r);
+    const policies = buildNetworkPolicies(args);
     this.policyNames = policies.map((p) => {
       const meta = p.metadata as { name: string; namespace: string };
       new k8s.networking.v1.NetworkPolicy(`${name}-${meta.namespace}-${meta.name}`, p, { parent: this });

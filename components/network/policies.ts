@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { selectorLabels, standardLabels } from "../shared";
 import { NAMES, PORTS } from "../monitoring/names";
-import type { ResolvedNetworkArgs } from "./args";
+import type { NetworkIsolationArgs } from "./args";
 
 export type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy;
 type Rule = k8s.types.input.networking.v1.NetworkPolicyIngressRule;
@@ -9,7 +9,7 @@ type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
 const NS_NAME_LABEL = "kubernetes.io/metadata.name"; // set on every namespace by the API server
 
-function policy(r: ResolvedNetworkArgs, name: string, namespace: string, podSelector: Record<string, string>,
+function policy(r: NetworkIsolationArgs, name: string, namespace: string, podSelector: Record<string, string>,
   ingress: Rule[] | undefined, egress: Rule[] | undefined): NetworkPolicy {
   const types = [...(ingress ? ["Ingress"] : []), ...(egress ? ["Egress"] : [])];
   return {
@@ -32,7 +32,7 @@ const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port
  * everything denied, then one policy per workload naming exactly its flows. Egress rules are written
  * as `{ from, ports }` here and become `{ to, ports }`. Pure.
  */
-export function buildNetworkPolicies(r: ResolvedNetworkArgs): NetworkPolicy[] {
+export function buildNetworkPolicies(r: NetworkIsolationArgs): NetworkPolicy[] {
   const ns = r.namespace;
   const pods = (name: string): Peer => ({ podSelector: { matchLabels: selectorLabels({ name, instance: r.instance }) } });
   const sel = (name: string) => selectorLabels({ name, instance: r.instance });

@@ -6,6 +6,7 @@ import { APP_NAME, MoonTvApp } from "../app";
 import { Monitoring } from "../monitoring";
 import { NetworkIsolation } from "../network";
 import { monitoringArgs } from "./monitoring";
+import { networkArgs } from "./network";
 import { Redis } from "../redis";
 import { Kvrocks } from "../kvrocks";
 import { kvrocksArgs, storeProtected } from "./kvrocks";
@@ -83,18 +84,13 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, thirdParty), { ...children, dependsOn: [namespace] });
     }
     if (settings.network.enabled) {
-      this.network = new NetworkIsolation("network", {
-        namespace: settings.namespace,
-        instance,
-        ingressNamespace: settings.network.ingressNamespace,
-        app: { egressExcept: settings.network.egressExcept },
-        ...(this.kvrocks ? { kvrocks: { name: this.kvrocks.host, port: this.kvrocks.port } } : {}),
-        monitoring: {
-          enabled: settings.monitoring.enabled,
-          grafana: settings.monitoring.enabled && settings.monitoring.grafana,
-          nodeExporterNamespace: this.monitoring?.nodeExporterNamespace,
-        },
-      }, { ...children, dependsOn: [namespace] });
+      const storeEndpoint = this.redis
+        ? { kind: "redis" as const, host: this.redis.host, port: this.redis.port }
+        : this.kvrocks && { kind: "kvrocks" as const, host: this.kvrocks.host, port: this.kvrocks.port };
+      this.network = new NetworkIsolation("network", networkArgs(settings, storeEndpoint, this.monitoring?.nodeExporterNamespace), {
+        ...children,
+        dependsOn: [namespace],
+      });
     }
 
     this.outputs = toStackOutputs({

@@ -25,8 +25,10 @@ const common = {
   },
   redis: { version: "7.4", maxmemoryPolicy: "noeviction" },
   kvrocks: { version: "2.12.0" },
-  // The compose deployment's private network: default deny, then the flows the services need.
-  network: { enabled: true },
+  // The compose deployment's private network: default deny, then the flows the services need. The app
+  // fetches video source APIs over HTTP(S); DNS egress goes to the cluster DNS pods only (CoreDNS
+  // keeps kube-dns's label).
+  network: { enabled: true, egressPorts: [80, 443], dns: { namespace: "kube-system", podSelector: "k8s-app=kube-dns" } },
   // Many controllers never set the Ingress's load-balancer status that `pulumi up` would wait for.
   ingress: { enabled: false, waitForLoadBalancer: false },
 };

@@ -212,11 +212,26 @@ export const monitoringSchema = z.strictObject({
   protect: z.boolean({ error: "true or false" }),
 }, { error: "a mapping of monitoring settings (see the README's settings table)" });
 
+const ipv4Cidr = z.string({ error: "an IPv4 CIDR such as 10.0.0.0/8" }).refine((c) => {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
+  return !!m && m.slice(1, 5).every((o) => Number(o) < 256) && Number(m[5]) <= 32;
+}, { error: "an IPv4 CIDR such as 10.0.0.0/8" });
+const tcpPort = z.int({ error: "a TCP port from 1 to 65535" }).min(1).max(65535);
+
 export const networkSchema = z.strictObject({
   enabled: z.boolean({ error: "true or false" }),
   ingressNamespace: dnsLabel.optional(),
-  egressExcept: z.array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "an IPv4 CIDR such as 10.0.0.0/8" }), { error: "a list of IPv4 CIDRs" }).optional(),
-}, { error: "a mapping { enabled, ingressNamespace?, egressExcept? }" });
+  egressExcept: z.array(ipv4Cidr, { error: "a list of IPv4 CIDRs" }).optional(),
+  egressPorts: z.array(tcpPort, { error: "a list of TCP ports such as [80, 443]" }).min(1, { error: "at least one TCP port such as [80, 443]" }),
+  dns: z.strictObject({
+    namespace: dnsLabel,
+    // One string, not a mapping, so that a stack's selector replaces the default instead of merging with it.
+    podSelector: z
+      .string({ error: "an equality label selector such as \"k8s-app=kube-dns\"" })
+      .regex(/^[\w./-]{1,253}=[\w.-]{0,63}(,[\w./-]{1,253}=[\w.-]{0,63})*$/, { error: "an equality label selector such as \"k8s-app=kube-dns\"" })
+      .transform((s) => Object.fromEntries(s.split(",").map((pair) => pair.split("=") as [string, string]))),
+  }, { error: "a mapping { namespace, podSelector } naming the cluster DNS pods" }),
+}, { error: "a mapping { enabled, ingressNamespace?, egressExcept?, egressPorts, dns }" });
 
 export const ingressSchema = z.strictObject({
   enabled: z.boolean({ error: "true or false" }),
