@@ -89,7 +89,7 @@ export function buildAppDeployment(inputs: AppWorkloadInputs): k8s.apps.v1.Deplo
   ];
   if (app.configJson) {
     volumeMounts.push({ name: "config", mountPath: CONFIG_JSON_PATH, subPath: "config.json", readOnly: true });
-    // 0444: readable by uid 1001 whatever the fsGroup (the EACCES failure MOONTV.md warns of).
+    // 0444: readable by uid 1001 whatever the fsGroup (a config.json uid 1001 cannot read fails with EACCES).
     volumes.push({ name: "config", configMap: { name: APP_CONFIG_NAME, items: [{ key: "config.json", path: "config.json" }], defaultMode: 0o444 } });
   }
   return {

@@ -83,7 +83,7 @@ export interface MonitoringArgs {
     serviceName?: string;
     /** Service port of the app. Default `3000`. */
     port?: number;
-    /** Path probed; must answer 2xx without touching Redis. Default `/login` (see MOONTV.md). */
+    /** Path probed; must answer 2xx without touching Redis. Default `/login` (see docs/moontv.md, "Health routes"). */
     probePath?: string;
   };
   /** redis-exporter (oliver006/redis_exporter). Default image `oliver006/redis_exporter:v1.62.0`. */

@@ -45,7 +45,7 @@ const byEnvironment = {
       replicas: 1,
       autoscaling: { enabled: false, maxReplicas: 3, targetCPUUtilization: 70 },
       preStopSleepSeconds: 0,
-      // Measured: ~120 MB RSS after start (MOONTV.md), so 256Mi leaves room for requests.
+      // Measured: ~120 MB RSS after start (docs/moontv.md), so 256Mi leaves room for requests.
       resources: { requests: { cpu: "100m", memory: "192Mi" }, limits: { cpu: "500m", memory: "384Mi" } },
     },
     redis: {
@@ -64,7 +64,7 @@ const byEnvironment = {
   prod: {
     // Third-party images (Redis, …) resolved to digests at deploy time: no tag can move under prod.
     pinImageDigests: true,
-    // Measured: runtime base + ~33 MB of app (MOONTV.md); the published image is 186 MB unpacked.
+    // Measured: runtime base + ~33 MB of app (docs/moontv.md); the published image is 186 MB unpacked.
     image: { platforms: ["linux/amd64", "linux/arm64"], sizeBudgetMiB: 200 },
     monitoring: {
       enabled: true, grafana: true, nodeExporter: true, protect: true,

@@ -23,7 +23,7 @@ const compose = parseYaml(fs.readFileSync(path.join(__dirname, "docker-compose.s
 
 /**
  * Compose volumes that have no Kubernetes counterpart on purpose: MoonTV writes nothing under
- * /app/data (MOONTV.md: only public/manifest.json and .next/cache), so a claim there would hold nothing.
+ * /app/data (docs/moontv.md: only public/manifest.json and .next/cache), so a claim there would hold nothing.
  */
 const NOT_NEEDED: Record<string, string> = { "moontv_data:/app/data": "MoonTV writes nothing under /app/data" };
 

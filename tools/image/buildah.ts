@@ -1,6 +1,7 @@
 // buildah with its own storage under one directory (overlay driver, chroot isolation), so that a
 // test or a benchmark run starts cold, leaves nothing in the machine's default storage and can be
-// removed as a whole. See DESIGN.md "This environment" for why these flags.
+// removed as a whole. chroot isolation, the host network and the overlay driver are the settings
+// that work in the unprivileged sandboxes this runs in, CI included.
 import * as fs from "fs";
 import * as path from "path";
 import { requireBinary, run, RunOptions, RunResult } from "./proc";

@@ -235,7 +235,7 @@ export async function pushStandIns(buildah: Buildah, rootfs: StandInRootfs, regi
   await buildah.imageFromRootfs(rootfs.buildDir, buildBase, [
     "--entrypoint", '["docker-entrypoint.sh"]', "--cmd", "node",
     "--env", `PATH=${PATH}`, "--env", `NODE_VERSION=${rootfs.nodeVersion}`,
-    // Only this machine needs these two (DESIGN.md): its npm traffic is re-signed by a local CA,
+    // Only machines like CI's need these two: their npm traffic is re-signed by a local CA,
     // and the registry mirror strips the signatures corepack checks.
     "--env", "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt", "--env", "COREPACK_INTEGRITY_KEYS=0",
     "--label", note,
