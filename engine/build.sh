@@ -27,6 +27,11 @@ targets=(
   "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler|0|{KUBE}|k8s.io/kubernetes"
   "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|0|{KUBE}|k8s.io/kubernetes"
   "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|0||sigs.k8s.io/kwok"
+  "buildkitd|buildkit|github.com/moby/buildkit/cmd/buildkitd|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"
+  "buildctl|buildkit|github.com/moby/buildkit/cmd/buildctl|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"
+  "dockerfile-frontend|buildkit|github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend|0|-X main.Version={V} -X main.Package=github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend|github.com/moby/buildkit"
+  "buildx|buildx|github.com/docker/buildx/cmd/buildx|0|-X github.com/docker/buildx/version.Version={V}|github.com/docker/buildx"
+  "pulumi-resource-docker-build|provider-docker-build|github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build|0|-X github.com/pulumi/pulumi-docker-build/provider.Version={DOCKER_BUILD_PROVIDER_VERSION}|github.com/pulumi/pulumi-docker-build"
 )
 
 # The kubernetes provider module has no release tags (only pseudo-versions); this is the release whose
@@ -35,6 +40,8 @@ K8S_PROVIDER_VERSION="$(node -p "require('$root/package.json').dependencies['@pu
 # pulumi-random's provider module is not served at all: engine/provider-random rebuilds it from the bridge
 # and the upstream Terraform provider, and reports the version of the npm @pulumi/random it serves.
 RANDOM_PROVIDER_VERSION="$(node -p "require('$root/package.json').dependencies['@pulumi/random']")"
+# docker-build's module is tagged as its npm SDK is; its Version variable takes the release without the "v".
+DOCKER_BUILD_PROVIDER_VERSION="$(node -p "require('$root/package.json').dependencies['@pulumi/docker-build']")"
 
 # What the upstream release builds link in, so that each binary reports its own version (an API server
 # that says v0.0.0 is taken by pulumi-kubernetes for a very old one).
@@ -93,6 +100,7 @@ for t in "${targets[@]}"; do
   ldflags="${ldflags//\{V\}/$version}"
   ldflags="${ldflags//\{K8S_PROVIDER_VERSION\}/$K8S_PROVIDER_VERSION}"
   ldflags="${ldflags//\{RANDOM_PROVIDER_VERSION\}/$RANDOM_PROVIDER_VERSION}"
+  ldflags="${ldflags//\{DOCKER_BUILD_PROVIDER_VERSION\}/$DOCKER_BUILD_PROVIDER_VERSION}"
   [[ "$ldflags" == "{KUBE}" ]] && ldflags="$(kube_ldflags "$version")"
   # The providers report the release of their npm SDK, not the pseudo-version of the module built.
   case "$name" in
@@ -131,7 +139,8 @@ fi
 # The providers go into the engine's own plugin cache at the versions their npm SDKs ask for, and
 # .engine/env turns the PATH lookup off (PULUMI_IGNORE_AMBIENT_PLUGINS): the engine loads exactly these.
 export PULUMI_HOME="$root/.engine/pulumi-home" PULUMI_SKIP_UPDATE_CHECK=true
-for provider in "kubernetes:$K8S_PROVIDER_VERSION" "random:$RANDOM_PROVIDER_VERSION"; do
+for provider in "kubernetes:$K8S_PROVIDER_VERSION" "random:$RANDOM_PROVIDER_VERSION" \
+  "docker-build:$DOCKER_BUILD_PROVIDER_VERSION"; do
   pname="${provider%%:*}" pversion="${provider#*:}"
   if [[ -x "$bin/pulumi-resource-$pname" ]]; then
     "$bin/pulumi" plugin install resource "$pname" "$pversion" --file "$bin/pulumi-resource-$pname" --reinstall \

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { BIN, ROOT, kubectl, kubectlFails, kubectlJson } from "./support/engine";
+import { BIN, ROOT, engineEnv, kubectl, kubectlFails, kubectlJson } from "./support/engine";
 import { pluginVersion } from "./support/plugin-info";
 import { waitUntil } from "./support/wait";
 
@@ -26,6 +26,10 @@ describe("local control plane (e2e)", () => {
     assert.match(versionOf("kubectl", ["version", "--client"]), /Client Version: v1\.36\.1/);
     assert.match(versionOf("etcd", ["--version"]), /etcd Version: 3\.6\.8/);
     assert.match(versionOf("kwok", ["--version"]), /0\.8\.0/);
+    assert.match(versionOf("buildkitd", ["--version"]), /^buildkitd github\.com\/moby\/buildkit v0\.34\.2\b/);
+    assert.match(versionOf("buildctl", ["--version"]), /^buildctl github\.com\/moby\/buildkit v0\.34\.2\b/);
+    assert.match(versionOf("buildx", ["version"]), /^github\.com\/docker\/buildx v0\.35\.0\b/);
+    assert.match(versionOf("dockerfile-frontend", ["--version"]), /dockerfile-frontend v0\.34\.2\b/);
     const server = kubectlJson<{ serverVersion: { gitVersion: string; major: string; minor: string } }>(["version"]);
     assert.equal(server.serverVersion.gitVersion, "v1.36.1");
     assert.equal(server.serverVersion.minor, "36");
@@ -35,6 +39,25 @@ describe("local control plane (e2e)", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies;
     assert.equal(await pluginVersion(path.join(BIN, "pulumi-resource-kubernetes")), pkg["@pulumi/kubernetes"]);
     assert.equal(await pluginVersion(path.join(BIN, "pulumi-resource-random")), pkg["@pulumi/random"]);
+    assert.equal(await pluginVersion(path.join(BIN, "pulumi-resource-docker-build")), pkg["@pulumi/docker-build"]);
+  });
+
+  it("docker-build serves exactly its release's committed schema (the codegen stand-ins change nothing in it)", () => {
+    const r = spawnSync(path.join(BIN, "pulumi"), ["package", "get-schema", path.join(BIN, "pulumi-resource-docker-build")], {
+      env: engineEnv(),
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const served = JSON.parse(r.stdout) as Record<string, unknown>;
+    const dir = spawnSync("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi-docker-build"], {
+      cwd: path.join(ROOT, "engine", "provider-docker-build"),
+      encoding: "utf8",
+    }).stdout.trim();
+    const committed = JSON.parse(fs.readFileSync(path.join(dir, "provider/cmd/pulumi-resource-docker-build/schema.json"), "utf8"));
+    assert.equal(served.version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/docker-build"]);
+    delete served.version;
+    assert.deepEqual(served, committed);
   });
 
   it("the real PodSecurity admission refuses a root pod in a restricted namespace", () => {

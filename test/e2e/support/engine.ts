@@ -24,6 +24,11 @@ export const ENGINE_BINARIES = [
   "kube-scheduler",
   "kubectl",
   "kwok",
+  "pulumi-resource-docker-build",
+  "buildkitd",
+  "buildctl",
+  "buildx",
+  "dockerfile-frontend",
 ];
 
 export function requireEngine(): void {
@@ -38,7 +43,7 @@ export function engineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   if (!fs.existsSync(ENV_FILE)) throw new Error(`${ENV_FILE} is missing: the cluster is not up (npm run cluster -- up)`);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const line of fs.readFileSync(ENV_FILE, "utf8").split("\n")) {
-    const m = /^export ([A-Z_]+)=(?:'([^']*)'|"([^"]*)")$/.exec(line);
+    const m = /^export ([A-Z0-9_]+)=(?:'([^']*)'|"([^"]*)")$/.exec(line);
     if (!m) continue;
     env[m[1]] = m[2] ?? m[3].replace("$PATH", process.env.PATH ?? "");
   }
