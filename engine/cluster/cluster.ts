@@ -11,6 +11,19 @@ import * as path from "path";
 import { ensurePki, type Pki } from "./pki";
 import { freePort, waitFor } from "./net";
 import { kwokConfig, fakeNodes, storageClass } from "./objects";
+import {
+  BUILDER_NAME,
+  builderReady,
+  buildkitdConfig,
+  createBuilder,
+  ensureArm64Emulation,
+  httpsOk,
+  makeRegistryPki,
+  pushImages,
+  registryConfig,
+  requireDebianTool,
+  type RegistryPki,
+} from "./builder";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ENGINE_DIR = path.join(ROOT, ".engine");
@@ -21,7 +34,15 @@ const LOGS = path.join(STATE, "logs");
 const KUBECONFIG = path.join(STATE, "kubeconfig");
 const ENV_FILE = path.join(ENGINE_DIR, "env");
 
-const BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "pulumi"];
+const BINARIES = [
+  "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "pulumi",
+  "buildkitd", "buildx", "dockerfile-frontend",
+];
+const BUILDKIT_STATE = path.join(STATE, "buildkit");
+const BUILDKITD_CONFIG = path.join(STATE, "buildkitd.toml");
+const BUILDKITD_SOCKET = path.join(STATE, "buildkitd.sock");
+// buildx's store and the docker CLI config the provider reads: the engine's own, never ~/.docker.
+const DOCKER_CONFIG = path.join(ENGINE_DIR, "docker");
 
 interface Started {
   name: string;
@@ -53,10 +74,10 @@ function readPids(): Started[] {
   return fs.existsSync(PIDS) ? (JSON.parse(fs.readFileSync(PIDS, "utf8")) as Started[]) : [];
 }
 
-function start(name: string, args: string[], port: number, started: Started[]): Started {
+function start(name: string, args: string[], port: number, started: Started[], exe = binary(name)): Started {
   fs.mkdirSync(LOGS, { recursive: true });
   const log = fs.openSync(path.join(LOGS, `${name}.log`), "a");
-  const child = spawn(binary(name), args, { detached: true, stdio: ["ignore", log, log] });
+  const child = spawn(exe, args, { detached: true, stdio: ["ignore", log, log] });
   fs.closeSync(log);
   child.unref();
   const entry = { name, pid: child.pid!, port };
@@ -115,7 +136,7 @@ function passphrase(): string {
   return fs.readFileSync(file, "utf8").trim();
 }
 
-function envFileText(state: string): string {
+function envFileText(state: string, image: Record<string, string>): string {
   const vars: Record<string, string> = {
     PATH: `${BIN}:$PATH`,
     KUBECONFIG,
@@ -128,6 +149,7 @@ function envFileText(state: string): string {
     PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+    ...image,
   };
   return (
     "# Written by `npm run cluster -- up`; source it to run pulumi and kubectl against the local cluster.\n" +
@@ -264,9 +286,10 @@ async function up(): Promise<void> {
       async () => kubectlSucceeds(["-n", "default", "get", "sa", "default"]),
       () => logTail("kube-controller-manager"),
     );
+    const image = await startImageSide(started);
     const state = path.join(STATE, "pulumi-state");
     fs.mkdirSync(state, { recursive: true });
-    fs.writeFileSync(ENV_FILE, envFileText(state), { mode: 0o600 });
+    fs.writeFileSync(ENV_FILE, envFileText(state, image), { mode: 0o600 });
     console.log(
       `cluster: up in ${((Date.now() - t0) / 1000).toFixed(1)} s; API server https://127.0.0.1:${apiPort}; ` +
         `\`source .engine/env\` to use it (logs: .engine/cluster/logs)`,
@@ -275,6 +298,96 @@ async function up(): Promise<void> {
     await stopAll(started);
     fail(`${(err as Error).message}\n(every process this run started was stopped)`);
   }
+}
+
+/** What the builder's programs (buildx, the provider) run with: the engine's store, the registry's CA. */
+function builderEnv(pki: RegistryPki): Record<string, string> {
+  return {
+    DOCKER_CONFIG,
+    BUILDX_CONFIG: path.join(DOCKER_CONFIG, "buildx"),
+    // BuildKit is the only builder here: the docker CLI inside the provider need not ask a daemon.
+    DOCKER_BUILDKIT: "1",
+    // Go programs (provider, buildx, pulumi) trust the system's CAs and the registry's.
+    SSL_CERT_FILE: pki.bundle,
+  };
+}
+
+function startBuildkitd(started: Started[]): void {
+  start("buildkitd", ["--config", BUILDKITD_CONFIG], 0, started);
+}
+
+async function waitForBuilder(env: NodeJS.ProcessEnv): Promise<string> {
+  let platforms = "";
+  await waitFor(
+    `buildkitd through the buildx builder ${BUILDER_NAME}`,
+    60_000,
+    async () => {
+      const r = builderReady(binary("buildx"), env);
+      platforms = r.platforms;
+      return r.ok;
+    },
+    () => logTail("buildkitd"),
+  );
+  return platforms;
+}
+
+/**
+ * The TLS registry with the stand-in bases and the Dockerfile frontend, buildkitd, and the buildx
+ * builder; returns the variables .engine/env exports for them.
+ */
+async function startImageSide(started: Started[]): Promise<Record<string, string>> {
+  if (process.getuid?.() !== 0) throw new Error("buildkitd runs rootful (its runc process sandbox needs root): run `up` as root");
+  const runc = requireDebianTool("runc", "runc");
+  const registryExe = requireDebianTool("docker-registry", "docker-registry");
+  const pki = makeRegistryPki(path.join(STATE, "registry-pki"));
+  const port = await freePort();
+  const registry = `127.0.0.1:${port}`;
+  const registryDir = path.join(STATE, "registry");
+  fs.mkdirSync(registryDir, { recursive: true });
+  fs.writeFileSync(path.join(registryDir, "config.yml"), registryConfig(port, path.join(registryDir, "data"), pki));
+  start("docker-registry", ["serve", path.join(registryDir, "config.yml")], port, started, registryExe);
+  await waitFor("docker-registry (TLS)", 15_000, () => httpsOk(`https://${registry}/v2/`, pki.caCert), () => logTail("docker-registry"));
+
+  const emulation = ensureArm64Emulation();
+  fs.writeFileSync(BUILDKITD_CONFIG, buildkitdConfig({ root: BUILDKIT_STATE, socket: BUILDKITD_SOCKET, registry, caCert: pki.caCert, runc }));
+  startBuildkitd(started);
+  const env = { ...process.env, ...builderEnv(pki) };
+  fs.mkdirSync(DOCKER_CONFIG, { recursive: true });
+  await waitFor("buildkitd's socket", 30_000, async () => fs.existsSync(BUILDKITD_SOCKET), () => logTail("buildkitd"));
+  createBuilder(binary("buildx"), BUILDKITD_SOCKET, env);
+  const platforms = await waitForBuilder(env);
+  const bases = await pushImages(registry, binary("dockerfile-frontend"));
+  console.log(
+    `cluster: registry https://${registry} (CA .engine/cluster/registry-pki/ca.crt); builder ${BUILDER_NAME} ` +
+      `(buildkitd, platforms ${platforms}${emulation ? `; no arm64: ${emulation}` : ""})`,
+  );
+  return {
+    ...builderEnv(pki),
+    // Node programs (the size check, digest pinning) trust the registry's CA too.
+    NODE_EXTRA_CA_CERTS: pki.caCert,
+    E2E_REGISTRY: registry,
+    E2E_BUILDER: BUILDER_NAME,
+    E2E_BUILD_BASE: bases.buildBase,
+    E2E_RUNTIME_BASE: bases.runtimeBase,
+  };
+}
+
+/** `wipe-builder`: buildkitd restarted with empty state (a fresh builder, as on another machine). */
+async function wipeBuilder(): Promise<void> {
+  const pids = readPids();
+  const old = pids.find((p) => p.name === "buildkitd");
+  if (!old || !alive(old.pid)) fail("buildkitd is not running: `npm run cluster -- up` first");
+  await stopAll([old], false);
+  fs.rmSync(BUILDKIT_STATE, { recursive: true, force: true });
+  const rest = pids.filter((p) => p !== old);
+  startBuildkitd(rest);
+  const env = { ...process.env };
+  for (const line of fs.readFileSync(ENV_FILE, "utf8").split("\n")) {
+    const m = /^export ([A-Z0-9_]+)='([^']*)'$/.exec(line);
+    if (m) env[m[1]] = m[2];
+  }
+  await waitForBuilder(env);
+  console.log("cluster: buildkitd restarted with empty state");
 }
 
 async function httpOk(url: string): Promise<boolean> {
@@ -296,7 +409,7 @@ function kwokStageDir(): string {
   return path.join(dir, "kustomize", "stage");
 }
 
-async function stopAll(list: Started[]): Promise<void> {
+async function stopAll(list: Started[], forget = true): Promise<void> {
   for (const p of [...list].reverse()) {
     if (!alive(p.pid)) continue;
     process.kill(p.pid, "SIGTERM");
@@ -305,7 +418,7 @@ async function stopAll(list: Started[]): Promise<void> {
     if (alive(p.pid)) process.kill(p.pid, "SIGKILL");
     console.log(`cluster: stopped ${p.name} (pid ${p.pid})`);
   }
-  fs.rmSync(PIDS, { force: true });
+  if (forget) fs.rmSync(PIDS, { force: true });
 }
 
 async function main(): Promise<void> {
@@ -315,6 +428,8 @@ async function main(): Promise<void> {
       return up();
     case "down":
       return stopAll(readPids());
+    case "wipe-builder":
+      return wipeBuilder();
     case "reset":
       await stopAll(readPids());
       fs.rmSync(STATE, { recursive: true, force: true });
@@ -328,7 +443,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      fail(`unknown command ${JSON.stringify(command ?? "")}; allowed: up, down, status, reset`);
+      fail(`unknown command ${JSON.stringify(command ?? "")}; allowed: up, down, status, reset, wipe-builder`);
   }
 }
 

@@ -1,0 +1,190 @@
+/**
+ * The local cluster's image side: a TLS registry (Debian's docker-registry, deletes enabled) holding the
+ * stand-in base images and the Dockerfile frontend, a rootful buildkitd (OCI worker on Debian's runc) that
+ * trusts the registry's CA, and a buildx `remote` builder pointing at it, so that the docker-build
+ * provider builds and pushes for real. The registry's CA is made anew at every `up`.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as https from "https";
+import * as path from "path";
+import { Buildah } from "../../tools/image/buildah";
+import { cacheRoot } from "../../tools/image/pipeline";
+import { prepareStandInRootfs, pushStandIns, type StandInImages } from "../../tools/image/standins";
+
+/** Name of the buildx builder `up` creates (`moontv:image.builder`, E2E_BUILDER). */
+export const BUILDER_NAME = "moontv-local";
+/** The frontend a `# syntax=docker/dockerfile:1` line names; served from the registry as a docker.io mirror. */
+export const FRONTEND_REPO = "docker/dockerfile";
+export const FRONTEND_TAG = "1";
+const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+export interface RegistryPki {
+  caCert: string;
+  cert: string;
+  key: string;
+  /** The system's CA bundle plus the registry's CA: SSL_CERT_FILE of Go programs (provider, buildx). */
+  bundle: string;
+}
+
+function openssl(args: string[], cwd: string): void {
+  execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+/** A fresh CA and a serving certificate for 127.0.0.1 and localhost. */
+export function makeRegistryPki(dir: string): RegistryPki {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj", "/CN=moontv-local-registry-ca", "-days", "30", "-out", "ca.crt"], dir);
+  fs.writeFileSync(
+    path.join(dir, "server.ext"),
+    "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+  );
+  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-subj", "/CN=127.0.0.1", "-out", "server.csr"], dir);
+  openssl(
+    ["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-sha256",
+      "-extfile", "server.ext", "-out", "server.crt"],
+    dir,
+  );
+  const bundle = path.join(dir, "ca-bundle.crt");
+  const system = fs.existsSync(SYSTEM_CA_BUNDLE) ? fs.readFileSync(SYSTEM_CA_BUNDLE, "utf8") : "";
+  fs.writeFileSync(bundle, system + "\n" + fs.readFileSync(path.join(dir, "ca.crt"), "utf8"));
+  return { caCert: path.join(dir, "ca.crt"), cert: path.join(dir, "server.crt"), key: path.join(dir, "server.key"), bundle };
+}
+
+/** docker-registry's configuration: TLS on 127.0.0.1:port, deletes enabled (docker-build deletes by digest). */
+export function registryConfig(port: number, dataDir: string, pki: RegistryPki): string {
+  return [
+    "version: 0.1",
+    "log:",
+    "  level: warn",
+    "  accesslog:",
+    "    disabled: true",
+    "storage:",
+    "  filesystem:",
+    `    rootdirectory: ${dataDir}`,
+    "  delete:",
+    "    enabled: true",
+    "http:",
+    `  addr: 127.0.0.1:${port}`,
+    "  tls:",
+    `    certificate: ${pki.cert}`,
+    `    key: ${pki.key}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * buildkitd's configuration: rootful OCI worker on Debian's runc (a process sandbox needs root), host
+ * network, the registry's CA, and the registry as docker.io's mirror (the only place the `# syntax=`
+ * frontend can come from here).
+ */
+export function buildkitdConfig(opts: { root: string; socket: string; registry: string; caCert: string; runc: string }): string {
+  return [
+    `root = ${JSON.stringify(opts.root)}`,
+    "[grpc]",
+    `  address = [${JSON.stringify(`unix://${opts.socket}`)}]`,
+    "[worker.oci]",
+    "  enabled = true",
+    `  binary = ${JSON.stringify(opts.runc)}`,
+    "  gc = true",
+    "  reservedSpace = \"2GB\"",
+    "[worker.containerd]",
+    "  enabled = false",
+    `[registry."docker.io"]`,
+    `  mirrors = [${JSON.stringify(opts.registry)}]`,
+    `[registry.${JSON.stringify(opts.registry)}]`,
+    // BuildKit takes a loopback registry for plain http unless told otherwise.
+    "  http = false",
+    `  ca = [${JSON.stringify(opts.caCert)}]`,
+    "",
+  ].join("\n");
+}
+
+/** Which executable each Debian package gives; a missing one fails `up` naming the package. */
+export function requireDebianTool(bin: string, pkg: string): string {
+  for (const dir of ["/usr/sbin", "/usr/bin", "/sbin", "/bin", ...(process.env.PATH ?? "").split(path.delimiter)]) {
+    const p = path.join(dir, bin);
+    if (dir && fs.existsSync(p)) return p;
+  }
+  throw new Error(`${bin} not found: install the Debian package "${pkg}" (apt-get install -y ${pkg}; .ci/run does)`);
+}
+
+/**
+ * Registers QEMU user emulation for arm64 binaries (Debian's qemu-user-static) with the kernel's
+ * binfmt_misc, so that buildkitd offers linux/arm64. Returns why not when it cannot.
+ */
+export function ensureArm64Emulation(): string | undefined {
+  const dir = "/proc/sys/fs/binfmt_misc";
+  const conf = "/usr/lib/binfmt.d/qemu-aarch64.conf";
+  if (!fs.existsSync(conf)) return `${conf} is missing (apt-get install -y qemu-user-static)`;
+  try {
+    if (!fs.existsSync(path.join(dir, "register"))) execFileSync("mount", ["-t", "binfmt_misc", "binfmt_misc", dir], { stdio: "pipe" });
+    if (!fs.existsSync(path.join(dir, "qemu-aarch64"))) fs.writeFileSync(path.join(dir, "register"), fs.readFileSync(conf, "utf8").trim());
+    return undefined;
+  } catch (err) {
+    return `cannot register qemu-aarch64 with binfmt_misc: ${(err as Error).message.split("\n")[0]}`;
+  }
+}
+
+/** `buildx create` of the remote builder over buildkitd's socket, in the engine's own buildx store. */
+export function createBuilder(buildx: string, socket: string, env: NodeJS.ProcessEnv): void {
+  spawnSync(buildx, ["rm", BUILDER_NAME], { env, stdio: "ignore" });
+  const r = spawnSync(buildx, ["create", "--name", BUILDER_NAME, "--driver", "remote", "--use", `unix://${socket}`], { env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`buildx create ${BUILDER_NAME}: ${(r.stderr || r.stdout).trim()}`);
+}
+
+/** True once the builder answers through buildx (it reads buildkitd's workers over the socket). */
+export function builderReady(buildx: string, env: NodeJS.ProcessEnv): { ok: boolean; platforms: string } {
+  const r = spawnSync(buildx, ["inspect", "--bootstrap", BUILDER_NAME], { env, encoding: "utf8", timeout: 30_000 });
+  const platforms = /Platforms:\s*(.*)/.exec(r.stdout ?? "")?.[1] ?? "";
+  return { ok: r.status === 0 && platforms !== "", platforms };
+}
+
+/** True when `url` answers over TLS verified against `caCert` (any HTTP status but a server error). */
+export function httpsOk(url: string, caCert: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get(url, { ca: fs.readFileSync(caCert), timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+  });
+}
+
+// What upstream's frontend image says of itself (frontend/dockerfile/cmd/dockerfile-frontend/Dockerfile).
+const FRONTEND_LABELS = [
+  "moby.buildkit.frontend.network.none=true",
+  "moby.buildkit.frontend.caps=moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts," +
+    "moby.buildkit.frontend.gitquerystring,moby.buildkit.frontend.contexts.zstd",
+];
+
+/**
+ * Pushes the stand-in bases (tools/image/standins.ts, made from Debian packages) and the Dockerfile
+ * frontend image (the pinned BuildKit module's own `dockerfile-frontend`, alone in the image as upstream
+ * ships it) to the registry.
+ */
+export async function pushImages(registry: string, frontendBinary: string): Promise<StandInImages> {
+  const root = cacheRoot();
+  fs.mkdirSync(root, { recursive: true });
+  const rootfs = await prepareStandInRootfs(root);
+  const buildah = new Buildah(fs.mkdtempSync(path.join(root, "cluster-")));
+  const frontendRoot = fs.mkdtempSync(path.join(root, "frontend-rootfs-"));
+  try {
+    const bases = await pushStandIns(buildah, rootfs, registry);
+    fs.mkdirSync(path.join(frontendRoot, "bin"));
+    fs.copyFileSync(frontendBinary, path.join(frontendRoot, "bin", "dockerfile-frontend"));
+    fs.chmodSync(path.join(frontendRoot, "bin", "dockerfile-frontend"), 0o755);
+    const frontend = `${registry}/${FRONTEND_REPO}:${FRONTEND_TAG}`;
+    await buildah.imageFromRootfs(frontendRoot, frontend, [
+      "--entrypoint", '["/bin/dockerfile-frontend"]',
+      ...FRONTEND_LABELS.flatMap((l) => ["--label", l]),
+    ]);
+    await buildah.push(frontend);
+    return bases;
+  } finally {
+    await buildah.destroy();
+    fs.rmSync(frontendRoot, { recursive: true, force: true });
+  }
+}
