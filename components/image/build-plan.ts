@@ -165,6 +165,16 @@ export function planImageBuild(input: BuildPlanInput): BuildPlan {
   };
 }
 
+/**
+ * The ref to deploy from what docker-build reported, or undefined when a preview has not built or pushed
+ * (docker-build then reports no digest): the digest is simply not known yet. Outside a preview a missing
+ * digest is an error.
+ */
+export function pushedDigestRef(repository: string, digestOrRef: string | undefined, dryRun: boolean): string | undefined {
+  if (dryRun && !/sha256:[a-f0-9]{64}$/.test(digestOrRef ?? "")) return undefined;
+  return digestRef(repository, digestOrRef ?? "");
+}
+
 /** `repo@sha256:…` from a digest or from a `repo:tag@sha256:…` ref (what docker-build's Index returns). */
 export function digestRef(repository: string, digestOrRef: string): string {
   const m = /(sha256:[a-f0-9]{64})$/.exec(digestOrRef);

@@ -2,7 +2,7 @@ import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 
 import { BaseImages, baseImageBuildArgs } from "./base-images";
-import { assertNoSecretBuildArgs, BuildContextSpec, BuildTarget, digestRef, planImageBuild } from "./build-plan";
+import { assertNoSecretBuildArgs, BuildContextSpec, BuildTarget, planImageBuild, pushedDigestRef } from "./build-plan";
 import { CacheOptions } from "./cache";
 import { ImageSizeBudget } from "./size-budget";
 import { TagStrategy } from "./tags";
@@ -54,6 +54,12 @@ export interface StagedImageArgs {
    * tags are `repository:tag`. Required (at least `stack`).
    */
   tags: TagStrategy;
+  /**
+   * Name of the buildx builder that runs the build (docker-build's `builder`): a `docker-container`,
+   * `kubernetes` or `remote` builder in the buildx store (`$BUILDX_CONFIG`). Default: buildx's current
+   * builder.
+   */
+  builder?: string;
   /** Push the images (and the index) to the registry. Default true. Must be true with several platforms. */
   push?: boolean;
   /** Build during `pulumi preview` too (catches a broken Dockerfile before `up`; never pushes). Default true. */
@@ -61,8 +67,8 @@ export interface StagedImageArgs {
   /** Registry credentials, passed to BuildKit as `registries` (and to the size check). Default none. */
   registry?: RegistryAuth;
   /**
-   * Force http or https for the size check's registry API calls. Default: http for 127.0.0.1 /
-   * localhost, https otherwise (BuildKit decides for itself from its own config).
+   * Force http or https for the size check's registry API calls. Default: https, falling back to http
+   * for 127.0.0.1 / localhost when https cannot connect (BuildKit decides for itself from its own config).
    */
   registryScheme?: "http" | "https";
   /**
@@ -79,6 +85,11 @@ export interface StagedImageArgs {
   sizeBudgetMiB?: number;
   /** Extra image labels. Default none. */
   labels?: Record<string, string>;
+}
+
+/** An output whose value is not known yet (an Output resolving to `pulumi.unknown` is unknown). */
+function unknownString(): pulumi.Output<string> {
+  return pulumi.output(Promise.resolve(pulumi.unknown as unknown as string));
 }
 
 /**
@@ -113,11 +124,16 @@ export class StagedImage extends pulumi.ComponentResource {
       : (args.buildArgs ?? {});
 
     this.tags = plan.tags.map((t) => t.ref);
+    // Pushed manifests outlive the stack: docker-build deletes by digest, and a digest is shared by every
+    // tag and stack that built the same content (a dev stack and prod building one commit), so a destroy
+    // would pull an image another stack still runs. Old images are the registry's retention policy's job.
+    const keep: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true };
     this.images = plan.images.map(
       (img) =>
         new dockerbuild.Image(
           `${name}-${img.slug}`,
           {
+            ...(args.builder ? { builder: { name: args.builder } } : {}),
             context: { location: plan.contextLocation },
             dockerfile: { inline: args.dockerfile },
             target: plan.target,
@@ -131,7 +147,7 @@ export class StagedImage extends pulumi.ComponentResource {
             buildOnPreview: args.buildOnPreview ?? true,
             registries: registry ? [registry] : [],
           },
-          { parent: this },
+          keep,
         ),
     );
     this.indexes = plan.multiPlatform
@@ -140,16 +156,22 @@ export class StagedImage extends pulumi.ComponentResource {
             new dockerbuild.Index(
               `${name}-index-${tag.kind}`,
               { sources: this.images.map((i) => i.ref), tag: tag.ref, push, registry },
-              { parent: this },
+              keep,
             ),
         )
       : [];
 
     const pushed = this.indexes[0] ?? this.images[0];
+    // A preview that does not build gets no digest from docker-build: the ref is then unknown (as any
+    // output computed by an update), so the preview shows the app's image changing instead of failing.
+    const toRef = (digestOrRef: string): pulumi.Output<string> => {
+      const ref = pushedDigestRef(plan.repository, digestOrRef, pulumi.runtime.isDryRun());
+      return ref === undefined ? unknownString() : pulumi.output(ref);
+    };
     this.ref = push
       ? plan.multiPlatform
-        ? this.indexes[0].ref.apply((r) => digestRef(plan.repository, r))
-        : this.images[0].digest.apply((d) => digestRef(plan.repository, d))
+        ? this.indexes[0].ref.apply(toRef)
+        : this.images[0].digest.apply(toRef)
       : pulumi.output(plan.tags[0].ref); // nothing pushed, so no digest to pin: the primary tag.
 
     if (push) {

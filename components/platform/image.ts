@@ -37,6 +37,7 @@ export function stagedImageArgs(
     // The bases dockerfileBuildArgs chose (from nodeVersion unless given), pinned to digests when asked.
     baseImages: { build: buildArgs.BUILD_BASE_IMAGE, runtime: buildArgs.RUNTIME_BASE_IMAGE, pin: pinBases },
     tags: { version: build.version, gitSha: build.gitSha, stack },
+    builder: build.builder,
     push: build.push,
     buildOnPreview: build.buildOnPreview,
     registry: build.registry && { username: build.registry.username, password: pulumi.secret(build.registry.password.reveal()) },

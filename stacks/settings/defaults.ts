@@ -8,6 +8,7 @@ const common = {
   namespace: "moontv",
   registryMirrors: {},
   kubernetes: {},
+  // No image.builder: docker-build then takes buildx's current builder, as `docker buildx build` does.
   image: { target: "runner", push: true, buildOnPreview: false, nodeVersion: "20" },
   app: {
     // The stacks build LunaTV's sources: MoonTechLab/LunaTV is the maintained successor (upstream

@@ -180,6 +180,10 @@ export const imageSchema = z.strictObject({
     .min(1, { error: "at least one platform" })
     .refine((ps) => new Set(ps).size === ps.length, { error: "a list without duplicates" }),
   push: z.boolean({ error: "true or false" }),
+  // buildx's own rule for builder names (docker buildx create --name).
+  builder: z.string({ error: "a buildx builder name: a letter, then letters, digits, '.', '_', '-'" }).regex(/^[a-zA-Z][a-zA-Z0-9._-]{0,127}$/, {
+    error: "a buildx builder name: a letter, then letters, digits, '.', '_', '-'",
+  }).optional(),
   buildOnPreview: z.boolean({ error: "true or false" }),
   version: imageTag.optional(),
   gitSha: commitOrNumber(z.string({ error: "a git commit id (7 to 40 hex digits)" }).regex(/^[0-9a-f]{7,40}$/, { error: "a git commit id (7 to 40 lower-case hex digits)" })).optional(),

@@ -27,6 +27,11 @@ describe("platform: image build args from the settings", () => {
     assert.equal(mirror.baseImages!.runtime, "mirror.example.com/distroless/nodejs20-debian12:nonroot");
   });
 
+  it("passes the builder setting through, and none when it is not set", () => {
+    assert.equal(stagedImageArgs(settingsFor("dev", { image: { ...build, builder: "moontv" } }).image.build!, "dev", false, "").builder, "moontv");
+    assert.equal(stagedImageArgs(settingsFor("dev", { image: build }).image.build!, "dev", false, "").builder, undefined);
+  });
+
   it("pulls the bases through the stack's registry mirrors", () => {
     const s = settingsFor("dev", { image: build, registryMirrors: { "docker.io": "m.example.com/hub", "gcr.io": "m.example.com/gcr" } });
     const args = stagedImageArgs(s.image.build!, "dev", false, "", s.registryMirrors);

@@ -49,6 +49,7 @@ const mocks: pulumi.runtime.Mocks = {
 
 // The mock API does not pass dependsOn to newResource: read it from the register request itself.
 const dependencies = new Map<string, string[]>();
+const retained = new Map<string, boolean>();
 
 /** Installs the mocks (in `before`, so that other spec files' mocks cannot replace them first). */
 function installMocks(): void {
@@ -59,11 +60,12 @@ function installMocks(): void {
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor() as {
-    registerResource(req: { getName(): string; getDependenciesList(): string[] }, cb: unknown): unknown;
+    registerResource(req: { getName(): string; getDependenciesList(): string[]; getRetainondelete(): boolean | undefined }, cb: unknown): unknown;
   };
   const registerResource = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     dependencies.set(req.getName(), req.getDependenciesList());
+    retained.set(req.getName(), req.getRetainondelete() === true);
     return registerResource(req, cb);
   };
 }
@@ -186,6 +188,15 @@ describe("StagedImage (mocks)", function () {
       assert.deepEqual(r.sizes, { "linux/amd64": 50_000_000, "linux/arm64": 51_000_000 });
     });
 
+    it("images and indexes are retained on delete: a destroy never pulls a digest another stack may run", () => {
+      for (const r2 of [...r.images, ...r.indexes]) assert.equal(retained.get(r2.name), true, r2.name);
+      assert.equal(retained.get("multi-size"), false);
+    });
+
+    it("no builder given: docker-build picks buildx's current builder", () => {
+      for (const i of r.images) assert.equal(i.inputs.builder, undefined);
+    });
+
     it("the size check is ordered after the pushed index", async () => {
       assert.ok(dependencies.get("multi-size")?.includes(await settle(r.img.indexes[0].urn)));
     });
@@ -238,6 +249,11 @@ describe("StagedImage (mocks)", function () {
       BUILD_BASE_IMAGE: `node:20-bookworm-slim@${fakeDigest("node:20-bookworm-slim")}`,
       RUNTIME_BASE_IMAGE: pinnedRuntime,
     });
+  });
+
+  it("a named builder goes to every platform's build", async () => {
+    const r = await build("named", baseArgs({ platforms: ["linux/amd64", "linux/arm64"], builder: "moontv-remote" }));
+    assert.deepEqual(r.images.map((i) => i.inputs.builder), [{ name: "moontv-remote" }, { name: "moontv-remote" }]);
   });
 
   it("push false: no size check, ref is the primary tag", async () => {

@@ -177,6 +177,7 @@ describe("settings: the image", () => {
     ["an unknown platform", { ...build, platforms: ["linux/s390"] }, "moontv:image.platforms.0", /one of linux\/amd64/],
     ["a duplicate platform", { ...build, platforms: ["linux/amd64", "linux/amd64"] }, "moontv:image.platforms", /without duplicates/],
     ["an unknown target", { ...build, target: "builder" }, "moontv:image.target", /runner .* or debug/],
+    ["a builder name that buildx refuses", { ...build, builder: "my builder" }, "moontv:image.builder", /buildx builder name/],
     ["a zero size budget", { ...build, sizeBudgetMiB: 0 }, "moontv:image.sizeBudgetMiB", /from 1 to 4096/],
     ["a Node other than 20", { ...build, nodeVersion: "22" }, "moontv:image.nodeVersion", /Node 20/],
     ["a bad git sha", { ...build, gitSha: "main" }, "moontv:image.gitSha", /git commit id/],

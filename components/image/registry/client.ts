@@ -11,7 +11,7 @@ import {
   SCHEMA1_TYPES,
 } from "./media-types";
 import { createHash } from "crypto";
-import { formatImageRef, ImageRef, parseImageRef, registryBaseUrl } from "./ref";
+import { formatImageRef, ImageRef, isLoopbackRegistry, parseImageRef, registryBaseUrl } from "./ref";
 
 export interface RegistryCredentials {
   username: string;
@@ -22,7 +22,10 @@ export interface RegistryCredentials {
 export interface RegistryOptions {
   /** Used to answer a Basic challenge, and sent as Basic auth to the realm of a Bearer challenge. */
   credentials?: RegistryCredentials;
-  /** Overrides the default scheme: http for 127.0.0.1/localhost/::1, https otherwise. */
+  /**
+   * Overrides the default scheme: https, and for 127.0.0.1/localhost/::1 plain http when https cannot
+   * connect (Docker's rule for registries on this machine).
+   */
   scheme?: "http" | "https";
   /** Time limit of each HTTP request, in milliseconds. Default 30 000. */
   timeoutMs?: number;
@@ -71,14 +74,17 @@ const MAX_INDEX_DEPTH = 2;
 /** Reads manifests and blobs of one repository, answering auth challenges on the way. */
 class RepositoryReader {
   private authorization?: string;
-  private readonly base: string;
+  private base: string;
+  /** A loopback registry with no scheme given: tried over https first, http if that cannot connect. */
+  private httpFallback: boolean;
   private readonly label: string;
 
   constructor(
     private readonly ref: ImageRef,
     private readonly options: RegistryOptions,
   ) {
-    this.base = registryBaseUrl(ref.registry, options.scheme);
+    this.httpFallback = options.scheme === undefined && isLoopbackRegistry(ref.registry);
+    this.base = registryBaseUrl(ref.registry, this.httpFallback ? "https" : options.scheme);
     this.label = formatImageRef(ref);
   }
 
@@ -134,7 +140,16 @@ class RepositoryReader {
 
   /** GET (or HEAD) with the current authorization; on a 401 answers the challenge once and retries. */
   private async get(path: string, accept: string, method: "GET" | "HEAD" = "GET"): Promise<Response> {
-    const res = await this.send(this.base + path, accept, this.authorization, undefined, method);
+    let res: Response;
+    try {
+      res = await this.send(this.base + path, accept, this.authorization, undefined, method);
+    } catch (e) {
+      if (!this.httpFallback) throw e;
+      this.base = this.base.replace(/^https:/, "http:");
+      this.httpFallback = false;
+      res = await this.send(this.base + path, accept, this.authorization, undefined, method);
+    }
+    this.httpFallback = false; // the first answer settles the scheme
     if (res.status !== 401) return res;
     const challenge = parseAuthChallenge(res.headers.get("www-authenticate"));
     if (!challenge) return res;

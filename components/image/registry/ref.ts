@@ -73,7 +73,7 @@ export function formatImageRef(r: ImageRef): string {
   return `${r.registry}/${r.repository}${r.digest ? `@${r.digest}` : `:${r.tag}`}`;
 }
 
-/** True for registries on this machine, which are reached over plain http by default. */
+/** True for registries on this machine, which may be reached over plain http (the client falls back to it). */
 export function isLoopbackRegistry(registry: string): boolean {
   const host = registry.startsWith("[") ? registry.slice(1, registry.indexOf("]")) : registry.split(":")[0];
   return host === "localhost" || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
