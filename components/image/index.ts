@@ -6,3 +6,4 @@ export * from "./base-images";
 export * from "./size-budget";
 export * from "./build-plan";
 export * from "./staged-image";
+export * from "./git-source";

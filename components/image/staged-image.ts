@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BaseImages, baseImageBuildArgs } from "./base-images";
 import { assertNoSecretBuildArgs, BuildContextSpec, BuildTarget, planImageBuild, pushedDigestRef } from "./build-plan";
 import { CacheOptions } from "./cache";
+import { resolvedContextLocation } from "./git-source";
 import { ImageSizeBudget } from "./size-budget";
 import { TagStrategy } from "./tags";
 
@@ -134,7 +135,7 @@ export class StagedImage extends pulumi.ComponentResource {
           `${name}-${img.slug}`,
           {
             ...(args.builder ? { builder: { name: args.builder } } : {}),
-            context: { location: plan.contextLocation },
+            context: { location: resolvedContextLocation(args.context) },
             dockerfile: { inline: args.dockerfile },
             target: plan.target,
             platforms: [img.platform],

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { StagedImage, StagedImageArgs } from "../../components/image";
 import { setDigestResolver } from "../../components/shared/pinned-image";
+import { setCommitResolver, simulatedCommit } from "../../components/image/git-source";
 
 const REPO = "registry.example.com/moontv/app";
 const PASSWORD = "s3cr3t-registry-password";
@@ -58,6 +59,7 @@ function installMocks(): void {
     lookups.push(ref);
     return fakeDigest(ref);
   });
+  setCommitResolver(async (url, ref) => simulatedCommit(url, ref));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor() as {
     registerResource(req: { getName(): string; getDependenciesList(): string[]; getRetainondelete(): boolean | undefined }, cb: unknown): unknown;
@@ -106,7 +108,7 @@ async function build(name: string, args: StagedImageArgs) {
 describe("StagedImage (mocks)", function () {
   this.timeout(30_000);
   before(installMocks);
-  after(() => setDigestResolver());
+  after(() => (setDigestResolver(), setCommitResolver()));
 
   describe("two platforms (prod)", () => {
     let r: Awaited<ReturnType<typeof build>>;
@@ -127,7 +129,9 @@ describe("StagedImage (mocks)", function () {
         assert.deepEqual(i.inputs.platforms, [platform]);
         assert.equal(i.inputs.target, "runner");
         assert.deepEqual(i.inputs.dockerfile, { inline: "FROM scratch AS runner\n" });
-        assert.deepEqual(i.inputs.context, { location: "https://github.com/MoonTechLab/LunaTV.git#v1.0.0" });
+        // The tag as the commit it names when the program runs (git-source.ts).
+        const url = "https://github.com/MoonTechLab/LunaTV.git";
+        assert.deepEqual(i.inputs.context, { location: `${url}#${simulatedCommit(url, "v1.0.0")}` });
         assert.equal(i.inputs.push, true);
         assert.equal(i.inputs.buildOnPreview, true);
       }

@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { isSettingsError } from "../../stacks/settings/errors";
 import { setDigestResolver } from "../../components/shared/pinned-image";
+import { setCommitResolver, simulatedCommit } from "../../components/image/git-source";
 import { mockConfigFromFiles, type MockConfig } from "./stack-config";
 import { fakeDigest, mocks, recordingMonitor } from "./recorder";
 import { PROJECT_DIR, PROJECT_NAME, SynthInputError } from "./input";
@@ -52,6 +53,8 @@ export async function synthesize(stack: string, { stackDir = PROJECT_DIR, progra
   pulumi.runtime.setAllConfig(mockConfig.config, mockConfig.secretKeys);
   // Offline: the digest a registry would give is simulated, sha256 of the ref.
   setDigestResolver(async (ref) => fakeDigest(ref));
+  // …and so is the commit a git context's branch or tag names now.
+  setCommitResolver(async (url, ref) => simulatedCommit(url, ref));
   await pulumi.runtime.setMocks(mocks, PROJECT_NAME, stack, true);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(...a: unknown[]): void; waitForRPCs(): Promise<void> };
