@@ -4,7 +4,8 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "out/**", "policy/node_modules/**", "test/fixtures/**"] },
+  // .engine/ holds the built engine and the local cluster's state (buildkitd's snapshots include whole apps).
+  { ignores: ["node_modules/**", "out/**", ".engine/**", "policy/node_modules/**", "test/fixtures/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,7 +9,9 @@ function isRegistryMax(entry: unknown): boolean | typeof UNKNOWN {
   if (at(entry, "disabled") === true) return false;
   const raw = at(entry, "raw");
   if (isUnknown(raw)) return UNKNOWN;
-  if (typeof raw === "string") {
+  // docker-build fills in every field of its inputs, so the real engine hands the pack `raw: ""` beside
+  // a structured registry entry: only a non-empty raw string is a cache spec of its own.
+  if (typeof raw === "string" && raw !== "") {
     const fields = new Set(raw.split(",").map((f) => f.trim()));
     return fields.has("type=registry") && fields.has("mode=max");
   }

@@ -10,6 +10,12 @@ describe("policy build-registry-cache", () => {
     assert.deepEqual(await run([{ raw: "type=registry,ref=r/x:cache,mode=max" }]), []);
   });
 
+  it("passes docker-build's checked inputs: every field filled in, raw empty beside the registry entry", async () => {
+    const checked = { disabled: false, raw: "", registry: { ref: "r/x:cache-amd64", mode: "max", imageManifest: true, ociMediaTypes: true, ignoreError: false } };
+    assert.deepEqual(await run([checked]), []);
+    assert.equal((await run([{ ...checked, registry: { ...checked.registry, mode: "min" } }])).length, 1);
+  });
+
   it("fails mode min (the default) and a local cache", async () => {
     assert.match((await run([{ registry: { ref: "r/x:cache" } }]))[0], /no registry cache with mode max/);
     assert.equal((await run([{ local: { dest: "/tmp/c", mode: "max" } }])).length, 1);
