@@ -1,0 +1,206 @@
+/**
+ * The staged image built for real: the dev stack builds test/fixtures/app with the project's Dockerfile
+ * through the real docker-build provider on the local cluster's buildkitd, pushes to its TLS registry,
+ * and deploys the pushed digest; the size budget is measured by the real dynamic resource; the registry
+ * cache is proven on a wiped (fresh) builder.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { engineEnv, kubectlJson, pulumi, pulumiOk, ROOT } from "./support/engine";
+import { removeScratch, scratchProject } from "./support/project";
+import { imageConfig, registryGet, tagDigest } from "./support/registry";
+import { initStack, policyArgs, rewriteStackFile } from "./support/stack";
+
+const NAMESPACE = "moontv-image-e2e";
+const GIT_SHA = "0123456789abcdef0123456789abcdef01234567";
+const VERSION = "0.1.0-e2e";
+
+/** What `npm run cluster -- up` exported for image builds; a cluster without them fails here loudly. */
+function clusterImageEnv(): { registry: string; builder: string; buildBase: string; runtimeBase: string } {
+  const env = engineEnv();
+  const want = ["E2E_REGISTRY", "E2E_BUILDER", "E2E_BUILD_BASE", "E2E_RUNTIME_BASE"];
+  const missing = want.filter((k) => !env[k]);
+  if (missing.length) throw new Error(`.engine/env lacks ${missing.join(", ")}: restart the cluster (npm run cluster -- down && npm run cluster -- up)`);
+  return { registry: env.E2E_REGISTRY!, builder: env.E2E_BUILDER!, buildBase: env.E2E_BUILD_BASE!, runtimeBase: env.E2E_RUNTIME_BASE! };
+}
+
+/** BuildKit's plain progress lines as docker-build relays them: every step, and which came from cache. */
+export function buildSteps(output: string): { steps: string[]; cached: string[] } {
+  const names = new Map<string, string>();
+  const cached = new Set<string>();
+  for (const line of output.split("\n")) {
+    const step = /#(\d+) \[([^\]]+)\] (.+)$/.exec(line);
+    if (step && !/^internal\]?/.test(step[2]) && !/^(FROM|\[internal)/.test(step[3])) names.set(step[1], `[${step[2]}] ${step[3].trim()}`);
+    const hit = /#(\d+) CACHED\s*$/.exec(line);
+    if (hit) cached.add(hit[1]);
+  }
+  const steps = [...names.entries()].filter(([, n]) => !/ FROM |^\[[^\]]*\] FROM /.test(n));
+  return { steps: steps.map(([, n]) => n), cached: steps.filter(([id]) => cached.has(id)).map(([, n]) => n) };
+}
+
+function wipeBuilder(): void {
+  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "ts-register.js"), path.join(ROOT, "engine", "cluster", "cluster.ts"), "wipe-builder"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`npm run cluster -- wipe-builder failed:\n${r.stdout}${r.stderr}`);
+}
+
+describe("the staged image built for real by BuildKit through docker-build (e2e)", function () {
+  let project: string;
+  let app: string;
+  let reg: ReturnType<typeof clusterImageEnv>;
+  // A repository of its own per run: the registry keeps data across runs, and cold means no cache at all.
+  const repo = `e2e/moontv-${Date.now().toString(36)}`;
+  const times: Record<string, number> = {};
+  const inProject = () => ({ cwd: project, env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` } });
+  const setDev = (key: string, value: string) => pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
+  const up = (...extra: string[]) => pulumi(["up", "--yes", "-s", "dev", ...policyArgs("dev"), ...extra], inProject());
+  const deployedImage = () =>
+    kubectlJson(["-n", NAMESPACE, "get", "deployment", "moontv"]).spec.template.spec.containers.find((c: { name: string }) => c.name === "moontv").image as string;
+  const outputs = async () => JSON.parse((await pulumiOk(["stack", "output", "-s", "dev", "--json"], inProject())).stdout);
+  /** A source-only change: one page's text, never the lockfile or package.json. */
+  const touchSource = (n: number) => {
+    const page = path.join(app, "src", "app", "page.tsx");
+    fs.writeFileSync(page, fs.readFileSync(page, "utf8").replace(/\n\/\/ e2e edit \d+\n?$/, "") + `\n// e2e edit ${n}\n`);
+  };
+
+  before(async function () {
+    reg = clusterImageEnv();
+    project = scratchProject("image");
+    fs.mkdirSync(path.join(project, ".pulumi-state"));
+    // The sources, with the ignore file the settings require of a local context (the project's own).
+    app = path.join(project, "e2e-app");
+    fs.cpSync(path.join(ROOT, "test", "fixtures", "app"), app, { recursive: true, filter: (f) => !/\/(node_modules|\.next)(\/|$)/.test(f) });
+    fs.copyFileSync(path.join(ROOT, "components", "image", ".dockerignore"), path.join(app, ".dockerignore"));
+    rewriteStackFile(project, "dev", (c) => ({
+      ...c,
+      "moontv:namespace": NAMESPACE,
+      "moontv:image": {
+        repository: `${reg.registry}/${repo}`,
+        context: { location: app },
+        builder: reg.builder,
+        baseImages: { build: reg.buildBase, runtime: reg.runtimeBase },
+        version: VERSION,
+        gitSha: GIT_SHA,
+        sourceUrl: "https://github.com/example/moontv-fixture",
+        sizeBudgetMiB: 250,
+        cache: { branch: "main" },
+      },
+    }));
+    await initStack("dev", inProject());
+    // Cold: a builder with no local state, and a repository with no cache yet.
+    wipeBuilder();
+    const t0 = Date.now();
+    const r = await up();
+    times.cold = Date.now() - t0;
+    fs.writeFileSync(path.join(project, "up-cold.log"), r.output);
+    if (r.code !== 0) throw new Error(`pulumi up exited ${r.code}:\n${r.output.slice(-8000)}`);
+    const { steps, cached } = buildSteps(r.output);
+    console.log(`      cold: ${cached.length}/${steps.length} steps from cache`);
+  });
+
+  after(async function () {
+    if (project) {
+      await pulumi(["destroy", "--yes", "-s", "dev"], inProject());
+      if (!process.env.MOONTV_E2E_KEEP) removeScratch(project);
+    }
+    console.log(`      build times: ${Object.entries(times).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
+  });
+
+  it("pushes every tag (version, sha-<7>, stack) and the app runs exactly the pushed repo@sha256", async () => {
+    const digest = await tagDigest(reg.registry, repo, "dev");
+    assert.ok(digest?.startsWith("sha256:"), "tag dev pushed");
+    for (const tag of [VERSION, `sha-${GIT_SHA.slice(0, 7)}`]) assert.equal(await tagDigest(reg.registry, repo, tag), digest, tag);
+    const ref = `${reg.registry}/${repo}@${digest}`;
+    assert.equal(deployedImage(), ref);
+    assert.equal((await outputs()).imageRef, ref);
+  });
+
+  it("the registry cache cache-amd64 (and main's) was exported, with every layer (mode max)", async () => {
+    for (const tag of ["cache-amd64", "cache-amd64-main"]) {
+      const r = await registryGet(reg.registry, `/v2/${repo}/manifests/${tag}`);
+      assert.equal(r.status, 200, tag);
+      const m = JSON.parse(r.body.toString()) as { layers?: unknown[]; config?: { mediaType: string } };
+      assert.equal(m.config?.mediaType, "application/vnd.buildkit.cacheconfig.v0");
+      // mode=max keeps the deps and builder stages' layers too, not only the runner's.
+      assert.ok((m.layers ?? []).length > 8, `${tag} has ${m.layers?.length} layers`);
+    }
+  });
+
+  it("the OCI labels and the size budget are in the pushed image's config", async () => {
+    const { config } = await imageConfig(reg.registry, repo, "dev");
+    assert.equal(config.Labels?.["org.opencontainers.image.revision"], GIT_SHA);
+    assert.equal(config.Labels?.["org.opencontainers.image.version"], VERSION);
+    assert.equal(config.Labels?.["org.opencontainers.image.source"], "https://github.com/example/moontv-fixture");
+    assert.equal(config.Labels?.["dev.moontv.size-budget-mib"], "250");
+  });
+
+  it("the size check measured the pushed image in the registry (the real dynamic resource)", async () => {
+    const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
+    const check = state.deployment.resources.find((r: { type: string; urn: string }) => r.type === "pulumi-nodejs:dynamic:Resource" && r.urn.endsWith("moontv-image-size"));
+    const size = check.outputs.sizes["linux/amd64"] as number;
+    assert.ok(size > 5_000_000 && size < 250 * 2 ** 20, `measured ${size} bytes`);
+  });
+
+  it("a preview after a source-only change succeeds and shows the build to come", async () => {
+    touchSource(1);
+    const r = await pulumiOk(["preview", "-s", "dev", ...policyArgs("dev"), "--diff"], inProject());
+    assert.match(r.output, /docker-build:index:Image/);
+    assert.match(r.output, /~ .*update|update/i);
+    // The pack reads the provider's checked inputs (every field filled in) and still sees the cache.
+    assert.doesNotMatch(r.output, /build-registry-cache/);
+  });
+
+  it("a budget below the measured size fails pulumi up naming the budget and the size; the app keeps its image", async () => {
+    const before = deployedImage();
+    await setDev("moontv:image.sizeBudgetMiB", "1");
+    const r = await up();
+    assert.notEqual(r.code, 0);
+    assert.match(r.output, /platform linux\/amd64 is \d+(\.\d)? MiB compressed, over the size budget of 1 MiB \(image\.sizeBudgetMiB\)/);
+    assert.equal(deployedImage(), before);
+    await setDev("moontv:image.sizeBudgetMiB", "250");
+  });
+
+  it("registry cache, proven: on a wiped builder a source-only change takes the dependency install from the cache", async () => {
+    wipeBuilder();
+    touchSource(2);
+    const t0 = Date.now();
+    const r = await up();
+    times.sourceOnlyFreshBuilder = Date.now() - t0;
+    fs.writeFileSync(path.join(project, "up-source-only.log"), r.output);
+    assert.equal(r.code, 0, r.output.slice(-6000));
+    const { steps, cached } = buildSteps(r.output);
+    console.log(`      source-only on a fresh builder: ${cached.length}/${steps.length} steps from cache`);
+    const install = steps.filter((s) => /pnpm install/.test(s));
+    assert.ok(install.length > 0, `no install step in the build output:\n${steps.join("\n")}`);
+    for (const s of install) assert.ok(cached.includes(s), `not from cache: ${s}`);
+    assert.notEqual(deployedImage().split("@")[1], undefined);
+  });
+
+  it("no change on a wiped builder: the rebuild (a forced replace) takes at least 95 % of its steps from the registry cache", async () => {
+    wipeBuilder();
+    const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
+    const urn = state.deployment.resources.find((r: { type: string }) => r.type === "docker-build:index:Image").urn as string;
+    const t0 = Date.now();
+    const r = await up("--replace", urn);
+    times.noChangeFreshBuilder = Date.now() - t0;
+    fs.writeFileSync(path.join(project, "up-no-change.log"), r.output);
+    assert.equal(r.code, 0, r.output.slice(-6000));
+    const { steps, cached } = buildSteps(r.output);
+    console.log(`      no change on a fresh builder: ${cached.length}/${steps.length} steps from cache`);
+    assert.ok(steps.length > 0);
+    assert.ok(cached.length / steps.length >= 0.95, `only ${cached.length}/${steps.length} from cache; missed: ${steps.filter((x) => !cached.includes(x)).join(" | ")}`);
+    assert.match(deployedImage(), /@sha256:[a-f0-9]{64}$/);
+  });
+
+  it("pulumi destroy keeps the pushed manifests (another stack may run the same digest)", async () => {
+    const digest = (await tagDigest(reg.registry, repo, "dev"))!;
+    await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+    const r = await registryGet(reg.registry, `/v2/${repo}/manifests/${digest}`, "HEAD");
+    assert.equal(r.status, 200);
+  });
+});
