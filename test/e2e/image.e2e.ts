@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { engineEnv, kubectlJson, pulumi, pulumiOk, ROOT } from "./support/engine";
 import { removeScratch, scratchProject } from "./support/project";
+import { buildSteps } from "./support/build-log";
 import { imageConfig, registryGet, tagDigest } from "./support/registry";
 import { initStack, policyArgs, rewriteStackFile } from "./support/stack";
 
@@ -24,20 +25,6 @@ function clusterImageEnv(): { registry: string; builder: string; buildBase: stri
   const missing = want.filter((k) => !env[k]);
   if (missing.length) throw new Error(`.engine/env lacks ${missing.join(", ")}: restart the cluster (npm run cluster -- down && npm run cluster -- up)`);
   return { registry: env.E2E_REGISTRY!, builder: env.E2E_BUILDER!, buildBase: env.E2E_BUILD_BASE!, runtimeBase: env.E2E_RUNTIME_BASE! };
-}
-
-/** BuildKit's plain progress lines as docker-build relays them: every step, and which came from cache. */
-export function buildSteps(output: string): { steps: string[]; cached: string[] } {
-  const names = new Map<string, string>();
-  const cached = new Set<string>();
-  for (const line of output.split("\n")) {
-    const step = /#(\d+) \[([^\]]+)\] (.+)$/.exec(line);
-    if (step && !/^internal\]?/.test(step[2]) && !/^(FROM|\[internal)/.test(step[3])) names.set(step[1], `[${step[2]}] ${step[3].trim()}`);
-    const hit = /#(\d+) CACHED\s*$/.exec(line);
-    if (hit) cached.add(hit[1]);
-  }
-  const steps = [...names.entries()].filter(([, n]) => !/ FROM |^\[[^\]]*\] FROM /.test(n));
-  return { steps: steps.map(([, n]) => n), cached: steps.filter(([id]) => cached.has(id)).map(([, n]) => n) };
 }
 
 function wipeBuilder(): void {
