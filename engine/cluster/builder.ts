@@ -153,7 +153,7 @@ export function httpsOk(url: string, caCert: string): Promise<boolean> {
   });
 }
 
-// What upstream's frontend image says of itself (frontend/dockerfile/cmd/dockerfile-frontend/Dockerfile).
+// The labels upstream's frontend image carries: the caps it serves, and that it needs no network.
 const FRONTEND_LABELS = [
   "moby.buildkit.frontend.network.none=true",
   "moby.buildkit.frontend.caps=moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts," +
