@@ -101,15 +101,6 @@ export function buildkitdConfig(opts: { root: string; socket: string; registry: 
   ].join("\n");
 }
 
-/** Which executable each Debian package gives; a missing one fails `up` naming the package. */
-export function requireDebianTool(bin: string, pkg: string): string {
-  for (const dir of ["/usr/sbin", "/usr/bin", "/sbin", "/bin", ...(process.env.PATH ?? "").split(path.delimiter)]) {
-    const p = path.join(dir, bin);
-    if (dir && fs.existsSync(p)) return p;
-  }
-  throw new Error(`${bin} not found: install the Debian package "${pkg}" (apt-get install -y ${pkg}; .ci/run does)`);
-}
-
 /**
  * Registers QEMU user emulation for arm64 binaries (Debian's qemu-user-static) with the kernel's
  * binfmt_misc, so that buildkitd offers linux/arm64. Returns why not when it cannot.

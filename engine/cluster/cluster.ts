@@ -9,7 +9,8 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ensurePki, type Pki } from "./pki";
-import { freePort, waitFor } from "./net";
+import { freePort, requireBinary } from "./host-tools";
+import { waitFor } from "./wait";
 import { kwokConfig, fakeNodes, storageClass } from "./objects";
 import {
   BUILDER_NAME,
@@ -21,7 +22,6 @@ import {
   makeRegistryPki,
   pushImages,
   registryConfig,
-  requireDebianTool,
   type RegistryPki,
 } from "./builder";
 
@@ -337,8 +337,8 @@ async function waitForBuilder(env: NodeJS.ProcessEnv): Promise<string> {
  */
 async function startImageSide(started: Started[]): Promise<Record<string, string>> {
   if (process.getuid?.() !== 0) throw new Error("buildkitd runs rootful (its runc process sandbox needs root): run `up` as root");
-  const runc = requireDebianTool("runc", "runc");
-  const registryExe = requireDebianTool("docker-registry", "docker-registry");
+  const runc = requireBinary("runc", "runc");
+  const registryExe = requireBinary("docker-registry", "docker-registry");
   const pki = makeRegistryPki(path.join(STATE, "registry-pki"));
   const port = await freePort();
   const registry = `127.0.0.1:${port}`;

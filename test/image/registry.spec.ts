@@ -15,6 +15,7 @@ import {
   registryBaseUrl,
   tokenUrl,
 } from "../../components/image/registry";
+import { requireBinary } from "../../engine/cluster/host-tools";
 import { requireTool } from "./support/registry-fixture";
 
 const DIGEST = "sha256:" + "a".repeat(64);
@@ -204,14 +205,20 @@ describe("Bearer-token flow (local HTTP server)", () => {
 
 describe("integration tools", () => {
   it("a missing tool fails loudly naming the Debian package", () => {
-    const path = process.env.PATH;
+    assert.throws(
+      () => requireBinary("moontv-no-such-tool", "moontv-tools"),
+      /^Error: moontv-no-such-tool is not installed: apt-get install moontv-tools \(\.ci\/run installs it from \.ci\/apt-packages\.txt\)$/,
+    );
+  });
+
+  it("finds a program outside PATH in the sbin/bin directories, and each fixture tool by its package's program", () => {
+    const saved = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
-      assert.throws(() => requireTool("registry"), /docker-registry or registry not found on PATH: install the Debian package "docker-registry"/);
-      assert.throws(() => requireTool("umoci"), /install the Debian package "umoci" \(apt-get install -y umoci\)/);
-      assert.throws(() => requireTool("htpasswd"), /Debian package "apache2-utils"/);
+      assert.equal(requireBinary("sh", "dash"), "/usr/bin/sh");
+      assert.equal(requireTool("registry"), "/usr/bin/docker-registry");
     } finally {
-      process.env.PATH = path;
+      process.env.PATH = saved;
     }
   });
 });

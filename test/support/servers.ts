@@ -1,14 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from "child_process";
+import { spawn, type ChildProcess } from "child_process";
 
-/** Fails loudly, naming the Debian package, when a server binary the spec needs is missing. */
-export function requireBinary(binary: string, aptPackage: string): string {
-  const found = spawnSync("sh", ["-c", `command -v ${binary}`], { encoding: "utf8" }).stdout.trim();
-  if (!found) throw new Error(`${binary} is not installed: apt-get install ${aptPackage} (CI installs it from .ci/apt-packages.txt)`);
-  return found;
-}
-
-/** A free TCP port on 127.0.0.1, chosen by the kernel (the one helper the cluster script uses too). */
-export { freePort } from "../../engine/cluster/net";
+/** The machine's programs and ports, as the cluster script finds them (one helper for both). */
+export { freePort, requireBinary } from "../../engine/cluster/host-tools";
 
 /** A server process started by a spec; `stop` kills it by PID and waits for it to exit. */
 export interface RunningServer {

@@ -1,6 +1,9 @@
 // Child-process helpers for the image tools: every command is spawned without a shell, its output
 // captured, and a failure reported with the command line and the tail of its output.
-import { spawn, spawnSync, SpawnOptions } from "child_process";
+import { spawn, SpawnOptions } from "child_process";
+
+/** A program from a Debian package, or a clear error naming the package. */
+export { requireBinary } from "../../engine/cluster/host-tools";
 
 export interface RunResult {
   stdout: string;
@@ -52,12 +55,4 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       reject(new Error(`\`${[cmd, ...args].join(" ")}\` failed (${signal ?? `exit ${code}`}):\n${tail}`));
     });
   });
-}
-
-/** Throws a clear error naming the Debian package when a required binary is missing. */
-export function requireBinary(binary: string, aptPackage: string): void {
-  const found = spawnSync("sh", ["-c", `command -v ${binary}`], { encoding: "utf8" });
-  if (found.status !== 0) {
-    throw new Error(`\`${binary}\` is not installed: apt-get install ${aptPackage} (listed in .ci/apt-packages.txt)`);
-  }
 }

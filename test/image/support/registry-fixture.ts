@@ -1,87 +1,30 @@
 // Test fixtures for the registry client: a real Debian docker-registry on 127.0.0.1 and tiny OCI
 // images built with umoci and pushed with skopeo.
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { freePort, requireBinary } from "../../../engine/cluster/host-tools";
+import { startRegistry, type LocalRegistry } from "../../../tools/image/registry";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
 /** Which executable each Debian package provides; a missing one fails the test naming the package. */
-const TOOLS: Record<string, { bins: string[]; pkg: string }> = {
-  registry: { bins: ["docker-registry", "registry"], pkg: "docker-registry" },
-  skopeo: { bins: ["skopeo"], pkg: "skopeo" },
-  umoci: { bins: ["umoci"], pkg: "umoci" },
-  htpasswd: { bins: ["htpasswd"], pkg: "apache2-utils" },
+const TOOLS: Record<string, { bin: string; pkg: string }> = {
+  registry: { bin: "docker-registry", pkg: "docker-registry" },
+  skopeo: { bin: "skopeo", pkg: "skopeo" },
+  umoci: { bin: "umoci", pkg: "umoci" },
+  htpasswd: { bin: "htpasswd", pkg: "apache2-utils" },
 };
 
+/** The tool's program, or a clear error naming its Debian package. */
 export function requireTool(tool: keyof typeof TOOLS): string {
-  const { bins, pkg } = TOOLS[tool];
-  for (const bin of bins) {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-      const p = path.join(dir, bin);
-      if (dir && fs.existsSync(p)) return p;
-    }
-  }
-  throw new Error(`${bins.join(" or ")} not found on PATH: install the Debian package "${pkg}" (apt-get install -y ${pkg})`);
+  const { bin, pkg } = TOOLS[tool];
+  return requireBinary(bin, pkg);
 }
 
-import { freePort } from "../../support/servers";
-
-export { freePort };
-
-export interface RunningRegistry {
-  /** `127.0.0.1:<port>` */
-  host: string;
-  stop(): Promise<void>;
-}
-
-/** Starts docker-registry with its own config and storage in a temp dir; with `auth`, htpasswd (bcrypt). */
-export async function startRegistry(auth?: { username: string; password: string }): Promise<RunningRegistry> {
-  const bin = requireTool("registry");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-registry-"));
-  const port = await freePort();
-  let authYaml = "";
-  if (auth) {
-    const line = execFileSync(requireTool("htpasswd"), ["-Bbn", auth.username, auth.password]).toString().trim();
-    fs.writeFileSync(path.join(dir, "htpasswd"), line + "\n");
-    authYaml = `auth:\n  htpasswd:\n    realm: moontv-test\n    path: ${path.join(dir, "htpasswd")}\n`;
-  }
-  fs.writeFileSync(
-    path.join(dir, "config.yml"),
-    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${path.join(dir, "data")}\n` +
-      `http:\n  addr: 127.0.0.1:${port}\n${authYaml}`,
-  );
-  const log = fs.openSync(path.join(dir, "registry.log"), "w");
-  const child: ChildProcess = spawn(bin, ["serve", path.join(dir, "config.yml")], { stdio: ["ignore", log, log] });
-  fs.closeSync(log);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const host = `127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGTERM");
-    await exited;
-    fs.rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      const text = fs.readFileSync(path.join(dir, "registry.log"), "utf8");
-      await stop();
-      throw new Error(`docker-registry exited at start: ${text}`);
-    }
-    try {
-      const res = await fetch(`http://${host}/v2/`);
-      if (res.status === 200 || res.status === 401) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`docker-registry did not answer on ${host} within 15 s`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { host, stop };
-}
+/** The registry the image tools use (tools/image/registry.ts), also behind basic auth. */
+export { freePort, startRegistry };
+export type RunningRegistry = LocalRegistry;
 
 export function sha256(data: Buffer | string): string {
   return "sha256:" + createHash("sha256").update(data).digest("hex");

@@ -1,18 +1,3 @@
-/** Small waiting and port helpers of the cluster script. */
-import * as net from "net";
-
-/** A free TCP port on 127.0.0.1, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** Polls `ready` until it answers true; after `timeoutMs` fails naming what it waited for, with a log. */
 export async function waitFor(
   what: string,

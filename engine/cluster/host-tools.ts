@@ -1,0 +1,31 @@
+/**
+ * What the scripts and specs need from the machine, in one place: a program from a Debian package
+ * (found or refused by name) and a free port on 127.0.0.1.
+ */
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+
+/**
+ * The path of `binary`, looked up on PATH and in the sbin/bin directories (runc lives in /usr/sbin,
+ * which a user's PATH may lack); a missing one fails loudly, naming the Debian package that has it.
+ */
+export function requireBinary(binary: string, aptPackage: string): string {
+  for (const dir of [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/bin", "/sbin", "/bin"]) {
+    const candidate = path.join(dir, binary);
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(`${binary} is not installed: apt-get install ${aptPackage} (.ci/run installs it from .ci/apt-packages.txt)`);
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
