@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { claimTemplate, CONFIG_HASH_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
+import { buildStoreSecret, buildStoreServices, claimTemplate, CONFIG_HASH_ANNOTATION, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
 import {
   KVROCKS_CONFIG_DIR, KVROCKS_CONFIG_NAME, KVROCKS_DATA_DIR, KVROCKS_GID, KVROCKS_HEADLESS_NAME, KVROCKS_IMAGE_REPOSITORY,
   KVROCKS_NAME, KVROCKS_PORT, KVROCKS_RUNTIME_CONFIG_DIR, KVROCKS_SECRET_DIR, KVROCKS_SECRET_NAME, KVROCKS_UID,
@@ -119,19 +119,8 @@ export function buildKvrocksStatefulSet(inputs: KvrocksWorkloadInputs): k8s.apps
 }
 
 /** ClusterIP Service `kvrocks` and the headless Service the StatefulSet needs. */
-export function buildKvrocksServices(namespace: pulumi.Input<string>, instance: string): {
-  service: k8s.core.v1.ServiceArgs;
-  headless: k8s.core.v1.ServiceArgs;
-} {
-  const selector = selectorLabels({ name: KVROCKS_NAME, instance });
-  const ports = [{ name: "kvrocks", port: KVROCKS_PORT, targetPort: "kvrocks", protocol: "TCP" }];
-  return {
-    service: { metadata: { name: KVROCKS_NAME, namespace, labels: kvrocksLabels(instance) }, spec: { type: "ClusterIP", selector, ports } },
-    headless: {
-      metadata: { name: KVROCKS_HEADLESS_NAME, namespace, labels: kvrocksLabels(instance) },
-      spec: { clusterIP: "None", selector, ports, publishNotReadyAddresses: true },
-    },
-  };
+export function buildKvrocksServices(namespace: pulumi.Input<string>, instance: string) {
+  return buildStoreServices(namespace, { name: KVROCKS_NAME, headlessName: KVROCKS_HEADLESS_NAME, port: KVROCKS_PORT, labels: kvrocksLabels(instance), instance });
 }
 
 export function buildKvrocksConfigMap(namespace: pulumi.Input<string>, instance: string, conf: string): k8s.core.v1.ConfigMapArgs {
@@ -144,14 +133,8 @@ export function buildKvrocksSecret(
   password: pulumi.Input<string>,
   authConf: pulumi.Input<string>,
 ): k8s.core.v1.SecretArgs {
-  return {
-    metadata: { name: KVROCKS_SECRET_NAME, namespace, labels: kvrocksLabels(instance) },
-    type: "Opaque",
-    stringData: { password, "auth.conf": authConf },
-  };
+  return buildStoreSecret({ name: KVROCKS_SECRET_NAME, namespace, labels: kvrocksLabels(instance) }, password, authConf);
 }
 
 /** `redis://:<password>@kvrocks:6666`: Kvrocks speaks the Redis protocol, and LunaTV's KVROCKS_URL is such a URL. */
-export function kvrocksUrl(host: string, port: number, password: string): string {
-  return `redis://:${encodeURIComponent(password)}@${host}:${port}`;
-}
+export const kvrocksUrl = redisProtocolUrl;

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { claimTemplate, CONFIG_HASH_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
+import { buildStoreSecret, buildStoreServices, claimTemplate, CONFIG_HASH_ANNOTATION, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
 import {
   REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
   REDIS_SECRET_DIR, REDIS_SECRET_NAME, REDIS_UID,
@@ -106,19 +106,8 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
 }
 
 /** ClusterIP Service `redis` (the compose host name) and the headless Service the StatefulSet needs. */
-export function buildRedisServices(namespace: pulumi.Input<string>, instance: string): {
-  service: k8s.core.v1.ServiceArgs;
-  headless: k8s.core.v1.ServiceArgs;
-} {
-  const selector = selectorLabels({ name: REDIS_NAME, instance });
-  const ports = [{ name: "redis", port: REDIS_PORT, targetPort: "redis", protocol: "TCP" }];
-  return {
-    service: { metadata: { name: REDIS_NAME, namespace, labels: redisLabels(instance) }, spec: { type: "ClusterIP", selector, ports } },
-    headless: {
-      metadata: { name: REDIS_HEADLESS_NAME, namespace, labels: redisLabels(instance) },
-      spec: { clusterIP: "None", selector, ports, publishNotReadyAddresses: true },
-    },
-  };
+export function buildRedisServices(namespace: pulumi.Input<string>, instance: string) {
+  return buildStoreServices(namespace, { name: REDIS_NAME, headlessName: REDIS_HEADLESS_NAME, port: REDIS_PORT, labels: redisLabels(instance), instance });
 }
 
 export function buildRedisConfigMap(namespace: pulumi.Input<string>, instance: string, redisConf: string): k8s.core.v1.ConfigMapArgs {
@@ -131,14 +120,8 @@ export function buildRedisSecret(
   password: pulumi.Input<string>,
   authConf: pulumi.Input<string>,
 ): k8s.core.v1.SecretArgs {
-  return {
-    metadata: { name: REDIS_SECRET_NAME, namespace, labels: redisLabels(instance) },
-    type: "Opaque",
-    stringData: { password, "auth.conf": authConf },
-  };
+  return buildStoreSecret({ name: REDIS_SECRET_NAME, namespace, labels: redisLabels(instance) }, password, authConf);
 }
 
 /** `redis://:<password>@redis:6379`, as MoonTV's REDIS_URL expects. */
-export function redisUrl(host: string, port: number, password: string): string {
-  return `redis://:${encodeURIComponent(password)}@${host}:${port}`;
-}
+export const redisUrl = redisProtocolUrl;

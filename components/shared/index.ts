@@ -5,3 +5,4 @@ export * from "./annotations";
 export * from "./claims";
 export * from "./mirror";
 export * from "./quantities";
+export * from "./store";
