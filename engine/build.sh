@@ -80,6 +80,15 @@ prepare() {
   esac
 }
 
+# Every module of a wrapper, local ones included, pins what it builds: a go.mod without its go.sum is
+# refused (a module that requires nothing has an empty one).
+require_go_sums() {
+  local dir="$1" mod
+  while IFS= read -r mod; do
+    [[ -f "$(dirname "$mod")/go.sum" ]] || { echo "engine: $mod has no go.sum beside it: run go mod tidy there" >&2; exit 1; }
+  done < <(find "$engine/$dir" -name go.mod)
+}
+
 module_key() {
   local dir="$1" line="$2"
   # Every file of the wrapper that shapes the binary: go.mod, go.sum and Go files, local modules included.
@@ -107,6 +116,7 @@ for t in "${targets[@]}"; do
     pulumi-resource-kubernetes) version="$K8S_PROVIDER_VERSION (module $version)" ;;
     pulumi-resource-random) version="$RANDOM_PROVIDER_VERSION (rebuilt; upstream provider $version)" ;;
   esac
+  require_go_sums "$dir"
   key="$(module_key "$dir" "$pkg $cgo $ldflags")"
   out="$cache/$name-$key"
   if [[ -x "$out/$name" ]]; then
