@@ -8,9 +8,9 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
-import { Buildah } from "../../tools/image/buildah";
-import { cacheRoot } from "../../tools/image/pipeline";
-import { prepareStandInRootfs, pushStandIns, type StandInImages } from "../../tools/image/standins";
+import { Buildah } from "../image/buildah";
+import { cacheRoot } from "../image/pipeline";
+import { prepareStandInRootfs, pushStandIns, type StandInImages } from "../image/standins";
 
 /** Name of the buildx builder `up` creates (`moontv:image.builder`, E2E_BUILDER). */
 export const BUILDER_NAME = "moontv-local";
@@ -152,7 +152,7 @@ const FRONTEND_LABELS = [
 ];
 
 /**
- * Pushes the stand-in bases (tools/image/standins.ts, made from Debian packages) and the Dockerfile
+ * Pushes the stand-in bases (engine/image/standins.ts, made from Debian packages) and the Dockerfile
  * frontend image (the pinned BuildKit module's own `dockerfile-frontend`, alone in the image as upstream
  * ships it) to the registry.
  */

@@ -10,17 +10,17 @@
 //    machine needs;
 //  - runtime: distroless's package set unpacked the same way, this machine's node at
 //    /nodejs/bin/node, this machine's CA bundle, no shell, ENTRYPOINT ["/nodejs/bin/node"];
-//  - both amd64 only; sizes are indicative. The image runs in namespaces (tools/image/sandbox.sh),
+//  - both amd64 only; sizes are indicative. The image runs in namespaces (engine/image/sandbox.sh),
 //    not in a container runtime: no cgroups, seccomp or capability trimming.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DOCKERIGNORE_PATH, DOCKERFILE_PATH, dockerfileBuildArgs } from "../../components/image/dockerfile";
-import type { Buildah, BuildReport, ImageConfig } from "../../tools/image/buildah";
-import { BuildEnv, FIXTURE_APP, openBuildEnv, treeBytes } from "../../tools/image/pipeline";
-import { run } from "../../tools/image/proc";
-import { Sandbox } from "../../tools/image/sandbox";
+import type { Buildah, BuildReport, ImageConfig } from "../../engine/image/buildah";
+import { BuildEnv, FIXTURE_APP, openBuildEnv, treeBytes } from "../../engine/image/pipeline";
+import { run } from "../../engine/image/proc";
+import { Sandbox } from "../../engine/image/sandbox";
 
 const PNPM_OVERRIDE = "10.12.4";
 const LABELS = {

@@ -2,7 +2,7 @@
 // images built with umoci and pushed with skopeo.
 import { execFileSync } from "node:child_process";
 import { freePort, requireBinary } from "../../../engine/cluster/host-tools";
-import { startRegistry, type LocalRegistry } from "../../../tools/image/registry";
+import { startRegistry, type LocalRegistry } from "../../../engine/image/local-registry";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -22,7 +22,7 @@ export function requireTool(tool: keyof typeof TOOLS): string {
   return requireBinary(bin, pkg);
 }
 
-/** The registry the image tools use (tools/image/registry.ts), also behind basic auth. */
+/** The registry the image tools use (engine/image/local-registry.ts), also behind basic auth. */
 export { freePort, startRegistry };
 export type RunningRegistry = LocalRegistry;
 

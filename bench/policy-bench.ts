@@ -4,15 +4,15 @@
  * workloads and the growth between them (linear means a flat ms/resource), then the props codec on
  * its own: google-protobuf's encoder and decoder (what the pack pays per resource) against this
  * client's encoder. The pack's share of a real `pulumi preview` is `npm run bench:e2e`'s measure.
- * Run: npx ts-node tools/bench/policy-bench.ts   (npm run bench:policy)
+ * Run: npx ts-node bench/policy-bench.ts   (npm run bench:policy)
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { analyzeAll, encodeProps, marshalProps, startPack } from "../policy";
-import { encodeStruct, Json } from "../policy/wire";
-import type { RecordedResource } from "../policy/types";
+import { analyzeAll, encodeProps, marshalProps, startPack } from "../tools/policy";
+import { encodeStruct, Json } from "../tools/policy/wire";
+import type { RecordedResource } from "../tools/policy/types";
 
 const SIZES = [100, 1000, 5000];
 const DIGEST = "sha256:" + "c".repeat(64);
@@ -58,7 +58,7 @@ function cpuMs(packPid: number | undefined): number {
 }
 
 async function main(): Promise<void> {
-  const config = JSON.parse(fs.readFileSync(path.join(__dirname, "../../policy/config/prod.json"), "utf8"));
+  const config = JSON.parse(fs.readFileSync(path.join(__dirname, "../policy/config/prod.json"), "utf8"));
   const t0 = performance.now();
   const pack = await startPack();
   console.log(`pack started in ${(performance.now() - t0).toFixed(0)} ms (pid ${pack.pid}, port ${pack.port})`);

@@ -3,7 +3,7 @@
 import { spawn, SpawnOptions } from "child_process";
 
 /** A program from a Debian package, or a clear error naming the package. */
-export { requireBinary } from "../../engine/cluster/host-tools";
+export { requireBinary } from "../cluster/host-tools";
 
 export interface RunResult {
   stdout: string;

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { parseImageSize } from "../../../tools/image/buildah";
+import { parseImageSize } from "../../../engine/image/buildah";
 
 describe("parseImageSize (buildah images --json)", () => {
   it("reads buildah's human-readable sizes in decimal units", () => {

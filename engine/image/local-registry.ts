@@ -4,7 +4,7 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { freePort, requireBinary } from "../../engine/cluster/host-tools";
+import { freePort, requireBinary } from "../cluster/host-tools";
 
 export interface LocalRegistry {
   /** `127.0.0.1:<port>`, usable as an image name prefix. */

@@ -6,9 +6,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DOCKERFILE_PATH, DOCKERIGNORE_PATH, dockerfileBuildArgs } from "../../components/image/dockerfile";
-import type { Buildah, BuildReport } from "../image/buildah";
-import { BuildEnv, copyFixture, openBuildEnv, treeBytes } from "../image/pipeline";
+import { DOCKERFILE_PATH, DOCKERIGNORE_PATH, dockerfileBuildArgs } from "../components/image/dockerfile";
+import type { Buildah, BuildReport } from "../engine/image/buildah";
+import { BuildEnv, copyFixture, openBuildEnv, treeBytes } from "../engine/image/pipeline";
 
 const BASELINE_DOCKERFILE = path.join(__dirname, "baseline.Dockerfile");
 const SOURCE_FILE = "src/app/login/page.tsx";

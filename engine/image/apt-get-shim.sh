@@ -17,7 +17,7 @@ case "$cmd" in
     for p in $pkgs; do
       list="/var/lib/dpkg/info/$p.list"
       if [ ! -f "$list" ]; then
-        echo "E: stand-in apt-get: package '$p' is not part of this stand-in base (add it in tools/image/standins.ts)" >&2
+        echo "E: stand-in apt-get: package '$p' is not part of this stand-in base (add it in engine/image/standins.ts)" >&2
         exit 100
       fi
       while IFS= read -r f; do

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Buildah } from "./buildah";
 import { run } from "./proc";
-import { startRegistry, LocalRegistry } from "./registry";
+import { startRegistry, LocalRegistry } from "./local-registry";
 import { prepareStandInRootfs, pushStandIns, StandInImages, StandInRootfs } from "./standins";
 
 export const FIXTURE_APP = path.resolve(__dirname, "../../test/fixtures/app");

@@ -20,11 +20,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { ensureCluster, kubectl, pulumiOk, releaseCluster } from "../../test/e2e/support/engine";
-import { startE2eImages, type E2eImages } from "../../test/e2e/support/images";
-import { removeScratch, scratchProject } from "../../test/e2e/support/project";
-import { e2eStackConfig, imagesOfPreview, initStack, namespacesOf, offlinePreview, policyArgs, previewObjects, rewriteStackFile } from "../../test/e2e/support/stack";
-import { waitUntil } from "../../test/e2e/support/wait";
+import { ensureCluster, kubectl, pulumiOk, releaseCluster } from "../test/e2e/support/engine";
+import { startE2eImages, type E2eImages } from "../test/e2e/support/images";
+import { removeScratch, scratchProject } from "../test/e2e/support/project";
+import { e2eStackConfig, imagesOfPreview, initStack, namespacesOf, offlinePreview, policyArgs, previewObjects, rewriteStackFile } from "../test/e2e/support/stack";
+import { waitUntil } from "../test/e2e/support/wait";
 
 const STACKS = ["dev", "prod"] as const;
 type Stack = (typeof STACKS)[number];

@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const GOAL_MS = 5000;
 
