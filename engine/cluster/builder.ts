@@ -6,11 +6,13 @@
  */
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
+import { promises as dns } from "dns";
 import * as https from "https";
+import * as os from "os";
 import * as path from "path";
 import { Buildah } from "../image/buildah";
 import { cacheRoot } from "../image/pipeline";
-import { prepareStandInRootfs, pushStandIns, type StandInImages } from "../image/standins";
+import { prepareStandInRootfs, pushStandIns, type StandInArch, type StandInImages } from "../image/standins";
 
 /** Name of the buildx builder `up` creates (`moontv:image.builder`, E2E_BUILDER). */
 export const BUILDER_NAME = "moontv-local";
@@ -31,16 +33,40 @@ function openssl(args: string[], cwd: string): void {
   execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
 }
 
-/** A fresh CA and a serving certificate for 127.0.0.1 and localhost. */
-export function makeRegistryPki(dir: string): RegistryPki {
+/** Where the registry listens (`ip`, a loopback address) and the name image refs give it. */
+export interface RegistryAddress {
+  name: string;
+  ip: string;
+}
+
+/**
+ * The registry is named by this machine's host name, which must resolve to a loopback address (where it
+ * listens), not by an IP. docker-build's Index runs `buildx imagetools create`, which takes registry
+ * settings only from the builder's stored buildkitd config, and a `remote` builder can store none; without
+ * one, containerd's resolver speaks plain HTTP to `localhost` and to every loopback IP whatever the
+ * registry serves, so a TLS registry addressed so cannot take an index. A name gets https.
+ */
+export async function registryAddress(): Promise<RegistryAddress> {
+  const name = os.hostname();
+  const { address } = await dns.lookup(name, { family: 4 }).catch((err: Error) => {
+    throw new Error(`the local registry is named by this machine's host name, and "${name}" does not resolve (${err.message}): add "127.0.0.1 ${name}" to /etc/hosts`);
+  });
+  if (!/^127\./.test(address)) {
+    throw new Error(`the local registry is named by this machine's host name, and "${name}" resolves to ${address}, not a loopback address: add "127.0.0.1 ${name}" to /etc/hosts`);
+  }
+  return { name, ip: address };
+}
+
+/** A fresh CA and a serving certificate for the registry's name and address (and 127.0.0.1, localhost). */
+export function makeRegistryPki(dir: string, at: RegistryAddress): RegistryPki {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj", "/CN=moontv-local-registry-ca", "-days", "30", "-out", "ca.crt"], dir);
   fs.writeFileSync(
     path.join(dir, "server.ext"),
-    "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${at.name},IP:${at.ip},IP:127.0.0.1,DNS:localhost\n`,
   );
-  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-subj", "/CN=127.0.0.1", "-out", "server.csr"], dir);
+  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-subj", `/CN=${at.name}`, "-out", "server.csr"], dir);
   openssl(
     ["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-sha256",
       "-extfile", "server.ext", "-out", "server.crt"],
@@ -52,8 +78,8 @@ export function makeRegistryPki(dir: string): RegistryPki {
   return { caCert: path.join(dir, "ca.crt"), cert: path.join(dir, "server.crt"), key: path.join(dir, "server.key"), bundle };
 }
 
-/** docker-registry's configuration: TLS on 127.0.0.1:port, deletes enabled (docker-build deletes by digest). */
-export function registryConfig(port: number, dataDir: string, pki: RegistryPki): string {
+/** docker-registry's configuration: TLS on ip:port, deletes enabled (docker-build deletes by digest). */
+export function registryConfig(ip: string, port: number, dataDir: string, pki: RegistryPki): string {
   return [
     "version: 0.1",
     "log:",
@@ -66,7 +92,7 @@ export function registryConfig(port: number, dataDir: string, pki: RegistryPki):
     "  delete:",
     "    enabled: true",
     "http:",
-    `  addr: 127.0.0.1:${port}`,
+    `  addr: ${ip}:${port}`,
     "  tls:",
     `    certificate: ${pki.cert}`,
     `    key: ${pki.key}`,
@@ -152,14 +178,15 @@ const FRONTEND_LABELS = [
 ];
 
 /**
- * Pushes the stand-in bases (engine/image/standins.ts, made from Debian packages) and the Dockerfile
- * frontend image (the pinned BuildKit module's own `dockerfile-frontend`, alone in the image as upstream
- * ships it) to the registry.
+ * Pushes the stand-in bases (engine/image/standins.ts, made from Debian packages) for `archs` (one
+ * manifest list each when several) and the Dockerfile frontend image (the pinned BuildKit module's own
+ * `dockerfile-frontend`, alone in the image as upstream ships it) to the registry.
  */
-export async function pushImages(registry: string, frontendBinary: string): Promise<StandInImages> {
+export async function pushImages(registry: string, frontendBinary: string, archs: StandInArch[]): Promise<StandInImages> {
   const root = cacheRoot();
   fs.mkdirSync(root, { recursive: true });
-  const rootfs = await prepareStandInRootfs(root);
+  const rootfs = [];
+  for (const arch of archs) rootfs.push(await prepareStandInRootfs(root, arch));
   const buildah = new Buildah(fs.mkdtempSync(path.join(root, "cluster-")));
   const frontendRoot = fs.mkdtempSync(path.join(root, "frontend-rootfs-"));
   try {

@@ -22,8 +22,10 @@ import {
   makeRegistryPki,
   pushImages,
   registryConfig,
+  registryAddress,
   type RegistryPki,
 } from "./builder";
+import type { StandInArch } from "../image/standins";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ENGINE_DIR = path.join(ROOT, ".engine");
@@ -339,12 +341,13 @@ async function startImageSide(started: Started[]): Promise<Record<string, string
   if (process.getuid?.() !== 0) throw new Error("buildkitd runs rootful (its runc process sandbox needs root): run `up` as root");
   const runc = requireBinary("runc", "runc");
   const registryExe = requireBinary("docker-registry", "docker-registry");
-  const pki = makeRegistryPki(path.join(STATE, "registry-pki"));
-  const port = await freePort();
-  const registry = `127.0.0.1:${port}`;
+  const at = await registryAddress();
+  const pki = makeRegistryPki(path.join(STATE, "registry-pki"), at);
+  const port = await freePort(at.ip);
+  const registry = `${at.name}:${port}`;
   const registryDir = path.join(STATE, "registry");
   fs.mkdirSync(registryDir, { recursive: true });
-  fs.writeFileSync(path.join(registryDir, "config.yml"), registryConfig(port, path.join(registryDir, "data"), pki));
+  fs.writeFileSync(path.join(registryDir, "config.yml"), registryConfig(at.ip, port, path.join(registryDir, "data"), pki));
   start("docker-registry", ["serve", path.join(registryDir, "config.yml")], port, started, registryExe);
   await waitFor("docker-registry (TLS)", 15_000, () => httpsOk(`https://${registry}/v2/`, pki.caCert), () => logTail("docker-registry"));
 
@@ -356,7 +359,9 @@ async function startImageSide(started: Started[]): Promise<Record<string, string
   await waitFor("buildkitd's socket", 30_000, async () => fs.existsSync(BUILDKITD_SOCKET), () => logTail("buildkitd"));
   createBuilder(binary("buildx"), BUILDKITD_SOCKET, env);
   const platforms = await waitForBuilder(env);
-  const bases = await pushImages(registry, binary("dockerfile-frontend"));
+  // The stand-in bases serve every CPU the builder can run: this machine's, and arm64 under QEMU.
+  const archs: StandInArch[] = platforms.split(/,\s*/).includes("linux/arm64") ? ["amd64", "arm64"] : ["amd64"];
+  const bases = await pushImages(registry, binary("dockerfile-frontend"), archs);
   console.log(
     `cluster: registry https://${registry} (CA .engine/cluster/registry-pki/ca.crt); builder ${BUILDER_NAME} ` +
       `(buildkitd, platforms ${platforms}${emulation ? `; no arm64: ${emulation}` : ""})`,
@@ -369,6 +374,9 @@ async function startImageSide(started: Started[]): Promise<Record<string, string
     E2E_BUILDER: BUILDER_NAME,
     E2E_BUILD_BASE: bases.buildBase,
     E2E_RUNTIME_BASE: bases.runtimeBase,
+    // What the bases serve and the builder runs; `no arm64:` says why not when QEMU is missing.
+    E2E_PLATFORMS: bases.archs.map((a) => `linux/${a}`).join(","),
+    ...(emulation ? { E2E_NO_ARM64: emulation } : {}),
   };
 }
 

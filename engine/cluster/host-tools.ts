@@ -18,12 +18,12 @@ export function requireBinary(binary: string, aptPackage: string): string {
   throw new Error(`${binary} is not installed: apt-get install ${aptPackage} (.ci/run installs it from .ci/apt-packages.txt)`);
 }
 
-/** A free TCP port on 127.0.0.1, chosen by the kernel. */
-export function freePort(): Promise<number> {
+/** A free TCP port on `host` (default 127.0.0.1), chosen by the kernel. */
+export function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
+    srv.listen(0, host, () => {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });

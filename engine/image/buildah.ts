@@ -107,6 +107,14 @@ export class Buildah {
     await this.exec(["push", "--tls-verify=false", "--format", "v2s2", name, `docker://${name}`]);
   }
 
+  /** Pushes `images` (one per platform, in this storage) as the manifest list `name`. */
+  async pushManifestList(name: string, images: string[]): Promise<void> {
+    const list = `${name}-list`;
+    await this.exec(["manifest", "rm", list]).catch(() => undefined);
+    await this.exec(["manifest", "create", list, ...images.map((i) => `containers-storage:${i}`)]);
+    await this.exec(["manifest", "push", "--all", "--tls-verify=false", "--format", "v2s2", list, `docker://${name}`]);
+  }
+
   /** Creates a working container from `image`, mounts it, returns its id and root directory. */
   async mountImage(image: string): Promise<{ cid: string; root: string }> {
     const cid = (await this.exec(["from", "--pull-never", image])).stdout.trim();

@@ -40,7 +40,7 @@ export async function openBuildEnv(): Promise<BuildEnv> {
   try {
     // The stand-ins are committed in a throw-away storage: builds must pull them like real bases.
     const seed = await newBuildah("standins");
-    const images = await pushStandIns(seed, rootfs, registry.host);
+    const images = await pushStandIns(seed, [rootfs], registry.host);
     await seed.destroy();
     builders.splice(builders.indexOf(seed), 1);
     return {

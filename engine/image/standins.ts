@@ -1,5 +1,7 @@
 // Stand-ins for the two base images (no registry but npm and Debian is reachable here), made from
-// Debian bookworm packages (`apt-get download` + `dpkg-deb -x`) and this machine's Node 20:
+// Debian bookworm packages (`apt-get download` + `dpkg-deb -x`) and this machine's Node 20; for another
+// CPU (arm64, run by buildkitd under QEMU), from that architecture's Debian packages and the official
+// Node build of the same version from npm (`node-linux-<arch>`, integrity-checked by npm):
 //  - runtime: like gcr.io/distroless/nodejs20-debian12: glibc, libstdc++, libssl, CA bundle, tzdata,
 //    node at /nodejs/bin/node, ENTRYPOINT ["/nodejs/bin/node"], no shell;
 //  - build:   like node:20-bookworm-slim: a shell and coreutils, node/npm/corepack in /usr/local, plus
@@ -26,6 +28,17 @@ export const BUILD_PACKAGES = [
   "liblzma5", "libbz2-1.0", "libmd0",
 ];
 
+/** Debian's name of a CPU; the stand-ins exist for these. */
+export type StandInArch = "amd64" | "arm64";
+/** npm's (Node's `process.arch`) name of each. */
+const NODE_ARCH: Record<StandInArch, string> = { amd64: "x64", arm64: "arm64" };
+/** This machine's architecture, whose node and apt state are used as they are. */
+export function hostArch(): StandInArch {
+  const arch = (Object.keys(NODE_ARCH) as StandInArch[]).find((a) => NODE_ARCH[a] === process.arch);
+  if (!arch) throw new Error(`stand-in bases: this machine's CPU ${process.arch} is not one of ${Object.values(NODE_ARCH).join(", ")}`);
+  return arch;
+}
+
 const HOST_NODE = "/usr/bin/node";
 const HOST_NODE_MODULES = "/usr/lib/node_modules";
 const HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
@@ -42,6 +55,7 @@ exec "$@"
 `;
 
 export interface StandInRootfs {
+  arch: StandInArch;
   runtimeDir: string;
   buildDir: string;
   /** Node version of both stand-ins (this machine's). */
@@ -49,10 +63,13 @@ export interface StandInRootfs {
 }
 
 export interface StandInImages {
-  /** Fully qualified refs in the local registry, passed as BUILD_BASE_IMAGE / RUNTIME_BASE_IMAGE. */
+  /** Fully qualified refs in the local registry, passed as BUILD_BASE_IMAGE / RUNTIME_BASE_IMAGE: an
+   * image for one architecture, a manifest list for several. */
   buildBase: string;
   runtimeBase: string;
   nodeVersion: string;
+  /** Architectures the refs serve. */
+  archs: StandInArch[];
 }
 
 /** Key of a stand-in build: changes when this recipe, the shim or the host's node changes. */
@@ -64,7 +81,32 @@ function recipeKey(nodeVersion: string): string {
   return h.digest("hex").slice(0, 16);
 }
 
-async function download(pkgs: string[], debDir: string): Promise<string[]> {
+/** apt-get options of a private apt state for a foreign architecture: the system's sources, its own
+ * package lists under `aptRoot`, nothing installed. The system's apt configuration is not touched. */
+function foreignAptOptions(arch: StandInArch, aptRoot: string): string[] {
+  return [
+    "-o", `APT::Architecture=${arch}`, "-o", `APT::Architectures=${arch}`,
+    "-o", `Dir::State::Lists=${path.join(aptRoot, "lists")}`, "-o", `Dir::Cache=${path.join(aptRoot, "cache")}`,
+    "-o", "Dir::State::status=/dev/null",
+  ];
+}
+
+/** The apt-get options to download `arch`'s packages: none for this machine's; else a private state
+ * whose package lists are fetched once (`apt-get update`) and kept under `aptRoot`. */
+async function aptFor(arch: StandInArch, aptRoot: string): Promise<string[]> {
+  if (arch === hostArch()) return [];
+  const opts = foreignAptOptions(arch, aptRoot);
+  const lists = path.join(aptRoot, "lists");
+  if (!fs.existsSync(lists) || !fs.readdirSync(lists).some((f) => f.endsWith("_Packages"))) {
+    for (const d of ["lists/partial", "cache/archives/partial"]) fs.mkdirSync(path.join(aptRoot, d), { recursive: true });
+    await run("apt-get", ["update", "-q", ...opts], { timeoutSeconds: 600 }).catch((err: Error) => {
+      throw new Error(`cannot fetch Debian's ${arch} package lists for the ${arch} stand-in bases: ${err.message}`);
+    });
+  }
+  return opts;
+}
+
+async function download(pkgs: string[], debDir: string, apt: string[]): Promise<string[]> {
   fs.mkdirSync(debDir, { recursive: true });
   const have = () => fs.readdirSync(debDir).filter((f) => f.endsWith(".deb"));
   const missing = pkgs.filter((p) => !have().some((f) => f.startsWith(`${p}_`)));
@@ -72,7 +114,7 @@ async function download(pkgs: string[], debDir: string): Promise<string[]> {
     // Into a private directory first: another test process may be filling the same cache.
     const tmp = fs.mkdtempSync(path.join(debDir, "download-"));
     try {
-      await run("apt-get", ["download", "-q", ...missing], { cwd: tmp, timeoutSeconds: 600 });
+      await run("apt-get", ["download", "-q", ...apt, ...missing], { cwd: tmp, timeoutSeconds: 600 });
       for (const f of fs.readdirSync(tmp)) fs.renameSync(path.join(tmp, f), path.join(debDir, f));
     } catch (err) {
       throw new Error(`cannot download the stand-in packages (run \`apt-get update\` first): ${(err as Error).message}`);
@@ -125,6 +167,31 @@ async function unpack(staging: string, debs: string[], pkgs: string[]): Promise<
   fs.writeFileSync(path.join(staging, "var/lib/dpkg/status"), status.join("\n"));
 }
 
+/** The node binary for `arch`: this machine's own, or the official build of the same version from npm
+ * (`node-linux-<arch>`, kept under `cacheRoot`). */
+async function nodeBinary(arch: StandInArch, nodeVersion: string, cacheRoot: string): Promise<string> {
+  if (arch === hostArch()) return HOST_NODE;
+  const pkg = `node-linux-${NODE_ARCH[arch]}`;
+  const dir = path.join(cacheRoot, "node", `${pkg}-${nodeVersion}`);
+  const bin = path.join(dir, "package/bin/node");
+  if (!fs.existsSync(bin)) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    const tmp = fs.mkdtempSync(`${dir}.tmp-`);
+    try {
+      await run("npm", ["pack", "--silent", `${pkg}@${nodeVersion}`, "--pack-destination", tmp], { timeoutSeconds: 600 }).catch((err: Error) => {
+        throw new Error(`cannot fetch ${pkg}@${nodeVersion} from npm for the ${arch} stand-in bases: ${err.message}`);
+      });
+      await run("tar", ["-xzf", path.join(tmp, `${pkg}-${nodeVersion}.tgz`), "-C", tmp, "package/bin/node"]);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+      fs.renameSync(path.join(tmp, "package"), path.join(dir, "package"));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return bin;
+}
+
 function writeAccounts(root: string, users: string[], groups: string[]): void {
   fs.writeFileSync(path.join(root, "etc/passwd"), users.join("\n") + "\n");
   fs.writeFileSync(path.join(root, "etc/group"), groups.join("\n") + "\n");
@@ -140,8 +207,15 @@ function commonDirs(root: string): void {
   fs.copyFileSync(HOST_CA_BUNDLE, path.join(root, "etc/ssl/certs/ca-certificates.crt"));
 }
 
-async function makeRuntime(dir: string, debDir: string): Promise<void> {
-  await unpack(dir, await download(RUNTIME_PACKAGES, debDir), RUNTIME_PACKAGES);
+/** Where a stand-in of one architecture gets its packages and its node. */
+interface StandInSources {
+  debDir: string;
+  apt: string[];
+  node: string;
+}
+
+async function makeRuntime(dir: string, src: StandInSources): Promise<void> {
+  await unpack(dir, await download(RUNTIME_PACKAGES, src.debDir, src.apt), RUNTIME_PACKAGES);
   commonDirs(dir);
   writeAccounts(
     dir,
@@ -151,7 +225,7 @@ async function makeRuntime(dir: string, debDir: string): Promise<void> {
   fs.mkdirSync(path.join(dir, "home/nonroot"), { recursive: true });
   fs.chownSync(path.join(dir, "home/nonroot"), 65532, 65532);
   fs.mkdirSync(path.join(dir, "nodejs/bin"), { recursive: true });
-  fs.copyFileSync(HOST_NODE, path.join(dir, "nodejs/bin/node"));
+  fs.copyFileSync(src.node, path.join(dir, "nodejs/bin/node"));
   fs.chmodSync(path.join(dir, "nodejs/bin/node"), 0o755);
   // Distroless has no shell and no package manager: make sure none came in with a package.
   fs.rmSync(path.join(dir, "var/lib/dpkg/info"), { recursive: true, force: true });
@@ -160,8 +234,8 @@ async function makeRuntime(dir: string, debDir: string): Promise<void> {
   }
 }
 
-async function makeBuild(dir: string, debDir: string): Promise<void> {
-  await unpack(dir, await download(BUILD_PACKAGES, debDir), BUILD_PACKAGES);
+async function makeBuild(dir: string, src: StandInSources): Promise<void> {
+  await unpack(dir, await download(BUILD_PACKAGES, src.debDir, src.apt), BUILD_PACKAGES);
   commonDirs(dir);
   writeAccounts(
     dir,
@@ -176,7 +250,7 @@ async function makeBuild(dir: string, debDir: string): Promise<void> {
   const local = path.join(dir, "usr/local");
   fs.mkdirSync(path.join(local, "bin"), { recursive: true });
   fs.mkdirSync(path.join(local, "lib/node_modules"), { recursive: true });
-  fs.copyFileSync(HOST_NODE, path.join(local, "bin/node"));
+  fs.copyFileSync(src.node, path.join(local, "bin/node"));
   fs.chmodSync(path.join(local, "bin/node"), 0o755);
   for (const m of ["corepack", "npm"]) {
     await run("cp", ["-a", path.join(HOST_NODE_MODULES, m), path.join(local, "lib/node_modules", m)]);
@@ -190,20 +264,27 @@ async function makeBuild(dir: string, debDir: string): Promise<void> {
   fs.mkdirSync(path.join(dir, "var/lib/apt/lists"), { recursive: true });
 }
 
-/** Builds (once per recipe, cached under `cacheRoot`) the two stand-in root file systems. */
-export async function prepareStandInRootfs(cacheRoot: string): Promise<StandInRootfs> {
+/** Builds (once per recipe and architecture, cached under `cacheRoot`) the two stand-in root file
+ * systems of `arch` (default: this machine's). */
+export async function prepareStandInRootfs(cacheRoot: string, arch: StandInArch = hostArch()): Promise<StandInRootfs> {
   const nodeVersion = (await run(HOST_NODE, ["--version"])).stdout.trim().replace(/^v/, "");
   const base = path.join(cacheRoot, "standins", recipeKey(nodeVersion));
-  const runtimeDir = path.join(base, "runtime");
-  const buildDir = path.join(base, "build");
-  const debDir = path.join(cacheRoot, "debs");
-  for (const [dir, make] of [[runtimeDir, makeRuntime], [buildDir, makeBuild]] as const) {
+  // This machine's keep the layout of earlier recipes; another CPU's get a directory of their own.
+  const archRoot = arch === hostArch() ? base : path.join(base, arch);
+  const runtimeDir = path.join(archRoot, "runtime");
+  const buildDir = path.join(archRoot, "build");
+  const debDir = arch === hostArch() ? path.join(cacheRoot, "debs") : path.join(cacheRoot, `debs-${arch}`);
+  const needed = [[runtimeDir, makeRuntime], [buildDir, makeBuild]] as const;
+  const src: StandInSources | undefined = needed.every(([dir]) => fs.existsSync(dir))
+    ? undefined
+    : { debDir, apt: await aptFor(arch, path.join(cacheRoot, `apt-${arch}`)), node: await nodeBinary(arch, nodeVersion, cacheRoot) };
+  for (const [dir, make] of needed) {
     if (fs.existsSync(dir)) continue;
     // Made aside and renamed into place, so a concurrent run never sees a half-made root.
-    fs.mkdirSync(base, { recursive: true });
+    fs.mkdirSync(archRoot, { recursive: true });
     const tmp = fs.mkdtempSync(`${dir}.tmp-`);
     try {
-      await make(path.join(tmp, "root"), debDir);
+      await make(path.join(tmp, "root"), src!);
       fs.renameSync(path.join(tmp, "root"), dir);
     } catch (err) {
       if (!fs.existsSync(dir)) throw err; // else another run finished it first
@@ -215,32 +296,53 @@ export async function prepareStandInRootfs(cacheRoot: string): Promise<StandInRo
   for (const old of fs.readdirSync(path.dirname(base))) {
     if (old !== path.basename(base) && !old.includes(".tmp-")) fs.rmSync(path.join(path.dirname(base), old), { recursive: true, force: true });
   }
-  return { runtimeDir, buildDir, nodeVersion };
+  return { arch, runtimeDir, buildDir, nodeVersion };
 }
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/** Commits the stand-ins as images with the real bases' configuration and pushes them to the
- * registry at `registryHost` (plain HTTP on 127.0.0.1). */
-export async function pushStandIns(buildah: Buildah, rootfs: StandInRootfs, registryHost: string): Promise<StandInImages> {
-  const major = rootfs.nodeVersion.split(".")[0];
+/** Commits the stand-ins (one root file system set per architecture, all of one Node version) as images
+ * with the real bases' configuration and pushes them to the registry at `registryHost`. With several
+ * architectures each ref is a manifest list, as the real bases' are. */
+export async function pushStandIns(buildah: Buildah, rootfs: StandInRootfs[], registryHost: string): Promise<StandInImages> {
+  const nodeVersion = rootfs[0].nodeVersion;
+  if (rootfs.some((r) => r.nodeVersion !== nodeVersion)) throw new Error("stand-in bases: every architecture must carry one Node version");
+  const major = nodeVersion.split(".")[0];
   const buildBase = `${registryHost}/moontv-standin/node:${major}-bookworm-slim`;
   const runtimeBase = `${registryHost}/moontv-standin/distroless-nodejs${major}-debian12:latest`;
   const note = "org.opencontainers.image.description=STAND-IN made from Debian packages for tests, not the real base";
-  await buildah.imageFromRootfs(rootfs.runtimeDir, runtimeBase, [
+  const runtimeConfig = [
     "--entrypoint", '["/nodejs/bin/node"]', "--cmd", "",
     "--env", `PATH=${PATH}`, "--env", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
     "--label", note,
-  ]);
-  await buildah.imageFromRootfs(rootfs.buildDir, buildBase, [
+  ];
+  const buildConfig = [
     "--entrypoint", '["docker-entrypoint.sh"]', "--cmd", "node",
-    "--env", `PATH=${PATH}`, "--env", `NODE_VERSION=${rootfs.nodeVersion}`,
+    "--env", `PATH=${PATH}`, "--env", `NODE_VERSION=${nodeVersion}`,
     // Only machines like CI's need these two: their npm traffic is re-signed by a local CA,
     // and the registry mirror strips the signatures corepack checks.
     "--env", "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt", "--env", "COREPACK_INTEGRITY_KEYS=0",
     "--label", note,
-  ]);
-  await buildah.push(runtimeBase);
-  await buildah.push(buildBase);
-  return { buildBase, runtimeBase, nodeVersion: rootfs.nodeVersion };
+  ];
+  if (rootfs.length === 1) {
+    await buildah.imageFromRootfs(rootfs[0].runtimeDir, runtimeBase, runtimeConfig);
+    await buildah.imageFromRootfs(rootfs[0].buildDir, buildBase, buildConfig);
+    await buildah.push(runtimeBase);
+    await buildah.push(buildBase);
+  } else {
+    const kinds = [
+      { kind: "runtime", ref: runtimeBase, dirOf: (r: StandInRootfs) => r.runtimeDir, config: runtimeConfig },
+      { kind: "build", ref: buildBase, dirOf: (r: StandInRootfs) => r.buildDir, config: buildConfig },
+    ];
+    for (const { kind, ref, dirOf, config } of kinds) {
+      const images: string[] = [];
+      for (const r of rootfs) {
+        const image = `localhost/moontv-standin-${kind}:${r.arch}`;
+        await buildah.imageFromRootfs(dirOf(r), image, ["--os", "linux", "--arch", r.arch, ...config]);
+        images.push(image);
+      }
+      await buildah.pushManifestList(ref, images);
+    }
+  }
+  return { buildBase, runtimeBase, nodeVersion, archs: rootfs.map((r) => r.arch) };
 }

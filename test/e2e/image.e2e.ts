@@ -5,111 +5,55 @@
  * cache is proven on a wiped (fresh) builder.
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { engineEnv, kubectlJson, pulumi, pulumiOk, ROOT } from "./support/engine";
-import { removeScratch, scratchProject } from "./support/project";
 import { buildSteps } from "./support/build-log";
+import { createImageStack, wipeBuilder, type ImageStack } from "./support/image-stack";
 import { imageConfig, registryGet, tagDigest } from "./support/registry";
-import { initStack, policyArgs, rewriteStackFile } from "./support/stack";
 
 const NAMESPACE = "moontv-image-e2e";
 const GIT_SHA = "0123456789abcdef0123456789abcdef01234567";
 const VERSION = "0.1.0-e2e";
 
-/** What `npm run cluster -- up` exported for image builds; a cluster without them fails here loudly. */
-function clusterImageEnv(): { registry: string; builder: string; buildBase: string; runtimeBase: string } {
-  const env = engineEnv();
-  const want = ["E2E_REGISTRY", "E2E_BUILDER", "E2E_BUILD_BASE", "E2E_RUNTIME_BASE"];
-  const missing = want.filter((k) => !env[k]);
-  if (missing.length) throw new Error(`.engine/env lacks ${missing.join(", ")}: restart the cluster (npm run cluster -- down && npm run cluster -- up)`);
-  return { registry: env.E2E_REGISTRY!, builder: env.E2E_BUILDER!, buildBase: env.E2E_BUILD_BASE!, runtimeBase: env.E2E_RUNTIME_BASE! };
-}
-
-function wipeBuilder(): void {
-  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "ts-register.js"), path.join(ROOT, "engine", "cluster", "cluster.ts"), "wipe-builder"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  if (r.status !== 0) throw new Error(`npm run cluster -- wipe-builder failed:\n${r.stdout}${r.stderr}`);
-}
-
 describe("the staged image built for real by BuildKit through docker-build (e2e)", function () {
-  let project: string;
-  let app: string;
-  let reg: ReturnType<typeof clusterImageEnv>;
+  let stack: ImageStack;
   // A repository of its own per run: the registry keeps data across runs, and cold means no cache at all.
   const repo = `e2e/moontv-${Date.now().toString(36)}`;
   const times: Record<string, number> = {};
-  const inProject = () => ({ cwd: project, env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` } });
-  const setDev = (key: string, value: string) => pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
-  const up = (...extra: string[]) => pulumi(["up", "--yes", "-s", "dev", ...policyArgs("dev"), ...extra], inProject());
-  const deployedImage = () =>
-    kubectlJson(["-n", NAMESPACE, "get", "deployment", "moontv"]).spec.template.spec.containers.find((c: { name: string }) => c.name === "moontv").image as string;
-  const outputs = async () => JSON.parse((await pulumiOk(["stack", "output", "-s", "dev", "--json"], inProject())).stdout);
-  /** A source-only change: one page's text, never the lockfile or package.json. */
-  const touchSource = (n: number) => {
-    const page = path.join(app, "src", "app", "page.tsx");
-    fs.writeFileSync(page, fs.readFileSync(page, "utf8").replace(/\n\/\/ e2e edit \d+\n?$/, "") + `\n// e2e edit ${n}\n`);
-  };
+  const reg = () => stack.reg;
+  const up = (...extra: string[]) => stack.up(...extra);
+  const deployedImage = () => stack.deployedImage();
 
   before(async function () {
-    reg = clusterImageEnv();
-    project = scratchProject("image");
-    fs.mkdirSync(path.join(project, ".pulumi-state"));
-    // The sources, with the ignore file the settings require of a local context (the project's own).
-    app = path.join(project, "e2e-app");
-    fs.cpSync(path.join(ROOT, "test", "fixtures", "app"), app, { recursive: true, filter: (f) => !/\/(node_modules|\.next)(\/|$)/.test(f) });
-    fs.copyFileSync(path.join(ROOT, "components", "image", ".dockerignore"), path.join(app, ".dockerignore"));
-    rewriteStackFile(project, "dev", (c) => ({
-      ...c,
-      "moontv:namespace": NAMESPACE,
-      "moontv:image": {
-        repository: `${reg.registry}/${repo}`,
-        context: { location: app },
-        builder: reg.builder,
-        baseImages: { build: reg.buildBase, runtime: reg.runtimeBase },
-        version: VERSION,
-        gitSha: GIT_SHA,
-        sourceUrl: "https://github.com/example/moontv-fixture",
-        sizeBudgetMiB: 250,
-        cache: { branch: "main" },
-      },
-    }));
-    await initStack("dev", inProject());
+    stack = await createImageStack({ name: "image", namespace: NAMESPACE, repo, image: { version: VERSION, gitSha: GIT_SHA } });
     // Cold: a builder with no local state, and a repository with no cache yet.
     wipeBuilder();
     const t0 = Date.now();
     const r = await up();
     times.cold = Date.now() - t0;
-    fs.writeFileSync(path.join(project, "up-cold.log"), r.output);
+    fs.writeFileSync(path.join(stack.project, "up-cold.log"), r.output);
     if (r.code !== 0) throw new Error(`pulumi up exited ${r.code}:\n${r.output.slice(-8000)}`);
     const { steps, cached } = buildSteps(r.output);
     console.log(`      cold: ${cached.length}/${steps.length} steps from cache`);
   });
 
   after(async function () {
-    if (project) {
-      await pulumi(["destroy", "--yes", "-s", "dev"], inProject());
-      if (!process.env.MOONTV_E2E_KEEP) removeScratch(project);
-    }
+    if (stack) await stack.remove();
     console.log(`      build times: ${Object.entries(times).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
   });
 
   it("pushes every tag (version, sha-<7>, stack) and the app runs exactly the pushed repo@sha256", async () => {
-    const digest = await tagDigest(reg.registry, repo, "dev");
+    const digest = await tagDigest(reg().registry, repo, "dev");
     assert.ok(digest?.startsWith("sha256:"), "tag dev pushed");
-    for (const tag of [VERSION, `sha-${GIT_SHA.slice(0, 7)}`]) assert.equal(await tagDigest(reg.registry, repo, tag), digest, tag);
-    const ref = `${reg.registry}/${repo}@${digest}`;
+    for (const tag of [VERSION, `sha-${GIT_SHA.slice(0, 7)}`]) assert.equal(await tagDigest(reg().registry, repo, tag), digest, tag);
+    const ref = `${reg().registry}/${repo}@${digest}`;
     assert.equal(deployedImage(), ref);
-    assert.equal((await outputs()).imageRef, ref);
+    assert.equal((await stack.outputs()).imageRef, ref);
   });
 
   it("the registry cache cache-amd64 (and main's) was exported, with every layer (mode max)", async () => {
     for (const tag of ["cache-amd64", "cache-amd64-main"]) {
-      const r = await registryGet(reg.registry, `/v2/${repo}/manifests/${tag}`);
+      const r = await registryGet(reg().registry, `/v2/${repo}/manifests/${tag}`);
       assert.equal(r.status, 200, tag);
       const m = JSON.parse(r.body.toString()) as { layers?: unknown[]; config?: { mediaType: string } };
       assert.equal(m.config?.mediaType, "application/vnd.buildkit.cacheconfig.v0");
@@ -119,7 +63,7 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
   });
 
   it("the OCI labels and the size budget are in the pushed image's config", async () => {
-    const { config } = await imageConfig(reg.registry, repo, "dev");
+    const { config } = await imageConfig(reg().registry, repo, "dev");
     assert.equal(config.Labels?.["org.opencontainers.image.revision"], GIT_SHA);
     assert.equal(config.Labels?.["org.opencontainers.image.version"], VERSION);
     assert.equal(config.Labels?.["org.opencontainers.image.source"], "https://github.com/example/moontv-fixture");
@@ -127,15 +71,15 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
   });
 
   it("the size check measured the pushed image in the registry (the real dynamic resource)", async () => {
-    const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
+    const state = await stack.stackState();
     const check = state.deployment.resources.find((r: { type: string; urn: string }) => r.type === "pulumi-nodejs:dynamic:Resource" && r.urn.endsWith("moontv-image-size"));
     const size = check.outputs.sizes["linux/amd64"] as number;
     assert.ok(size > 5_000_000 && size < 250 * 2 ** 20, `measured ${size} bytes`);
   });
 
   it("a preview after a source-only change succeeds and shows the build to come", async () => {
-    touchSource(1);
-    const r = await pulumiOk(["preview", "-s", "dev", ...policyArgs("dev"), "--diff"], inProject());
+    stack.touchSource(1);
+    const r = await stack.preview("--diff");
     assert.match(r.output, /docker-build:index:Image/);
     assert.match(r.output, /~ .*update|update/i);
     // The pack reads the provider's checked inputs (every field filled in) and still sees the cache.
@@ -144,21 +88,21 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
 
   it("a budget below the measured size fails pulumi up naming the budget and the size; the app keeps its image", async () => {
     const before = deployedImage();
-    await setDev("moontv:image.sizeBudgetMiB", "1");
+    await stack.setDev("moontv:image.sizeBudgetMiB", "1");
     const r = await up();
     assert.notEqual(r.code, 0);
     assert.match(r.output, /platform linux\/amd64 is \d+(\.\d)? MiB compressed, over the size budget of 1 MiB \(image\.sizeBudgetMiB\)/);
     assert.equal(deployedImage(), before);
-    await setDev("moontv:image.sizeBudgetMiB", "250");
+    await stack.setDev("moontv:image.sizeBudgetMiB", "250");
   });
 
   it("registry cache, proven: on a wiped builder a source-only change takes the dependency install from the cache", async () => {
     wipeBuilder();
-    touchSource(2);
+    stack.touchSource(2);
     const t0 = Date.now();
     const r = await up();
     times.sourceOnlyFreshBuilder = Date.now() - t0;
-    fs.writeFileSync(path.join(project, "up-source-only.log"), r.output);
+    fs.writeFileSync(path.join(stack.project, "up-source-only.log"), r.output);
     assert.equal(r.code, 0, r.output.slice(-6000));
     const { steps, cached } = buildSteps(r.output);
     console.log(`      source-only on a fresh builder: ${cached.length}/${steps.length} steps from cache`);
@@ -170,12 +114,12 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
 
   it("no change on a wiped builder: the rebuild (a forced replace) takes at least 95 % of its steps from the registry cache", async () => {
     wipeBuilder();
-    const state = JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout);
+    const state = await stack.stackState();
     const urn = state.deployment.resources.find((r: { type: string }) => r.type === "docker-build:index:Image").urn as string;
     const t0 = Date.now();
     const r = await up("--replace", urn);
     times.noChangeFreshBuilder = Date.now() - t0;
-    fs.writeFileSync(path.join(project, "up-no-change.log"), r.output);
+    fs.writeFileSync(path.join(stack.project, "up-no-change.log"), r.output);
     assert.equal(r.code, 0, r.output.slice(-6000));
     const { steps, cached } = buildSteps(r.output);
     console.log(`      no change on a fresh builder: ${cached.length}/${steps.length} steps from cache`);
@@ -185,9 +129,10 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
   });
 
   it("pulumi destroy keeps the pushed manifests (another stack may run the same digest)", async () => {
-    const digest = (await tagDigest(reg.registry, repo, "dev"))!;
-    await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
-    const r = await registryGet(reg.registry, `/v2/${repo}/manifests/${digest}`, "HEAD");
+    const digest = (await tagDigest(reg().registry, repo, "dev"))!;
+    const destroyed = await stack.destroy();
+    assert.equal(destroyed.code, 0, destroyed.output.slice(-4000));
+    const r = await registryGet(reg().registry, `/v2/${repo}/manifests/${digest}`, "HEAD");
     assert.equal(r.status, 200);
   });
 });

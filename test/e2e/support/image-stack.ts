@@ -1,0 +1,128 @@
+/**
+ * A scratch dev stack whose `moontv:image` builds a copy of test/fixtures/app for real: the local
+ * cluster's buildkitd through the docker-build provider, pushing to the cluster's TLS registry. Used by
+ * the image e2e specs.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { engineEnv, kubectlJson, pulumi, pulumiOk, ROOT, type CommandResult, type Kube } from "./engine";
+import { removeScratch, scratchProject } from "./project";
+import { initStack, policyArgs, rewriteStackFile } from "./stack";
+
+/** What `npm run cluster -- up` exported for image builds. */
+export interface ClusterImageEnv {
+  registry: string;
+  builder: string;
+  buildBase: string;
+  runtimeBase: string;
+  /** Platforms the stand-in bases serve and the builder runs, e.g. `linux/amd64,linux/arm64`. */
+  platforms: string[];
+  /** Why the builder has no linux/arm64 (QEMU missing), when it has not. */
+  noArm64?: string;
+}
+
+/** The cluster's image side; a cluster without it fails here loudly. */
+export function clusterImageEnv(): ClusterImageEnv {
+  const env = engineEnv();
+  const want = ["E2E_REGISTRY", "E2E_BUILDER", "E2E_BUILD_BASE", "E2E_RUNTIME_BASE", "E2E_PLATFORMS"];
+  const missing = want.filter((k) => !env[k]);
+  if (missing.length) throw new Error(`.engine/env lacks ${missing.join(", ")}: restart the cluster (npm run cluster -- down && npm run cluster -- up)`);
+  return {
+    registry: env.E2E_REGISTRY!,
+    builder: env.E2E_BUILDER!,
+    buildBase: env.E2E_BUILD_BASE!,
+    runtimeBase: env.E2E_RUNTIME_BASE!,
+    platforms: env.E2E_PLATFORMS!.split(","),
+    noArm64: env.E2E_NO_ARM64,
+  };
+}
+
+/** buildkitd restarted with empty state: a fresh builder, as on another machine. */
+export function wipeBuilder(): void {
+  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "ts-register.js"), path.join(ROOT, "engine", "cluster", "cluster.ts"), "wipe-builder"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`npm run cluster -- wipe-builder failed:\n${r.stdout}${r.stderr}`);
+}
+
+export interface ImageStackOptions {
+  /** Scratch project name (a directory under the e2e scratch root). */
+  name: string;
+  namespace: string;
+  /** Repository path in the cluster's registry; one per run, so that cold means no cache at all. */
+  repo: string;
+  /** `moontv:image` fields over the defaults below (platforms, version, gitSha, sizeBudgetMiB, …). */
+  image?: Record<string, unknown>;
+}
+
+export interface ImageStack {
+  project: string;
+  /** The copied sources the stack builds. */
+  app: string;
+  reg: ClusterImageEnv;
+  up(...extra: string[]): Promise<CommandResult>;
+  preview(...extra: string[]): Promise<CommandResult>;
+  setDev(key: string, value: string): Promise<CommandResult>;
+  /** `pulumi stack export`: the state, as JSON. */
+  stackState(): Promise<Kube>;
+  outputs(): Promise<Record<string, unknown>>;
+  /** The image the app's Deployment runs. */
+  deployedImage(): string;
+  /** A source-only change: one page's text, never the lockfile or package.json. */
+  touchSource(n: number): void;
+  destroy(): Promise<CommandResult>;
+  /** Destroys the stack and removes the scratch project (kept with MOONTV_E2E_KEEP). */
+  remove(): Promise<void>;
+}
+
+export async function createImageStack(o: ImageStackOptions): Promise<ImageStack> {
+  const reg = clusterImageEnv();
+  const project = scratchProject(o.name);
+  fs.mkdirSync(path.join(project, ".pulumi-state"));
+  const inProject = () => ({ cwd: project, env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` } });
+  // The sources, with the ignore file the settings require of a local context (the project's own).
+  const app = path.join(project, "e2e-app");
+  fs.cpSync(path.join(ROOT, "test", "fixtures", "app"), app, { recursive: true, filter: (f) => !/\/(node_modules|\.next)(\/|$)/.test(f) });
+  fs.copyFileSync(path.join(ROOT, "components", "image", ".dockerignore"), path.join(app, ".dockerignore"));
+  rewriteStackFile(project, "dev", (c) => ({
+    ...c,
+    "moontv:namespace": o.namespace,
+    "moontv:image": {
+      repository: `${reg.registry}/${o.repo}`,
+      context: { location: app },
+      builder: reg.builder,
+      baseImages: { build: reg.buildBase, runtime: reg.runtimeBase },
+      sourceUrl: "https://github.com/example/moontv-fixture",
+      sizeBudgetMiB: 250,
+      cache: { branch: "main" },
+      ...o.image,
+    },
+  }));
+  await initStack("dev", inProject());
+  const destroy = () => pulumi(["destroy", "--yes", "-s", "dev"], inProject());
+  return {
+    project,
+    app,
+    reg,
+    up: (...extra) => pulumi(["up", "--yes", "-s", "dev", ...policyArgs("dev"), ...extra], inProject()),
+    preview: (...extra) => pulumiOk(["preview", "-s", "dev", ...policyArgs("dev"), ...extra], inProject()),
+    setDev: (key, value) => pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject()),
+    stackState: async () => JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout),
+    outputs: async () => JSON.parse((await pulumiOk(["stack", "output", "-s", "dev", "--json"], inProject())).stdout),
+    deployedImage: () =>
+      kubectlJson(["-n", o.namespace, "get", "deployment", "moontv"]).spec.template.spec.containers.find((c: { name: string }) => c.name === "moontv")
+        .image as string,
+    touchSource: (n) => {
+      const page = path.join(app, "src", "app", "page.tsx");
+      fs.writeFileSync(page, fs.readFileSync(page, "utf8").replace(/\n\/\/ e2e edit \d+\n?$/, "") + `\n// e2e edit ${n}\n`);
+    },
+    destroy,
+    remove: async () => {
+      await destroy();
+      if (!process.env.MOONTV_E2E_KEEP) removeScratch(project);
+    },
+  };
+}
