@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { kvrocksConfOptions, renderKvrocksAuthConf, renderKvrocksConf } from "./config";
-import { KVROCKS_NAME, KVROCKS_PORT } from "./names";
+import { KVROCKS_NAME, KVROCKS_PORT, KVROCKS_SECRET_NAME } from "./names";
 import {
   buildKvrocksConfigMap, buildKvrocksSecret, buildKvrocksServices, buildKvrocksStatefulSet, kvrocksDataClaim, kvrocksUrl,
   type KvrocksSettings,
 } from "./statefulset";
-import { configHash, IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
+import { configHash, IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, STORE_PASSWORD_KEY } from "../shared";
 
 export interface KvrocksArgs {
   kvrocks: KvrocksSettings;
@@ -26,6 +26,9 @@ export class Kvrocks extends pulumi.ComponentResource {
   /** Service name (the in-namespace host name `kvrocks`). */
   readonly host: string = KVROCKS_NAME;
   readonly port: number = KVROCKS_PORT;
+  /** The Secret holding the password, and the password's key there. */
+  readonly secretName: string = KVROCKS_SECRET_NAME;
+  readonly secretKey: string = STORE_PASSWORD_KEY;
   /** The generated password, a secret. */
   readonly password: pulumi.Output<string>;
   /** `redis://:<password>@kvrocks:6666`, a secret. */

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { buildStoreSecret, buildStoreServices, claimTemplate, CONFIG_HASH_ANNOTATION, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
+import { buildStoreSecret, buildStoreServices, claimTemplate, CONFIG_HASH_ANNOTATION, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
 import {
   KVROCKS_CONFIG_DIR, KVROCKS_CONFIG_NAME, KVROCKS_DATA_DIR, KVROCKS_GID, KVROCKS_HEADLESS_NAME, KVROCKS_IMAGE_REPOSITORY,
   KVROCKS_NAME, KVROCKS_PORT, KVROCKS_RUNTIME_CONFIG_DIR, KVROCKS_SECRET_DIR, KVROCKS_SECRET_NAME, KVROCKS_UID,
@@ -94,7 +94,7 @@ export function buildKvrocksStatefulSet(inputs: KvrocksWorkloadInputs): k8s.apps
               // Not the image's entrypoint, which points at a config file on the data volume.
               command: ["kvrocks", "-c", `${KVROCKS_RUNTIME_CONFIG_DIR}/kvrocks.conf`],
               ports: [{ name: "kvrocks", containerPort: KVROCKS_PORT, protocol: "TCP" }],
-              env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: KVROCKS_SECRET_NAME, key: "password" } } }],
+              env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: KVROCKS_SECRET_NAME, key: STORE_PASSWORD_KEY } } }],
               // Opening a large RocksDB (WAL replay) takes a while: the startup probe allows 5 minutes.
               startupProbe: { ...ping, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
               livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },

@@ -1,4 +1,4 @@
-import type { ResolvedMonitoringArgs } from "./args";
+import type { MonitoringArgs } from "./args";
 import { JOBS } from "./names";
 
 /** uid of the provisioned Prometheus data source; panels refer to it by uid, not by name. */
@@ -35,7 +35,7 @@ function kvrocksRow(): { row: string; panels: PanelSpec[] } {
 }
 
 /** The panels as data: MoonTV (via the blackbox probe), Redis (redis-exporter) or Kvrocks, nodes (node-exporter). */
-export function dashboardPanels(r: ResolvedMonitoringArgs): { row: string; panels: PanelSpec[] }[] {
+export function dashboardPanels(r: MonitoringArgs): { row: string; panels: PanelSpec[] }[] {
   const app = `job="${JOBS.app}"`;
   const redis = `job="${JOBS.redis}"`;
   const rows = [
@@ -73,7 +73,7 @@ export function dashboardPanels(r: ResolvedMonitoringArgs): { row: string; panel
       panels: [{ title: "Targets up", type: "timeseries", unit: "none", queries: [{ expr: "up", legend: "{{job}} {{instance}}" }] }],
     },
   ] as { row: string; panels: PanelSpec[] }[];
-  if (r.store === "kvrocks") rows.splice(rows.findIndex((x) => x.row === "Redis"), 1, kvrocksRow());
+  if (r.store.kind === "kvrocks") rows.splice(rows.findIndex((x) => x.row === "Redis"), 1, kvrocksRow());
   if (r.nodeExporter.enabled) {
     const node = `job="${JOBS.node}"`;
     rows.push({
@@ -89,12 +89,12 @@ export function dashboardPanels(r: ResolvedMonitoringArgs): { row: string; panel
 }
 
 /** Every (panel title, PromQL) pair of the dashboard, for checking them against a live Prometheus. */
-export function dashboardQueries(r: ResolvedMonitoringArgs): { panel: string; expr: string }[] {
+export function dashboardQueries(r: MonitoringArgs): { panel: string; expr: string }[] {
   return dashboardPanels(r).flatMap((row) => row.panels.flatMap((p) => p.queries.map((q) => ({ panel: p.title, expr: q.expr }))));
 }
 
 /** The Grafana dashboard model (JSON), rows as full-width collapsed=false row panels. */
-export function buildDashboard(r: ResolvedMonitoringArgs): Record<string, unknown> {
+export function buildDashboard(r: MonitoringArgs): Record<string, unknown> {
   const panels: Record<string, unknown>[] = [];
   let id = 1;
   let y = 0;

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { CONFIG_HASH_ANNOTATION, configHash, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
-import type { ContainerResources, ResolvedMonitoringArgs } from "./args";
+import type { ContainerResources, MonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service, type Container } from "./common";
 import { NAMES, PORTS } from "./names";
 import { buildBlackboxConfig } from "./prometheus-config";
@@ -10,7 +10,7 @@ type Service = k8s.types.input.core.v1.Service;
 type ConfigMap = k8s.types.input.core.v1.ConfigMap;
 
 /** A one-replica, restricted Deployment around a single stateless exporter container. */
-function exporterDeployment(r: ResolvedMonitoringArgs, name: string, container: Omit<Container, "name" | "securityContext">,
+function exporterDeployment(r: MonitoringArgs, name: string, container: Omit<Container, "name" | "securityContext">,
   resources: ContainerResources, podAnnotations: Record<string, string> = {},
   volumes: k8s.types.input.core.v1.Volume[] = []): Deployment {
   return {
@@ -34,43 +34,43 @@ function exporterDeployment(r: ResolvedMonitoringArgs, name: string, container: 
 }
 
 /** redis-exporter: reads the password from the Redis Secret (never a plain env value), Service 9121. */
-export function buildRedisExporter(r: ResolvedMonitoringArgs): { deployment: Deployment; service: Service } {
+export function buildRedisExporter(r: MonitoringArgs): { deployment: Deployment; service: Service } {
   const name = NAMES.redisExporter;
   return {
     deployment: exporterDeployment(r, name, {
-      image: r.redisExporter.image,
+      image: r.store.exporter.image,
       env: [
-        { name: "REDIS_ADDR", value: `redis://${r.redis.host}:${r.redis.port}` },
-        { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: r.redis.secretName, key: r.redis.secretKey } } },
+        { name: "REDIS_ADDR", value: `redis://${r.store.host}:${r.store.port}` },
+        { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: r.store.secretName, key: r.store.secretKey } } },
       ],
       ports: [{ name: "http", containerPort: PORTS.redisExporter, protocol: "TCP" }],
       readinessProbe: httpProbe("/health", "http"),
       livenessProbe: httpProbe("/health", "http", 20),
-    }, r.redisExporter.resources),
+    }, r.store.exporter.resources),
     service: service(name, r.namespace, r.instance, PORTS.redisExporter),
   };
 }
 
 /** kvrocks-exporter: reads the password from the Kvrocks Secret (never a plain env value), Service 9121. */
-export function buildKvrocksExporter(r: ResolvedMonitoringArgs): { deployment: Deployment; service: Service } {
+export function buildKvrocksExporter(r: MonitoringArgs): { deployment: Deployment; service: Service } {
   const name = NAMES.kvrocksExporter;
   return {
     deployment: exporterDeployment(r, name, {
-      image: r.kvrocksExporter.image,
+      image: r.store.exporter.image,
       env: [
-        { name: "KVROCKS_ADDR", value: `kvrocks://${r.kvrocks.host}:${r.kvrocks.port}` },
-        { name: "KVROCKS_PASSWORD", valueFrom: { secretKeyRef: { name: r.kvrocks.secretName, key: r.kvrocks.secretKey } } },
+        { name: "KVROCKS_ADDR", value: `kvrocks://${r.store.host}:${r.store.port}` },
+        { name: "KVROCKS_PASSWORD", valueFrom: { secretKeyRef: { name: r.store.secretName, key: r.store.secretKey } } },
       ],
       ports: [{ name: "http", containerPort: PORTS.kvrocksExporter, protocol: "TCP" }],
       readinessProbe: httpProbe("/health", "http"),
       livenessProbe: httpProbe("/health", "http", 20),
-    }, r.kvrocksExporter.resources),
+    }, r.store.exporter.resources),
     service: service(name, r.namespace, r.instance, PORTS.kvrocksExporter),
   };
 }
 
 /** blackbox-exporter: probes the app (which has no /metrics) for the `moontv` job, Service 9115. */
-export function buildBlackboxExporter(r: ResolvedMonitoringArgs): { configMap: ConfigMap; deployment: Deployment; service: Service } {
+export function buildBlackboxExporter(r: MonitoringArgs): { configMap: ConfigMap; deployment: Deployment; service: Service } {
   const name = NAMES.blackboxExporter;
   const config = buildBlackboxConfig();
   return {

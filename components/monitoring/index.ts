@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { resolveMonitoringArgs, type MonitoringArgs } from "./args";
+import type { MonitoringArgs } from "./args";
 import { buildBlackboxExporter, buildKvrocksExporter, buildRedisExporter } from "./exporters";
 import { buildGrafana, buildGrafanaAdminSecret } from "./grafana";
 import { NAMES, PORTS } from "./names";
@@ -10,7 +10,7 @@ import { buildPrometheus, prometheusDataClaim } from "./prometheus";
 import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
 
 export * from "./args";
-export { NAMES, PORTS, JOBS, PSS_EXCEPTION_LABEL } from "./names";
+export { NAMES, PORTS, JOBS, PSS_EXCEPTION_LABEL, nodeExporterNamespace } from "./names";
 export { buildPrometheusConfig, buildBlackboxConfig, appProbeUrl, RULES_FILE } from "./prometheus-config";
 export { buildAlertRules, buildAlertGroups, expectedJobs } from "./rules";
 export { buildPrometheus } from "./prometheus";
@@ -36,8 +36,8 @@ export class Monitoring extends pulumi.ComponentResource {
   public readonly nodeExporterNamespace: string | undefined;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    const r = resolveMonitoringArgs(args); // a bad setting throws before anything is registered
     super("moontv:monitoring:Monitoring", name, {}, opts);
+    const r = args;
     const child = { parent: this };
     const svcUrl = (svc: string, port: number) => pulumi.output(`http://${svc}.${r.namespace}.svc.${r.clusterDomain}:${port}`);
 
@@ -61,8 +61,8 @@ export class Monitoring extends pulumi.ComponentResource {
     new k8s.core.v1.Service(`${name}-prometheus`, prom.service, child);
 
     // The exporter of the store the app uses: redis-exporter, or kvrocks-exporter for Kvrocks.
-    const storeExporter = r.store === "kvrocks" ? NAMES.kvrocksExporter : NAMES.redisExporter;
-    const exporter = r.store === "kvrocks" ? buildKvrocksExporter(r) : buildRedisExporter(r);
+    const storeExporter = r.store.kind === "kvrocks" ? NAMES.kvrocksExporter : NAMES.redisExporter;
+    const exporter = r.store.kind === "kvrocks" ? buildKvrocksExporter(r) : buildRedisExporter(r);
     new k8s.apps.v1.Deployment(`${name}-${storeExporter}`, exporter.deployment, child);
     new k8s.core.v1.Service(`${name}-${storeExporter}`, exporter.service, child);
 

@@ -21,7 +21,10 @@ export const PORTS = {
   grafana: 3000,
 } as const;
 
-/** Prometheus job names; the alert rules and the dashboard select series by them. */
+/**
+ * Prometheus job names; the alert rules and the dashboard select series by them. Labels of this
+ * component's own choosing (the compose service names), not the Services they watch.
+ */
 export const JOBS = {
   prometheus: "prometheus",
   redis: "redis",
@@ -36,3 +39,8 @@ export const COMPONENT = "monitoring";
 
 /** Label that marks the one workload allowed outside the `restricted` Pod Security Standard. */
 export const PSS_EXCEPTION_LABEL = "moontv.dev/pss-exception";
+
+/** The node-exporter's own namespace beside the app's (which enforces `restricted`). */
+export function nodeExporterNamespace(namespace: string): string {
+  return `${namespace}-node-exporter`;
+}

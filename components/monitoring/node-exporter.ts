@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { restrictedContainerSecurityContext } from "../shared";
-import type { ResolvedMonitoringArgs } from "./args";
+import type { MonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
 import { NAMES, PORTS, PSS_EXCEPTION_LABEL } from "./names";
 
@@ -26,7 +26,7 @@ const HOST_MOUNTS = [
  * hostPID (network-device metrics then describe the pod's own network namespace; Prometheus reaches it
  * through a pod IP that NetworkPolicies can select).
  */
-export function buildNodeExporter(r: ResolvedMonitoringArgs): NodeExporterObjects {
+export function buildNodeExporter(r: MonitoringArgs): NodeExporterObjects {
   const name = NAMES.nodeExporter;
   const ns = r.nodeExporter.namespace;
   const exception = { [PSS_EXCEPTION_LABEL]: name };

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { ResolvedMonitoringArgs } from "./args";
+import type { MonitoringArgs } from "./args";
 import { JOBS, NAMES, PORTS } from "./names";
 
 /** File name of the rules beside `prometheus.yml` (both keys of one ConfigMap, one directory). */
@@ -8,12 +8,12 @@ export const RULES_FILE = "alerts.yml";
 export const PROBE_MODULE = "http_2xx";
 
 /** The app URL the blackbox-exporter probes. */
-export function appProbeUrl(r: ResolvedMonitoringArgs): string {
+export function appProbeUrl(r: MonitoringArgs): string {
   return `http://${r.app.serviceName}:${r.app.port}${r.app.probePath}`;
 }
 
 /** DNS name whose A records are the node-exporter pods (a headless Service in its own namespace). */
-export function nodeExporterDnsName(r: ResolvedMonitoringArgs): string {
+export function nodeExporterDnsName(r: MonitoringArgs): string {
   return `${NAMES.nodeExporter}.${r.nodeExporter.namespace}.svc.${r.clusterDomain}`;
 }
 
@@ -22,11 +22,11 @@ export function nodeExporterDnsName(r: ResolvedMonitoringArgs): string {
  * (`dns_sd_configs`): no `kubernetes_sd_configs`, so Prometheus needs no RBAC and Debian's promtool,
  * which lacks that discovery, can check the file.
  */
-export function buildPrometheusConfig(r: ResolvedMonitoringArgs): string {
+export function buildPrometheusConfig(r: MonitoringArgs): string {
   const scrape: Record<string, unknown>[] = [
     { job_name: JOBS.prometheus, static_configs: [{ targets: [`localhost:${PORTS.prometheus}`] }] },
     // The store's exporter reports on the one Redis (or Kvrocks) it points at; `<store>_up` says whether it answered.
-    r.store === "kvrocks"
+    r.store.kind === "kvrocks"
       ? { job_name: JOBS.kvrocks, static_configs: [{ targets: [`${NAMES.kvrocksExporter}:${PORTS.kvrocksExporter}`] }] }
       : { job_name: JOBS.redis, static_configs: [{ targets: [`${NAMES.redisExporter}:${PORTS.redisExporter}`] }] },
     {

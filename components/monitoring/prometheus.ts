@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { claimTemplate, CONFIG_HASH_ANNOTATION, configHash, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
-import type { ResolvedMonitoringArgs } from "./args";
+import type { MonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
 import { NAMES, PORTS } from "./names";
 import { RULES_FILE, buildPrometheusConfig } from "./prometheus-config";
@@ -16,12 +16,12 @@ export interface PrometheusObjects {
 }
 
 /** The TSDB claim `data` (one replica: claim `data-prometheus-0`). */
-export function prometheusDataClaim(r: ResolvedMonitoringArgs): DataClaim {
+export function prometheusDataClaim(r: MonitoringArgs): DataClaim {
   return { template: "data", labels: monitoringLabels(NAMES.prometheus, r.instance), storageSize: r.prometheus.storageSize, storageClass: r.prometheus.storageClass };
 }
 
 /** Prometheus: ConfigMap (prometheus.yml + rules), a one-replica StatefulSet with a TSDB claim, Service 9090. */
-export function buildPrometheus(r: ResolvedMonitoringArgs): PrometheusObjects {
+export function buildPrometheus(r: MonitoringArgs): PrometheusObjects {
   const name = NAMES.prometheus;
   const config = buildPrometheusConfig(r);
   const rules = buildAlertRules(r);

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import type { ResolvedMonitoringArgs } from "./args";
+import type { MonitoringArgs } from "./args";
 import { JOBS } from "./names";
 
 export interface AlertRule {
@@ -19,23 +19,23 @@ export interface RuleGroup {
 const FS = `fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|fuse.lxcfs"`;
 
 /** The jobs that must always have a scrape target; `absent()` over them catches a vanished target. */
-export function expectedJobs(r: ResolvedMonitoringArgs): string[] {
-  const jobs: string[] = [JOBS.prometheus, r.store === "kvrocks" ? JOBS.kvrocks : JOBS.redis, JOBS.app];
+export function expectedJobs(r: MonitoringArgs): string[] {
+  const jobs: string[] = [JOBS.prometheus, r.store.kind === "kvrocks" ? JOBS.kvrocks : JOBS.redis, JOBS.app];
   if (r.nodeExporter.enabled) jobs.push(JOBS.node);
   if (r.grafana.enabled) jobs.push(JOBS.grafana);
   return jobs;
 }
 
 /** The alert rules as data (the dashboard and the specs read them too). Pure. */
-export function buildAlertGroups(r: ResolvedMonitoringArgs): RuleGroup[] {
+export function buildAlertGroups(r: MonitoringArgs): RuleGroup[] {
   const rule = (alert: string, expr: string, forDuration: string, severity: string, summary: string,
     description: string, extra: Record<string, string> = {}): AlertRule => ({
     alert, expr, for: forDuration, labels: { severity, ...extra }, annotations: { summary, description },
   });
   const redis = `job="${JOBS.redis}"`;
-  const pct = Math.round(r.redis.memoryAlertRatio * 100);
   const kvrocks = `job="${JOBS.kvrocks}"`;
-  const store: RuleGroup = r.store === "kvrocks"
+  const s = r.store;
+  const store: RuleGroup = s.kind === "kvrocks"
     ? {
       name: "kvrocks",
       rules: [
@@ -43,9 +43,9 @@ export function buildAlertGroups(r: ResolvedMonitoringArgs): RuleGroup[] {
           "Kvrocks is down", "kvrocks-exporter cannot reach Kvrocks at {{ $labels.instance }} (wrong password or Kvrocks down)."),
         // Kvrocks reports the file system of its data directory: RocksDB stops writing when it is full.
         rule("KvrocksDiskAlmostFull",
-          `kvrocks_used_disk_size{${kvrocks}} / kvrocks_disk_capacity_bytes{${kvrocks}} > ${r.kvrocks.diskAlertRatio}` +
+          `kvrocks_used_disk_size{${kvrocks}} / kvrocks_disk_capacity_bytes{${kvrocks}} > ${s.diskAlertRatio}` +
           ` and kvrocks_disk_capacity_bytes{${kvrocks}} > 0`, "10m", "warning",
-          "Kvrocks' volume is almost full", `Kvrocks' data volume is {{ $value | humanizePercentage }} full (alert above ${Math.round(r.kvrocks.diskAlertRatio * 100)}%): grow kvrocks.storageSize.`),
+          "Kvrocks' volume is almost full", `Kvrocks' data volume is {{ $value | humanizePercentage }} full (alert above ${Math.round(s.diskAlertRatio * 100)}%): grow kvrocks.storageSize.`),
       ],
     }
     : {
@@ -55,9 +55,9 @@ export function buildAlertGroups(r: ResolvedMonitoringArgs): RuleGroup[] {
           "Redis is down", "redis-exporter cannot reach Redis at {{ $labels.instance }} (wrong password or Redis down)."),
         // maxmemory 0 means "no limit": the guard keeps the ratio from being +Inf.
         rule("RedisMemoryNearMaxmemory",
-          `redis_memory_used_bytes{${redis}} / redis_memory_max_bytes{${redis}} > ${r.redis.memoryAlertRatio}` +
+          `redis_memory_used_bytes{${redis}} / redis_memory_max_bytes{${redis}} > ${s.memoryAlertRatio}` +
           ` and redis_memory_max_bytes{${redis}} > 0`, "5m", "warning",
-          "Redis memory near maxmemory", `Redis uses {{ $value | humanizePercentage }} of maxmemory (alert above ${pct}%).`),
+          "Redis memory near maxmemory", `Redis uses {{ $value | humanizePercentage }} of maxmemory (alert above ${Math.round(s.memoryAlertRatio * 100)}%).`),
         // Two rules with one name: if both failed at once a single expression would yield duplicate series.
         rule("RedisPersistenceError", `redis_rdb_last_bgsave_status{${redis}} == 0`, "1m", "critical",
           "Redis cannot save its RDB snapshot", "The last BGSAVE failed; data written since is at risk.", { persistence: "rdb" }),
@@ -102,6 +102,6 @@ export function buildAlertGroups(r: ResolvedMonitoringArgs): RuleGroup[] {
 }
 
 /** The rules file text (`alerts.yml`). */
-export function buildAlertRules(r: ResolvedMonitoringArgs): string {
+export function buildAlertRules(r: MonitoringArgs): string {
   return stringify({ groups: buildAlertGroups(r) });
 }

@@ -31,6 +31,8 @@ export interface NetworkIsolationArgs {
   /** Flows of the monitoring component; off = no monitoring policies. */
   monitoring: {
     enabled: boolean;
+    /** The monitoring workloads as their component names them: `app.kubernetes.io/name` and port. */
+    workloads: Record<"prometheus" | "blackboxExporter" | "grafana" | "nodeExporter", { name: string; port: number }>;
     /** Grafana is deployed (only with monitoring). */
     grafana: boolean;
     /** Namespace of the node-exporter; unset = no node-exporter (no policies there). */

@@ -1,6 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { selectorLabels, standardLabels } from "../shared";
-import { NAMES, PORTS } from "../monitoring/names";
 import type { NetworkIsolationArgs } from "./args";
 
 export type NetworkPolicy = k8s.types.input.networking.v1.NetworkPolicy;
@@ -39,14 +38,15 @@ export function buildNetworkPolicies(r: NetworkIsolationArgs): NetworkPolicy[] {
   const app = pods(r.app.name);
   const store = pods(r.store.name);
   const exporter = r.store.exporter;
-  const prometheus = pods(NAMES.prometheus);
+  const m = r.monitoring;
+  const w = m.workloads;
+  const prometheus = pods(w.prometheus.name);
   // No `from` = every source; a set ingress namespace narrows it to that namespace's pods.
   const publicFrom: Peer[] | undefined = r.ingressNamespace
     ? [{ namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: r.ingressNamespace } } }] : undefined;
-  const m = r.monitoring;
 
   const appIngress: Rule[] = [{ ...(publicFrom ? { from: publicFrom } : {}), ports: tcp(r.app.port) }];
-  if (m.enabled && publicFrom) appIngress.push({ from: [pods(NAMES.blackboxExporter)], ports: tcp(r.app.port) });
+  if (m.enabled && publicFrom) appIngress.push({ from: [pods(w.blackboxExporter.name)], ports: tcp(r.app.port) });
   const internet = (cidr: string, except: string[]): Peer => ({ ipBlock: { cidr, ...(except.length ? { except } : {}) } });
 
   const out: NetworkPolicy[] = [
@@ -70,40 +70,40 @@ export function buildNetworkPolicies(r: NetworkIsolationArgs): NetworkPolicy[] {
 
   const promEgress: Rule[] = [
     { from: [pods(exporter.name)], ports: tcp(exporter.port) },
-    { from: [pods(NAMES.blackboxExporter)], ports: tcp(PORTS.blackboxExporter) },
+    { from: [pods(w.blackboxExporter.name)], ports: tcp(w.blackboxExporter.port) },
   ];
-  if (m.grafana) promEgress.push({ from: [pods(NAMES.grafana)], ports: tcp(PORTS.grafana) });
+  if (m.grafana) promEgress.push({ from: [pods(w.grafana.name)], ports: tcp(w.grafana.port) });
   if (m.nodeExporterNamespace) {
     promEgress.push({
       from: [{
         namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: m.nodeExporterNamespace } },
-        podSelector: { matchLabels: sel(NAMES.nodeExporter) },
+        podSelector: { matchLabels: sel(w.nodeExporter.name) },
       }],
-      ports: tcp(PORTS.nodeExporter),
+      ports: tcp(w.nodeExporter.port),
     });
   }
   out.push(
     // Prometheus has no authentication: only Grafana reaches it (people use `kubectl port-forward`).
-    policy(r, NAMES.prometheus, ns, sel(NAMES.prometheus),
-      m.grafana ? [{ from: [pods(NAMES.grafana)], ports: tcp(PORTS.prometheus) }] : [], promEgress),
+    policy(r, w.prometheus.name, ns, sel(w.prometheus.name),
+      m.grafana ? [{ from: [pods(w.grafana.name)], ports: tcp(w.prometheus.port) }] : [], promEgress),
     policy(r, exporter.name, ns, sel(exporter.name),
       [{ from: [prometheus], ports: tcp(exporter.port) }], [{ from: [store], ports: tcp(r.store.port) }]),
-    policy(r, NAMES.blackboxExporter, ns, sel(NAMES.blackboxExporter),
-      [{ from: [prometheus], ports: tcp(PORTS.blackboxExporter) }], [{ from: [app], ports: tcp(r.app.port) }]),
+    policy(r, w.blackboxExporter.name, ns, sel(w.blackboxExporter.name),
+      [{ from: [prometheus], ports: tcp(w.blackboxExporter.port) }], [{ from: [app], ports: tcp(r.app.port) }]),
   );
   if (m.grafana) {
-    out.push(policy(r, NAMES.grafana, ns, sel(NAMES.grafana), [
-      { ...(publicFrom ? { from: publicFrom } : {}), ports: tcp(PORTS.grafana) },
-      { from: [prometheus], ports: tcp(PORTS.grafana) },
-    ], [{ from: [prometheus], ports: tcp(PORTS.prometheus) }]));
+    out.push(policy(r, w.grafana.name, ns, sel(w.grafana.name), [
+      { ...(publicFrom ? { from: publicFrom } : {}), ports: tcp(w.grafana.port) },
+      { from: [prometheus], ports: tcp(w.grafana.port) },
+    ], [{ from: [prometheus], ports: tcp(w.prometheus.port) }]));
   }
   if (m.nodeExporterNamespace) {
     const neNs = m.nodeExporterNamespace;
     out.push(
       policy(r, "default-deny", neNs, {}, [], []),
-      policy(r, NAMES.nodeExporter, neNs, sel(NAMES.nodeExporter), [{
-        from: [{ namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: ns } }, podSelector: { matchLabels: sel(NAMES.prometheus) } }],
-        ports: tcp(PORTS.nodeExporter),
+      policy(r, w.nodeExporter.name, neNs, sel(w.nodeExporter.name), [{
+        from: [{ namespaceSelector: { matchLabels: { [NS_NAME_LABEL]: ns } }, podSelector: { matchLabels: sel(w.prometheus.name) } }],
+        ports: tcp(w.nodeExporter.port),
       }], undefined),
     );
   }

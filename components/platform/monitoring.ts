@@ -1,33 +1,68 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { MONITORING_WORKLOADS as W } from "../../stacks/settings/defaults";
+import { CLUSTER_DOMAIN } from "../../stacks/outputs";
 import type { Settings } from "../../stacks/settings/types";
-import { DEFAULT_IMAGES, type MonitoringArgs } from "../monitoring";
+import { APP_NAME, APP_PORT } from "../app";
+import { nodeExporterNamespace, type ContainerResources, type MonitoringArgs } from "../monitoring";
+import type { StoreEndpoint } from "./network";
 
-/** Monitoring args from the settings; third-party images go through `pin` (digests in prod). */
-export function monitoringArgs(settings: Settings, pin: (ref: string) => pulumi.Input<string>): MonitoringArgs {
+/** The `as const` sizes, as the mutable shape the args take. */
+const sized = (r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): ContainerResources => ({
+  requests: { ...r.requests },
+  limits: { ...r.limits },
+});
+
+/**
+ * Monitoring args from the settings, with the app's Service and the store's Service and Secret as their
+ * components name them; third-party images go through `pin` (mirrors, digests in prod).
+ */
+export function monitoringArgs(
+  settings: Settings,
+  store: StoreEndpoint,
+  pin: (ref: string) => pulumi.Input<string>,
+): MonitoringArgs {
   const m = settings.monitoring;
-  const kvrocks = settings.app.storage === "kvrocks";
+  const target = { host: store.host, port: store.port, secretName: store.secretName, secretKey: store.secretKey };
   return {
     namespace: settings.namespace,
     instance: settings.stack,
+    clusterDomain: CLUSTER_DOMAIN,
     scrapeInterval: m.scrapeInterval,
+    // Rules are evaluated as often as their series are scraped.
+    evaluationInterval: m.scrapeInterval,
     prometheus: {
-      image: pin(DEFAULT_IMAGES.prometheus),
+      image: pin(W.prometheus.image),
+      resources: sized(W.prometheus.resources),
       retentionTime: m.retentionTime,
       retentionSize: m.retentionSize,
       storageSize: m.storageSize,
       storageClass: m.storageClass,
     },
+    // Only the exporter of the store the app uses is deployed, so only its image is pinned (a lookup per image).
+    store: store.kind === "kvrocks"
+      ? {
+        kind: "kvrocks", ...target, diskAlertRatio: W.kvrocksDiskAlertRatio,
+        exporter: { image: pin(W.kvrocksExporter.image), resources: sized(W.kvrocksExporter.resources) },
+      }
+      : {
+        kind: "redis", ...target, memoryAlertRatio: W.redisMemoryAlertRatio,
+        exporter: { image: pin(W.redisExporter.image), resources: sized(W.redisExporter.resources) },
+      },
     // The app is probed from outside on its liveness route (MoonTV has no /metrics).
-    app: { probePath: settings.app.probes.livenessPath },
-    // Monitoring needs a store this program deploys (the settings refuse it otherwise); only the
-    // exporter of that store is deployed, so only its image is pinned (a lookup per image).
-    store: kvrocks ? "kvrocks" : "redis",
-    ...(kvrocks
-      ? { kvrocksExporter: { image: pin(DEFAULT_IMAGES.kvrocksExporter) } }
-      : { redisExporter: { image: pin(DEFAULT_IMAGES.redisExporter) } }),
-    blackboxExporter: { image: pin(DEFAULT_IMAGES.blackboxExporter) },
-    nodeExporter: { enabled: m.nodeExporter, image: pin(DEFAULT_IMAGES.nodeExporter) },
-    grafana: { enabled: m.grafana, image: pin(DEFAULT_IMAGES.grafana) },
+    app: { serviceName: APP_NAME, port: APP_PORT, probePath: settings.app.probes.livenessPath },
+    blackboxExporter: { image: pin(W.blackboxExporter.image), resources: sized(W.blackboxExporter.resources) },
+    nodeExporter: {
+      enabled: m.nodeExporter,
+      namespace: nodeExporterNamespace(settings.namespace),
+      image: pin(W.nodeExporter.image),
+      resources: sized(W.nodeExporter.resources),
+    },
+    grafana: {
+      enabled: m.grafana,
+      adminUser: W.grafana.adminUser,
+      image: pin(W.grafana.image),
+      resources: sized(W.grafana.resources),
+    },
     alertmanagers: m.alertmanagers,
     protectData: m.protect,
   };

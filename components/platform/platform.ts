@@ -6,7 +6,7 @@ import { APP_NAME, MoonTvApp } from "../app";
 import { Monitoring } from "../monitoring";
 import { NetworkIsolation } from "../network";
 import { monitoringArgs } from "./monitoring";
-import { networkArgs } from "./network";
+import { networkArgs, type StoreEndpoint } from "./network";
 import { Redis } from "../redis";
 import { Kvrocks } from "../kvrocks";
 import { kvrocksArgs, storeProtected } from "./kvrocks";
@@ -80,14 +80,15 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
       dependsOn: [...image.gates, ...(store ? [store.statefulSet] : [])],
     }, children);
 
-    if (settings.monitoring.enabled) {
-      this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, thirdParty), { ...children, dependsOn: [namespace] });
+    const storeEndpoint = (kind: StoreEndpoint["kind"], s: Redis | Kvrocks): StoreEndpoint =>
+      ({ kind, host: s.host, port: s.port, secretName: s.secretName, secretKey: s.secretKey });
+    const endpoint = this.redis ? storeEndpoint("redis", this.redis) : this.kvrocks && storeEndpoint("kvrocks", this.kvrocks);
+    // The settings refuse monitoring without a store of ours, so `endpoint` is set whenever it is enabled.
+    if (settings.monitoring.enabled && endpoint) {
+      this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, endpoint, thirdParty), { ...children, dependsOn: [namespace] });
     }
     if (settings.network.enabled) {
-      const storeEndpoint = this.redis
-        ? { kind: "redis" as const, host: this.redis.host, port: this.redis.port }
-        : this.kvrocks && { kind: "kvrocks" as const, host: this.kvrocks.host, port: this.kvrocks.port };
-      this.network = new NetworkIsolation("network", networkArgs(settings, storeEndpoint, this.monitoring?.nodeExporterNamespace), {
+      this.network = new NetworkIsolation("network", networkArgs(settings, endpoint, this.monitoring?.nodeExporterNamespace), {
         ...children,
         dependsOn: [namespace],
       });

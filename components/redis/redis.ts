@@ -2,11 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { clusterRedisConfOptions, renderRedisAuthConf, renderRedisConf } from "./config";
-import { REDIS_NAME, REDIS_PORT } from "./names";
+import { REDIS_NAME, REDIS_PORT, REDIS_SECRET_NAME } from "./names";
 import {
   buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisDataClaim, redisUrl, type RedisSettings,
 } from "./statefulset";
-import { configHash, IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
+import { configHash, IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, STORE_PASSWORD_KEY } from "../shared";
 
 export interface RedisArgs {
   redis: RedisSettings;
@@ -25,6 +25,9 @@ export class Redis extends pulumi.ComponentResource {
   /** Service name (the in-namespace host name `redis`). */
   readonly host: string = REDIS_NAME;
   readonly port: number = REDIS_PORT;
+  /** The Secret holding the password, and the password's key there. */
+  readonly secretName: string = REDIS_SECRET_NAME;
+  readonly secretKey: string = STORE_PASSWORD_KEY;
   /** The generated password, a secret. */
   readonly password: pulumi.Output<string>;
   /** `redis://:<password>@redis:6379`, a secret. */

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { buildStoreSecret, buildStoreServices, claimTemplate, CONFIG_HASH_ANNOTATION, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, type DataClaim } from "../shared";
+import { buildStoreSecret, buildStoreServices, claimTemplate, CONFIG_HASH_ANNOTATION, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
 import {
   REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
   REDIS_SECRET_DIR, REDIS_SECRET_NAME, REDIS_UID,
@@ -79,7 +79,7 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
               imagePullPolicy: "IfNotPresent",
               command: ["redis-server", REDIS_CONF_PATH],
               ports: [{ name: "redis", containerPort: REDIS_PORT, protocol: "TCP" }],
-              env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: REDIS_SECRET_NAME, key: "password" } } }],
+              env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: REDIS_SECRET_NAME, key: STORE_PASSWORD_KEY } } }],
               // Loading a large AOF answers LOADING to PING: the startup probe allows 5 minutes for it.
               startupProbe: { ...ping, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
               livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },

@@ -32,13 +32,16 @@ export function buildStoreServices(namespace: pulumi.Input<string>, s: StoreName
   };
 }
 
+/** The key of the password in the store's Secret (the probes and the exporters read it there). */
+export const STORE_PASSWORD_KEY = "password";
+
 /** The Secret with the password and the `requirepass` file (`auth.conf`); both values are secret. */
 export function buildStoreSecret(
   metadata: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> },
   password: pulumi.Input<string>,
   authConf: pulumi.Input<string>,
 ): k8s.core.v1.SecretArgs {
-  return { metadata, type: "Opaque", stringData: { password, "auth.conf": authConf } };
+  return { metadata, type: "Opaque", stringData: { [STORE_PASSWORD_KEY]: password, "auth.conf": authConf } };
 }
 
 /** `redis://:<password>@<host>:<port>`, as the app's REDIS_URL and KVROCKS_URL take it. */

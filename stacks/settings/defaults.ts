@@ -29,9 +29,11 @@ const common = {
   // The compose deployment's private network: default deny, then the flows the services need. The app
   // fetches video source APIs over HTTP(S); DNS egress goes to the cluster DNS pods only (CoreDNS
   // keeps kube-dns's label).
-  network: { enabled: true, egressPorts: [80, 443], dns: { namespace: "kube-system", podSelector: "k8s-app=kube-dns" } },
+  network: { enabled: true, egressPorts: [80, 443], egressExcept: [], dns: { namespace: "kube-system", podSelector: "k8s-app=kube-dns" } },
   // Many controllers never set the Ingress's load-balancer status that `pulumi up` would wait for.
   ingress: { enabled: false, waitForLoadBalancer: false },
+  // No Alertmanager: alerts show in Prometheus only.
+  monitoring: { alertmanagers: [] },
 };
 
 const byEnvironment = {
@@ -90,6 +92,42 @@ const byEnvironment = {
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
     },
   },
+} as const;
+
+/**
+ * What the monitoring workloads run with in every stack: images (pinned like every third-party image),
+ * sizes, Grafana's admin user and the alert thresholds. No setting changes them, so the schema has no
+ * keys for them; they live here beside the settings' defaults so that each has one home.
+ */
+export const MONITORING_WORKLOADS = {
+  prometheus: {
+    image: "quay.io/prometheus/prometheus:v2.53.2",
+    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+  },
+  redisExporter: {
+    image: "oliver006/redis_exporter:v1.62.0",
+    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+  },
+  kvrocksExporter: {
+    image: "kvrocks/kvrocks-exporter:1.0.5",
+    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+  },
+  blackboxExporter: {
+    image: "quay.io/prometheus/blackbox-exporter:v0.25.0",
+    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+  },
+  nodeExporter: {
+    image: "quay.io/prometheus/node-exporter:v1.8.2",
+    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
+  },
+  grafana: {
+    image: "grafana/grafana:11.2.0",
+    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    adminUser: "admin",
+  },
+  /** RedisMemoryNearMaxmemory fires above this fraction of maxmemory; KvrocksDiskAlmostFull above this one of its volume. */
+  redisMemoryAlertRatio: 0.9,
+  kvrocksDiskAlertRatio: 0.9,
 } as const;
 
 export function defaultsFor(environment: Environment): Record<string, unknown> {

@@ -212,7 +212,7 @@ export const monitoringSchema = z.strictObject({
   retentionSize: z.string({ error: "a Prometheus size such as \"8GB\"" }).regex(/^[0-9]+(B|KB|MB|GB|TB)$/, { error: "a Prometheus size such as \"8GB\"" }),
   storageSize: textOrNumber(z.string({ error: "a storage quantity such as \"10Gi\"" }).refine((v) => (parseMemory(v) ?? 0) >= 1024 ** 2, { error: "a storage quantity such as \"10Gi\"" }), "storageSize: \"10Gi\""),
   storageClass: dnsLabel.optional(),
-  alertmanagers: z.array(z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: "host:port" }), { error: "a list of host:port" }).optional(),
+  alertmanagers: z.array(z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: "host:port" }), { error: "a list of host:port" }),
   protect: z.boolean({ error: "true or false" }),
 }, { error: "a mapping of monitoring settings (see the README's settings table)" });
 
@@ -225,7 +225,7 @@ const tcpPort = z.int({ error: "a TCP port from 1 to 65535" }).min(1).max(65535)
 export const networkSchema = z.strictObject({
   enabled: z.boolean({ error: "true or false" }),
   ingressNamespace: dnsLabel.optional(),
-  egressExcept: z.array(ipv4Cidr, { error: "a list of IPv4 CIDRs" }).optional(),
+  egressExcept: z.array(ipv4Cidr, { error: "a list of IPv4 CIDRs" }),
   egressPorts: z.array(tcpPort, { error: "a list of TCP ports such as [80, 443]" }).min(1, { error: "at least one TCP port such as [80, 443]" }),
   dns: z.strictObject({
     namespace: dnsLabel,

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { resolveMonitoringArgs } from "../../components/monitoring/args";
+import { monitoringArgsFor } from "../support/platform-args";
 import { dashboardQueries } from "../../components/monitoring/dashboard";
 import { rewriteTargetsForLoopback } from "./support/loopback";
 import { RULES_FILE, buildBlackboxConfig, buildPrometheusConfig } from "../../components/monitoring/prometheus-config";
@@ -29,9 +29,8 @@ describe("monitoring (integration): rendered config against live Prometheus, Red
   let app: http.Server;
   let dropped: string[];
   const password = `pw-${process.pid}-${Date.now()}`;
-  const r = resolveMonitoringArgs({
-    namespace: "moontv", instance: "live", scrapeInterval: "1s", evaluationInterval: "1s", grafana: { enabled: true },
-  });
+  // 1s scrapes (and so rule evaluations) keep the waits short.
+  const r = { ...monitoringArgsFor({ monitoring: { scrapeInterval: "1s" } }), instance: "live" };
 
   function start(name: string, cmd: string, args: string[], env: Record<string, string> = {}): void {
     const log = path.join(dir, `${name}.log`);

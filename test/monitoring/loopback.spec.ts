@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
 import { parse } from "yaml";
-import { resolveMonitoringArgs } from "../../components/monitoring/args";
+import { monitoringArgsFor } from "../support/platform-args";
 import { rewriteTargetsForLoopback } from "./support/loopback";
 import { buildPrometheusConfig } from "../../components/monitoring/prometheus-config";
 
 describe("rewriteTargetsForLoopback (pure)", () => {
-  const r = resolveMonitoringArgs({ namespace: "moontv", instance: "t", grafana: { enabled: true }, alertmanagers: ["am:9093"] });
+  const r = { ...monitoringArgsFor({ monitoring: { alertmanagers: ["am:9093"] } }), instance: "t" };
   const text = buildPrometheusConfig(r);
   const all = {
     "localhost:9090": "127.0.0.1:1",

@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { resolveMonitoringArgs } from "../../components/monitoring/args";
 import { RULES_FILE, buildBlackboxConfig, buildPrometheusConfig } from "../../components/monitoring/prometheus-config";
 import { buildAlertGroups, buildAlertRules } from "../../components/monitoring/rules";
+import { monitoringArgsFor } from "../support/platform-args";
 import { requireBinary } from "./binaries";
 import { KVROCKS_RULE_CASES, RULE_CASES, ruleTestFile } from "./rule-cases";
 
@@ -20,10 +20,8 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
   this.timeout(60_000);
   let promtool: string;
   let dir: string;
-  const defaults = resolveMonitoringArgs({ namespace: "moontv", instance: "test" });
-  const everything = resolveMonitoringArgs({
-    namespace: "moontv", instance: "prod", grafana: { enabled: true }, alertmanagers: ["alertmanager:9093"],
-  });
+  const defaults = { ...monitoringArgsFor({ monitoring: { grafana: false } }), instance: "test" };
+  const everything = monitoringArgsFor({ monitoring: { alertmanagers: ["alertmanager:9093"] } });
 
   before(() => {
     promtool = requireBinary("promtool", "prometheus");
@@ -92,7 +90,7 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
   });
 
   describe("with Kvrocks as the store", () => {
-    const kvrocks = resolveMonitoringArgs({ namespace: "moontv", instance: "test", store: "kvrocks" });
+    const kvrocks = { ...monitoringArgsFor({ app: { storage: "kvrocks" }, monitoring: { grafana: false } }), instance: "test" };
 
     it("promtool checks prometheus.yml and the rules; a kvrocks job replaces the redis one", () => {
       const d = writeConfig("kvrocks", kvrocks);

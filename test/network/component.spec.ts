@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkIsolation } from "../../components/network";
 import { networkArgs } from "../../components/platform/network";
-import { REDIS_NAME, REDIS_PORT } from "../../components/redis";
+import { REDIS_ENDPOINT } from "../support/platform-args";
 import { settingsFor } from "../support/settings";
 import { validateK8s, type Obj } from "../monitoring/k8s";
 
@@ -24,7 +24,7 @@ describe("NetworkIsolation component (mocks)", function () {
 
   it("registers one NetworkPolicy per built policy under the component, all valid", async () => {
     const settings = settingsFor("prod", { network: { ingressNamespace: "ingress-nginx" }, monitoring: { enabled: true, grafana: false } });
-    const c = new NetworkIsolation("net", networkArgs(settings, { kind: "redis", host: REDIS_NAME, port: REDIS_PORT }, "moontv-node-exporter"));
+    const c = new NetworkIsolation("net", networkArgs(settings, REDIS_ENDPOINT, "moontv-node-exporter"));
     await new Promise((r) => c.urn.apply(r));
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(registered.some((r) => r.type === "moontv:network:NetworkIsolation" && r.name === "net"));

@@ -1,10 +1,9 @@
 import { strict as assert } from "assert";
-import { KVROCKS_NAME, KVROCKS_PORT } from "../../components/kvrocks";
 import type { NetworkIsolationArgs } from "../../components/network/args";
 import { buildNetworkPolicies } from "../../components/network/policies";
 import { networkArgs, type StoreEndpoint } from "../../components/platform/network";
-import { REDIS_NAME, REDIS_PORT } from "../../components/redis";
 import { selectorLabels } from "../../components/shared";
+import { KVROCKS_ENDPOINT as KVROCKS, REDIS_ENDPOINT as REDIS } from "../support/platform-args";
 import { settingsFor } from "../support/settings";
 import { STANDARD_LABEL_KEYS, validateK8s, type Obj } from "../monitoring/k8s";
 import { allowed, type Endpoint, type Pod } from "./evaluate";
@@ -25,8 +24,6 @@ const P = {
   privateHost: { ip: "10.1.2.3" },
 } satisfies Record<string, Endpoint>;
 
-const REDIS: StoreEndpoint = { kind: "redis", host: REDIS_NAME, port: REDIS_PORT };
-const KVROCKS: StoreEndpoint = { kind: "kvrocks", host: KVROCKS_NAME, port: KVROCKS_PORT };
 /** The args the platform makes for prod's settings (plus `values`), with the given store. */
 const argsFor = (values: Record<string, unknown> = {}, store: StoreEndpoint = REDIS, nodeExporterNamespace?: string) =>
   networkArgs(settingsFor("prod", { namespace: NS, monitoring: { enabled: true, grafana: true }, ...values }), store, nodeExporterNamespace);
