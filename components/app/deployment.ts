@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { MoonTvAppSettings } from "./args";
-import { CONFIG_HASH_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { CONFIG_HASH_ANNOTATION } from "../../lib/annotations";
 import { appLabels, appSelector } from "./labels";
 import { buildAppEnv, storeUrlKey } from "./env";
 import { APP_CONFIG_NAME, APP_GID, APP_NAME, APP_PORT, APP_SECRET_NAME, APP_UID, CONFIG_JSON_PATH } from "./names";

@@ -1,5 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { parseMemory, MIB } from "../shared/quantities";
+import { parseMemory, MIB } from "../../lib/quantities";
 import type { AppStorage, MoonTvAppSettings } from "./args";
 import { APP_PORT, APP_SECRET_NAME } from "./names";
 

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { SKIP_AWAIT } from "../shared/annotations";
+import { SKIP_AWAIT } from "../../lib/annotations";
 import type { AppIngressSettings } from "./args";
 import { appLabels } from "./labels";
 import { APP_NAME, APP_PORT } from "./names";

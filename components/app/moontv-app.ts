@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { configHash } from "../shared";
+import { configHash } from "../../lib/annotations";
 import type { MoonTvAppArgs } from "./args";
 import { buildAppAutoscaler } from "./autoscaler";
 import { buildAppConfigMap } from "./config-map";

@@ -12,15 +12,22 @@ export const SIZE_BUDGET_LABEL = "dev.moontv.size-budget-mib";
 export const TARGETS = ["runner", "debug"] as const;
 export type BuildTarget = (typeof TARGETS)[number];
 
-/** Where the sources come from. */
-export interface BuildContextSpec {
-  /** A local directory (`../moontv`), or a git URL (`https://github.com/MoonTechLab/LunaTV.git`). */
-  location: string;
-  /** Branch, tag or commit to build from a git URL. Not allowed with a local directory. */
-  gitRef?: string;
-  /** Sub-directory of the repository holding the app, for a git URL. */
-  subdirectory?: string;
-}
+/** Where the sources come from: a git repository (BuildKit clones it) or a local directory. */
+export type BuildContextSpec =
+  | {
+    kind: "git";
+    /** `https://github.com/MoonTechLab/LunaTV.git`, `git@host:path.git`: without a `#fragment`. */
+    url: string;
+    /** Branch, tag or commit; unset: the remote's HEAD. */
+    gitRef?: string;
+    /** Sub-directory of the repository holding the app. */
+    subdirectory?: string;
+  }
+  | {
+    kind: "directory";
+    /** `../moontv`: its `.dockerignore` must keep node_modules, .next, .git and .env out. */
+    path: string;
+  };
 
 export interface BuildPlanInput {
   repository: string;
@@ -59,48 +66,11 @@ export interface BuildPlan {
   labels: Record<string, string>;
 }
 
-// Docker's rule: git://, ssh://, git@host:path, github.com/…, or an http(s) URL ending in .git.
-const GIT_URL = /^(?:https?:\/\/[^#]+\.git(?:$|#)|git@[^:]+:.+|git:\/\/|ssh:\/\/|github\.com\/)/;
-
-/** True for a location BuildKit fetches as a git repository. */
-export function isGitUrl(location: string): boolean {
-  return GIT_URL.test(location);
-}
-
-/**
- * What a local build context's `.dockerignore` must exclude: with an inline Dockerfile BuildKit reads
- * only `<context>/.dockerignore`, and the builder's `COPY . .` would otherwise drag in a local
- * node_modules (clobbering the deps stage), a stale .next, the .git history or .env files (secrets).
- * A git context needs none of this: a fresh clone has no node_modules or .next, and no .git.
- */
-export const REQUIRED_CONTEXT_IGNORES = ["node_modules", ".next", ".git", ".env"] as const;
-
-/** Which of REQUIRED_CONTEXT_IGNORES an ignore file's patterns leave out (undefined text: all). */
-export function missingContextIgnores(ignoreFile: string | undefined): string[] {
-  const patterns = (ignoreFile ?? "")
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#") && !l.startsWith("!"))
-    .map((l) => l.replace(/^(\*\*\/|\/)/, "").replace(/\/$/, ""));
-  return REQUIRED_CONTEXT_IGNORES.filter((req) => !patterns.some((p) => p === req || (req === ".env" && /^\.env\*?$/.test(p))));
-}
-
 /** `https://host/repo.git#ref:subdir` for git, the path itself for a directory. */
 export function contextLocation(ctx: BuildContextSpec): string {
-  if (!ctx.location) throw new Error("image.context.location is empty: give a directory or a git URL");
-  if (!isGitUrl(ctx.location)) {
-    if (ctx.gitRef !== undefined || ctx.subdirectory !== undefined) {
-      throw new Error(
-        `image.context.gitRef/subdirectory need a git URL (https://….git, git@host:path.git), but location "${ctx.location}" is a directory`,
-      );
-    }
-    return ctx.location;
-  }
-  if (ctx.location.includes("#")) {
-    throw new Error(`image.context.location "${ctx.location}" already has a #fragment: give the ref as image.context.gitRef instead`);
-  }
-  if (ctx.gitRef === undefined && ctx.subdirectory === undefined) return ctx.location;
-  return `${ctx.location}#${ctx.gitRef ?? ""}${ctx.subdirectory ? `:${ctx.subdirectory}` : ""}`;
+  if (ctx.kind === "directory") return ctx.path;
+  if (ctx.gitRef === undefined && ctx.subdirectory === undefined) return ctx.url;
+  return `${ctx.url}#${ctx.gitRef ?? ""}${ctx.subdirectory ? `:${ctx.subdirectory}` : ""}`;
 }
 
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY|AUTH/i;

@@ -2,7 +2,7 @@ import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
-import { BuildContextSpec, contextLocation, isGitUrl } from "./build-plan";
+import { BuildContextSpec, contextLocation } from "./build-plan";
 
 /** The commit a branch or tag (or HEAD) of a repository names now. */
 export type CommitResolver = (url: string, ref: string) => Promise<string>;
@@ -46,10 +46,10 @@ export function simulatedCommit(url: string, ref: string): string {
  */
 export function resolvedContextLocation(ctx: BuildContextSpec): pulumi.Output<string> {
   const given = contextLocation(ctx);
-  if (!isGitUrl(ctx.location) || (ctx.gitRef !== undefined && FULL_COMMIT.test(ctx.gitRef))) return pulumi.output(given);
+  if (ctx.kind === "directory" || (ctx.gitRef !== undefined && FULL_COMMIT.test(ctx.gitRef))) return pulumi.output(given);
   const ref = ctx.gitRef ?? "HEAD";
-  const commit = resolver(ctx.location, ref).catch((err: Error) => {
-    throw new pulumi.RunError(`cannot resolve moontv:image.context.gitRef "${ref}" of ${ctx.location} to a commit: ${err.message}`);
+  const commit = resolver(ctx.url, ref).catch((err: Error) => {
+    throw new pulumi.RunError(`cannot resolve moontv:image.context.gitRef "${ref}" of ${ctx.url} to a commit: ${err.message}`);
   });
   return pulumi.output(commit.then((c) => contextLocation({ ...ctx, gitRef: c })));
 }

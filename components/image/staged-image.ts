@@ -23,8 +23,8 @@ export interface StagedImageArgs {
    */
   repository: string;
   /**
-   * Build context: a local directory (`location`), or a git URL (`location`) with a branch, tag or
-   * commit (`gitRef`) and optionally a `subdirectory`. Required.
+   * Build context: a local directory, or a git URL with a branch, tag or commit (`gitRef`) and
+   * optionally a `subdirectory`. Required.
    */
   context: BuildContextSpec;
   /**

@@ -1,4 +1,4 @@
-import { MIB, parseMemory } from "../shared/quantities";
+import { MIB, parseMemory } from "../../lib/quantities";
 import { KVROCKS_DATA_DIR, KVROCKS_PORT } from "./names";
 
 export interface KvrocksConfOptions {

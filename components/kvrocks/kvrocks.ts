@@ -7,7 +7,8 @@ import {
   buildKvrocksConfigMap, buildKvrocksSecret, buildKvrocksServices, buildKvrocksStatefulSet, kvrocksDataClaim, kvrocksUrl,
   type KvrocksSettings,
 } from "./statefulset";
-import { configHash, IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, STORE_PASSWORD_KEY } from "../shared";
+import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, STORE_PASSWORD_KEY } from "../shared";
+import { configHash } from "../../lib/annotations";
 
 export interface KvrocksArgs {
   kvrocks: KvrocksSettings;

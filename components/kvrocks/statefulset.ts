@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { buildStoreSecret, buildStoreServices, claimTemplate, CONFIG_HASH_ANNOTATION, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
+import { buildStoreSecret, buildStoreServices, claimTemplate, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
+import { CONFIG_HASH_ANNOTATION } from "../../lib/annotations";
 import {
   KVROCKS_CONFIG_DIR, KVROCKS_CONFIG_NAME, KVROCKS_DATA_DIR, KVROCKS_GID, KVROCKS_HEADLESS_NAME, KVROCKS_IMAGE_REPOSITORY,
   KVROCKS_NAME, KVROCKS_PORT, KVROCKS_RUNTIME_CONFIG_DIR, KVROCKS_SECRET_DIR, KVROCKS_SECRET_NAME, KVROCKS_UID,

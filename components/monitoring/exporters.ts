@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { CONFIG_HASH_ANNOTATION, configHash, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { CONFIG_HASH_ANNOTATION, configHash } from "../../lib/annotations";
 import type { ContainerResources, MonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service, type Container } from "./common";
 import { NAMES, PORTS } from "./names";

@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { stringify } from "yaml";
-import { CONFIG_HASH_ANNOTATION, configHash, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../shared";
+import { CONFIG_HASH_ANNOTATION, configHash } from "../../lib/annotations";
 import type { MonitoringArgs } from "./args";
 import { httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
 import { DASHBOARD_UID, DATASOURCE_UID, buildDashboard } from "./dashboard";

@@ -1,5 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { claimTemplate, CONFIG_HASH_ANNOTATION, configHash, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
+import { claimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
+import { CONFIG_HASH_ANNOTATION, configHash } from "../../lib/annotations";
 import type { MonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
 import { NAMES, PORTS } from "./names";

@@ -6,7 +6,8 @@ import { REDIS_NAME, REDIS_PORT, REDIS_SECRET_NAME } from "./names";
 import {
   buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisDataClaim, redisUrl, type RedisSettings,
 } from "./statefulset";
-import { configHash, IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, STORE_PASSWORD_KEY } from "../shared";
+import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, STORE_PASSWORD_KEY } from "../shared";
+import { configHash } from "../../lib/annotations";
 
 export interface RedisArgs {
   redis: RedisSettings;

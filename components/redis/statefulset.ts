@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { buildStoreSecret, buildStoreServices, claimTemplate, CONFIG_HASH_ANNOTATION, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
+import { buildStoreSecret, buildStoreServices, claimTemplate, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
+import { CONFIG_HASH_ANNOTATION } from "../../lib/annotations";
 import {
   REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
   REDIS_SECRET_DIR, REDIS_SECRET_NAME, REDIS_UID,

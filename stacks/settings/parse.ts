@@ -2,11 +2,11 @@ import { z } from "zod";
 import { defaultsFor, deepMerge, Environment } from "./defaults";
 import { isSettingsError, SettingsError, showValue } from "./errors";
 import { moonTvConfigSchema } from "./moontv-config";
-import { parseMemory, parseRedisMemory } from "./quantities";
+import { parseMemory, parseRedisMemory } from "../../lib/quantities";
 import { DIGEST_REF, ENVIRONMENTS, FLAVOR_STORAGES, settingsSchema } from "./schema";
 import { SecretValue } from "./secret";
-import { isGitUrl, missingContextIgnores } from "../../components/image/build-plan";
-import { SKIP_AWAIT } from "../../components/shared/annotations";
+import { isGitUrl, missingContextIgnores, type ImageContext } from "./image-context";
+import { SKIP_AWAIT } from "../../lib/annotations";
 import type { ParsedSettings } from "./schema";
 import type { ParseContext, RawStackConfig, Settings } from "./types";
 
@@ -160,15 +160,6 @@ function parseImage(
     return fail("image.ref", undefined, "image.ref (a prebuilt image to deploy) or image.repository with image.context (build the sources)");
   }
   if (context === undefined) return fail("image.context", undefined, "the sources to build: { location: <directory or git URL>, gitRef? }");
-  if ((context.gitRef !== undefined || context.subdirectory !== undefined) && !isGitUrl(context.location)) {
-    fail("image.context.location", context.location, "a git URL (https://….git, git@host:path.git) when gitRef or subdirectory is given");
-  }
-  if (!isGitUrl(context.location)) {
-    const missing = missingContextIgnores(readFile(`${context.location.replace(/\/+$/, "")}/.dockerignore`));
-    if (missing.length > 0) {
-      fail("image.context.location", context.location, `a directory whose .dockerignore excludes ${missing.join(", ")} (COPY . . would otherwise ship them or clobber the installed dependencies): copy components/image/.dockerignore there`);
-    }
-  }
   if (!build.push && (environment === "prod" || build.platforms.length > 1)) {
     fail("image.push", build.push, "true in prod and with several platforms (the cluster pulls the pushed digest; an index exists only in a registry)");
   }
@@ -176,10 +167,33 @@ function parseImage(
     build: {
       ...build,
       repository,
-      context,
+      context: parseImageContext(context, readFile, fail),
       registry: registry && { username: registry.username, password: new SecretValue(registry.password) },
     },
   };
+}
+
+/** A git repository (with its ref and sub-directory) or a local directory whose .dockerignore keeps the build clean. */
+function parseImageContext(
+  context: NonNullable<ParsedSettings["image"]["context"]>,
+  readFile: ParseContext["readFile"],
+  fail: (path: string, value: unknown, allowed: string) => never,
+): ImageContext {
+  const { location, gitRef, subdirectory } = context;
+  if (isGitUrl(location)) {
+    if (location.includes("#")) {
+      fail("image.context.location", location, "a git URL without a #fragment: give the branch, tag or commit as image.context.gitRef and the directory as image.context.subdirectory");
+    }
+    return { kind: "git", url: location, gitRef, subdirectory };
+  }
+  if (gitRef !== undefined || subdirectory !== undefined) {
+    fail("image.context.location", location, "a git URL (https://….git, git@host:path.git) when gitRef or subdirectory is given");
+  }
+  const missing = missingContextIgnores(readFile(`${location.replace(/\/+$/, "")}/.dockerignore`));
+  if (missing.length > 0) {
+    fail("image.context.location", location, `a directory whose .dockerignore excludes ${missing.join(", ")} (COPY . . would otherwise ship them or clobber the installed dependencies): copy components/image/.dockerignore there`);
+  }
+  return { kind: "directory", path: location };
 }
 
 function readMoonTvConfig(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCpu, parseMemory, parseRedisMemory } from "./quantities";
+import { parseCpu, parseMemory, parseRedisMemory } from "../../lib/quantities";
 import { annotationValue, commitOrNumber, textOrNumber } from "./yaml-numbers";
 
 /**

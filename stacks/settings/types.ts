@@ -1,6 +1,7 @@
 import type { ParsedSettings } from "./schema";
 import type { SecretValue } from "./secret";
 import type { Environment } from "./defaults";
+import type { ImageContext } from "./image-context";
 
 type ParsedApp = ParsedSettings["app"];
 type ParsedImage = ParsedSettings["image"];
@@ -8,7 +9,7 @@ type ParsedImage = ParsedSettings["image"];
 /** How to build the image from the MoonTV sources (present when `image.repository` is set). */
 export interface ImageBuildSettings extends Omit<ParsedImage, "ref" | "repository" | "context" | "registry"> {
   repository: string;
-  context: NonNullable<ParsedImage["context"]>;
+  context: ImageContext;
   registry?: { username: string; password: SecretValue };
 }
 

@@ -134,7 +134,7 @@ describe("base image pins", () => {
 });
 
 describe("build plan", () => {
-  const base = { repository: REPO, context: { location: "./app" }, tags: { version: "1.0.0", gitSha: "abcdef1234", stack: "prod" } };
+  const base = { repository: REPO, context: { kind: "directory" as const, path: "./app" }, tags: { version: "1.0.0", gitSha: "abcdef1234", stack: "prod" } };
 
   it("one platform: one image with every tag, no index, runner by default", () => {
     const plan = planImageBuild(base);
@@ -165,13 +165,11 @@ describe("build plan", () => {
     });
     assert.ok(!(SIZE_BUDGET_LABEL in buildLabels({ tags: { stack: "dev" } })));
   });
-  it("git contexts get #ref:subdir, directories refuse a ref", () => {
-    assert.equal(contextLocation({ location: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "v1.2.0" }), "https://github.com/MoonTechLab/LunaTV.git#v1.2.0");
-    assert.equal(contextLocation({ location: "git@github.com:a/b.git", gitRef: "main", subdirectory: "web" }), "git@github.com:a/b.git#main:web");
-    assert.equal(contextLocation({ location: "https://github.com/a/b.git" }), "https://github.com/a/b.git");
-    assert.equal(contextLocation({ location: "../moontv" }), "../moontv");
-    assert.throws(() => contextLocation({ location: "../moontv", gitRef: "main" }), /image.context.gitRef\/subdirectory need a git URL/);
-    assert.throws(() => contextLocation({ location: "https://github.com/a/b.git#main", gitRef: "x" }), /already has a #fragment/);
+  it("git contexts get #ref:subdir, directories are their path", () => {
+    assert.equal(contextLocation({ kind: "git", url: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "v1.2.0" }), "https://github.com/MoonTechLab/LunaTV.git#v1.2.0");
+    assert.equal(contextLocation({ kind: "git", url: "git@github.com:a/b.git", gitRef: "main", subdirectory: "web" }), "git@github.com:a/b.git#main:web");
+    assert.equal(contextLocation({ kind: "git", url: "https://github.com/a/b.git" }), "https://github.com/a/b.git");
+    assert.equal(contextLocation({ kind: "directory", path: "../moontv" }), "../moontv");
   });
   it("refuses build args named like secrets", () => {
     assert.doesNotThrow(() => assertNoSecretBuildArgs(["BUILD_BASE_IMAGE", "PNPM_VERSION", "REVISION"]));

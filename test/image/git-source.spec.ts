@@ -66,18 +66,18 @@ describe("git contexts: the build is given the resolved commit", () => {
   after(() => setCommitResolver());
 
   it("a branch becomes its current commit in the location; a moved branch gives a new location", async () => {
-    assert.equal(await settle(resolvedContextLocation({ location: url, gitRef: "main", subdirectory: "app" })), `${url}#${"a".repeat(40)}:app`);
+    assert.equal(await settle(resolvedContextLocation({ kind: "git", url, gitRef: "main", subdirectory: "app" })), `${url}#${"a".repeat(40)}:app`);
     answer = "b".repeat(40);
-    assert.equal(await settle(resolvedContextLocation({ location: url, gitRef: "main" })), `${url}#${"b".repeat(40)}`);
+    assert.equal(await settle(resolvedContextLocation({ kind: "git", url, gitRef: "main" })), `${url}#${"b".repeat(40)}`);
     assert.deepEqual(asked, [`${url}#main`, `${url}#main`]);
   });
 
   it("no gitRef resolves HEAD; a full commit id and a local directory are used as given, unresolved", async () => {
     asked.length = 0;
-    assert.equal(await settle(resolvedContextLocation({ location: url })), `${url}#${answer}`);
+    assert.equal(await settle(resolvedContextLocation({ kind: "git", url })), `${url}#${answer}`);
     const commit = "0123456789abcdef0123456789abcdef01234567";
-    assert.equal(await settle(resolvedContextLocation({ location: url, gitRef: commit })), `${url}#${commit}`);
-    assert.equal(await settle(resolvedContextLocation({ location: "../moontv" })), "../moontv");
+    assert.equal(await settle(resolvedContextLocation({ kind: "git", url, gitRef: commit })), `${url}#${commit}`);
+    assert.equal(await settle(resolvedContextLocation({ kind: "directory", path: "../moontv" })), "../moontv");
     assert.deepEqual(asked, [`${url}#HEAD`]);
   });
 
@@ -85,7 +85,7 @@ describe("git contexts: the build is given the resolved commit", () => {
     setCommitResolver(async () => {
       throw new Error("no branch or tag \"gone\" in " + url);
     });
-    await assert.rejects(settle(resolvedContextLocation({ location: url, gitRef: "gone" })), (e: Error) => {
+    await assert.rejects(settle(resolvedContextLocation({ kind: "git", url, gitRef: "gone" })), (e: Error) => {
       assert.ok(e instanceof pulumi.RunError);
       assert.match(e.message, /^cannot resolve moontv:image\.context\.gitRef "gone" of https:\/\/github\.com\/MoonTechLab\/LunaTV\.git to a commit: no branch or tag "gone"/);
       return true;

@@ -31,7 +31,7 @@ const mocks: pulumi.runtime.Mocks = {
 
 const args = (over: Partial<StagedImageArgs> = {}): StagedImageArgs => ({
   repository: REPO,
-  context: { location: "../moontv" },
+  context: { kind: "directory", path: "../moontv" },
   dockerfile: "FROM scratch AS runner\n",
   tags: { stack: "dev" },
   buildOnPreview: false,

@@ -78,7 +78,7 @@ function settle<T>(o: pulumi.Output<T>): Promise<T> {
 
 const baseArgs = (over: Partial<StagedImageArgs> = {}): StagedImageArgs => ({
   repository: REPO,
-  context: { location: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "v1.0.0" },
+  context: { kind: "git", url: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "v1.0.0" },
   dockerfile: "FROM scratch AS runner\n",
   tags: { version: "1.0.0", gitSha: "0123456789abcdef", stack: "prod" },
   buildArgs: { PNPM_VERSION: "10.14.0" },
@@ -213,7 +213,7 @@ describe("StagedImage (mocks)", function () {
         "single",
         baseArgs({
           repository: "127.0.0.1:5000/moontv",
-          context: { location: "../moontv" },
+          context: { kind: "directory", path: "../moontv" },
           target: "debug",
           tags: { stack: "dev" },
           registry: undefined,

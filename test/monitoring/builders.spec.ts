@@ -8,7 +8,7 @@ import { buildNodeExporter } from "../../components/monitoring/node-exporter";
 import { buildPrometheus } from "../../components/monitoring/prometheus";
 import { buildPrometheusConfig } from "../../components/monitoring/prometheus-config";
 import { expectedJobs } from "../../components/monitoring/rules";
-import { CONFIG_HASH_ANNOTATION } from "../../components/shared";
+import { CONFIG_HASH_ANNOTATION } from "../../lib/annotations";
 import { monitoringArgsFor } from "../support/platform-args";
 import { STANDARD_LABEL_KEYS, plain, podSpecOf, restrictedViolations, validateK8s, type Obj } from "./k8s";
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as util from "util";
-import { missingContextIgnores } from "../../components/image/build-plan";
+import { missingContextIgnores } from "../../stacks/settings/image-context";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretValue } from "../../stacks/settings";
 import { DIGEST_REF, SAMPLE_CONFIG_JSON, settingsErrorOf, settingsFor } from "../support/settings";
@@ -174,6 +174,8 @@ describe("settings: the image", () => {
     ["a repository with a tag", { ...build, repository: "ghcr.io/org/moontv:1" }, "moontv:image.repository", /without tag/],
     ["a build without context", { repository: "ghcr.io/org/moontv" }, "moontv:image.context", /the sources to build/],
     ["gitRef on a local directory", { ...build, context: { location: "../moontv", gitRef: "main" } }, "moontv:image.context.location", /a git URL/],
+    ["a subdirectory of a local directory", { ...build, context: { location: "../moontv", subdirectory: "app" } }, "moontv:image.context.location", /a git URL .*when gitRef or subdirectory is given/],
+    ["a git URL with a #fragment", { ...build, context: { location: "https://github.com/a/b.git#main" } }, "moontv:image.context.location", /without a #fragment: give the branch, tag or commit as image\.context\.gitRef/],
     ["an unknown platform", { ...build, platforms: ["linux/s390"] }, "moontv:image.platforms.0", /one of linux\/amd64/],
     ["a duplicate platform", { ...build, platforms: ["linux/amd64", "linux/amd64"] }, "moontv:image.platforms", /without duplicates/],
     ["an unknown target", { ...build, target: "builder" }, "moontv:image.target", /runner .* or debug/],
@@ -198,7 +200,7 @@ describe("settings: a local build context", () => {
   const local = (files: Record<string, string>) => () => settingsFor("dev", { image: { repository: "localhost:5001/moontv", context: { location: "../moontv" } } }, { files });
 
   it("is accepted when its .dockerignore excludes node_modules, .next, .git and .env (ours does)", () => {
-    assert.equal(local({ "../moontv/.dockerignore": ours })().image.build!.context.location, "../moontv");
+    assert.deepEqual(local({ "../moontv/.dockerignore": ours })().image.build!.context, { kind: "directory", path: "../moontv" });
     assert.deepEqual(missingContextIgnores(ours), []);
   });
 

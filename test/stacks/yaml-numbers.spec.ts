@@ -51,7 +51,7 @@ describe("settings: YAML numbers where text is expected", () => {
     assert.equal(s.image.build!.nodeVersion, "20");
     assert.equal(s.image.build!.version, "1.2");
     assert.equal(s.image.build!.gitSha, "1234567");
-    assert.equal(s.image.build!.context.gitRef, "2024");
+    assert.deepEqual(s.image.build!.context, { kind: "git", url: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "2024", subdirectory: undefined });
     assert.equal(s.redis.version, "8");
     assert.equal(s.redis.storageSize, "2147483648");
   });
