@@ -1,6 +1,9 @@
 import type { Platform } from "@pulumi/docker-build";
 import type * as dockerbuild from "@pulumi/docker-build";
 
+import type { BuildContext } from "../../lib/build-context";
+import { trailingDigest } from "../../lib/image-ref";
+import { IMAGE_TARGETS, type ImageTarget } from "../../lib/image-targets";
 import { cacheArgs, CacheOptions, cacheRefs } from "./cache";
 import { platformSlug, validatePlatforms } from "./platforms";
 import { validateSizeBudget } from "./size-budget";
@@ -9,25 +12,10 @@ import { ImageTag, imageTags, platformTag, TagStrategy, validateRepository } fro
 /** Label carrying the declared size budget on every build; the policy pack reads it. */
 export const SIZE_BUDGET_LABEL = "dev.moontv.size-budget-mib";
 
-export const TARGETS = ["runner", "debug"] as const;
-export type BuildTarget = (typeof TARGETS)[number];
+export type BuildTarget = ImageTarget;
 
-/** Where the sources come from: a git repository (BuildKit clones it) or a local directory. */
-export type BuildContextSpec =
-  | {
-    kind: "git";
-    /** `https://github.com/MoonTechLab/LunaTV.git`, `git@host:path.git`: without a `#fragment`. */
-    url: string;
-    /** Branch, tag or commit; unset: the remote's HEAD. */
-    gitRef?: string;
-    /** Sub-directory of the repository holding the app. */
-    subdirectory?: string;
-  }
-  | {
-    kind: "directory";
-    /** `../moontv`: its `.dockerignore` must keep node_modules, .next, .git and .env out. */
-    path: string;
-  };
+/** Where the sources come from. */
+export type BuildContextSpec = BuildContext;
 
 export interface BuildPlanInput {
   repository: string;
@@ -100,8 +88,8 @@ export function buildLabels(input: Pick<BuildPlanInput, "labels" | "tags" | "siz
 export function planImageBuild(input: BuildPlanInput): BuildPlan {
   const repository = validateRepository(input.repository);
   const target = input.target ?? "runner";
-  if (!TARGETS.includes(target)) {
-    throw new Error(`image.target "${String(target)}" is not a stage to ship: use ${TARGETS.map((t) => `"${t}"`).join(" or ")}`);
+  if (!IMAGE_TARGETS.includes(target)) {
+    throw new Error(`image.target "${String(target)}" is not a stage to ship: use ${IMAGE_TARGETS.map((t) => `"${t}"`).join(" or ")}`);
   }
   const platforms = validatePlatforms(input.platforms);
   const tags = imageTags(repository, input.tags);
@@ -141,13 +129,13 @@ export function planImageBuild(input: BuildPlanInput): BuildPlan {
  * digest is an error.
  */
 export function pushedDigestRef(repository: string, digestOrRef: string | undefined, dryRun: boolean): string | undefined {
-  if (dryRun && !/sha256:[a-f0-9]{64}$/.test(digestOrRef ?? "")) return undefined;
+  if (dryRun && trailingDigest(digestOrRef ?? "") === undefined) return undefined;
   return digestRef(repository, digestOrRef ?? "");
 }
 
 /** `repo@sha256:…` from a digest or from a `repo:tag@sha256:…` ref (what docker-build's Index returns). */
 export function digestRef(repository: string, digestOrRef: string): string {
-  const m = /(sha256:[a-f0-9]{64})$/.exec(digestOrRef);
-  if (!m) throw new Error(`no sha256 digest in "${digestOrRef}" for ${repository}: was the image pushed?`);
-  return `${repository}@${m[1]}`;
+  const digest = trailingDigest(digestOrRef);
+  if (!digest) throw new Error(`no sha256 digest in "${digestOrRef}" for ${repository}: was the image pushed?`);
+  return `${repository}@${digest}`;
 }

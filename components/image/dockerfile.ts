@@ -2,6 +2,7 @@
 // policies can read it), its stage names, and the build-arg map derived from plain settings.
 import * as fs from "fs";
 import * as path from "path";
+import { IMAGE_REF } from "../../lib/image-ref";
 
 /** Absolute path of the Dockerfile and of our own ignore file for the build context. */
 export const DOCKERFILE_PATH = path.join(__dirname, "Dockerfile");
@@ -10,9 +11,6 @@ export const DOCKERIGNORE_PATH = path.join(__dirname, ".dockerignore");
 /** Named stages in file order; `runner` is last, so it is also the default target. */
 export const DOCKERFILE_STAGES = ["system-base", "deps", "builder", "debug", "runner"] as const;
 export type DockerfileStage = (typeof DOCKERFILE_STAGES)[number];
-
-/** Targets a build may select. */
-export const DOCKERFILE_TARGETS: readonly DockerfileStage[] = ["runner", "debug"];
 
 /** The Dockerfile's text. */
 export function readDockerfile(): string {
@@ -45,10 +43,6 @@ export type DockerfileBuildArgs = Record<
   string
 > &
   Partial<Record<"PNPM_VERSION" | "SOURCE_URL" | "REVISION" | "CREATED" | "VERSION", string>>;
-
-// An image ref: [registry[:port]/]path[:tag][@sha256:<64 hex>], lower-case path components.
-const IMAGE_REF =
-  /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 function fail(setting: string, value: string, allowed: string): never {
   throw new Error(`image build setting ${setting}: ${JSON.stringify(value)} is not allowed; expected ${allowed}`);

@@ -7,7 +7,7 @@ import {
   buildKvrocksConfigMap, buildKvrocksSecret, buildKvrocksServices, buildKvrocksStatefulSet, kvrocksDataClaim, kvrocksUrl,
   type KvrocksSettings,
 } from "./statefulset";
-import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, STORE_PASSWORD_KEY } from "../shared";
+import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, retainedData, STORE_PASSWORD_KEY } from "../shared";
 import { configHash } from "../../lib/annotations";
 
 export interface KvrocksArgs {
@@ -75,8 +75,7 @@ export class Kvrocks extends pulumi.ComponentResource {
         ...child,
         dependsOn: [configMap, secret, ...this.claims],
         ignoreChanges: IGNORE_CLAIM_TEMPLATES,
-        protect: kvrocks.protect,
-        retainOnDelete: kvrocks.protect,
+        ...retainedData(kvrocks.protect),
       },
     );
     this.registerOutputs({ host: this.host, port: this.port, url: this.url });

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { buildStoreSecret, buildStoreServices, claimTemplate, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
+import { buildStoreSecret, buildStoreServices, claimTemplate, RETAIN_CLAIMS, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
 import { CONFIG_HASH_ANNOTATION } from "../../lib/annotations";
 import {
   KVROCKS_CONFIG_DIR, KVROCKS_CONFIG_NAME, KVROCKS_DATA_DIR, KVROCKS_GID, KVROCKS_HEADLESS_NAME, KVROCKS_IMAGE_REPOSITORY,
@@ -64,7 +64,7 @@ export function buildKvrocksStatefulSet(inputs: KvrocksWorkloadInputs): k8s.apps
       replicas: 1,
       selector: { matchLabels: selectorLabels({ name: KVROCKS_NAME, instance }) },
       // The claim is a resource of its own (components/shared/claims.ts), as Redis's.
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
       template: {
         metadata: { labels: kvrocksLabels(instance), annotations: { [CONFIG_HASH_ANNOTATION]: inputs.configHash } },
         spec: {

@@ -7,7 +7,7 @@ import { buildGrafana, buildGrafanaAdminSecret } from "./grafana";
 import { NAMES, PORTS } from "./names";
 import { buildNodeExporter } from "./node-exporter";
 import { buildPrometheus, prometheusDataClaim } from "./prometheus";
-import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims } from "../shared";
+import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, retainedData } from "../shared";
 
 export * from "./args";
 export { NAMES, PORTS, JOBS, PSS_EXCEPTION_LABEL, nodeExporterNamespace } from "./names";
@@ -55,8 +55,7 @@ export class Monitoring extends pulumi.ComponentResource {
       ...child,
       dependsOn: [promConfig, ...claims],
       ignoreChanges: IGNORE_CLAIM_TEMPLATES,
-      protect: r.protectData,
-      retainOnDelete: r.protectData,
+      ...retainedData(r.protectData),
     });
     new k8s.core.v1.Service(`${name}-prometheus`, prom.service, child);
 

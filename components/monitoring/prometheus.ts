@@ -1,5 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { claimTemplate, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
+import { claimTemplate, RETAIN_CLAIMS, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../lib/annotations";
 import type { MonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
@@ -76,7 +76,7 @@ export function buildPrometheus(r: MonitoringArgs): PrometheusObjects {
           },
         },
         // The claim is a resource of its own (components/shared/claims.ts), deleted by Pulumi unless protected.
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+        persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
         volumeClaimTemplates: [claimTemplate(prometheusDataClaim(r))],
       },
     },

@@ -11,7 +11,7 @@ import { Redis } from "../redis";
 import { Kvrocks } from "../kvrocks";
 import { kvrocksArgs, storeProtected } from "./kvrocks";
 import { redisArgs } from "./redis";
-import { mirroredImage, pinnedImage } from "../shared";
+import { mirroredImage, pinnedImage, retainedData } from "../shared";
 import type { StagedImage } from "../image";
 import { deployedImage } from "./image";
 import { buildNamespace } from "./namespace";
@@ -50,8 +50,7 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
     // The namespace holds the store's volume: deleting it would delete the data, so it is protected alike.
     const namespace = new k8s.core.v1.Namespace(name, buildNamespace(settings.namespace, instance), {
       ...children,
-      protect: storeProtected(settings),
-      retainOnDelete: storeProtected(settings),
+      ...retainedData(storeProtected(settings)),
     });
     this.namespace = namespace.metadata.name;
 

@@ -6,7 +6,7 @@ import { REDIS_NAME, REDIS_PORT, REDIS_SECRET_NAME } from "./names";
 import {
   buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisDataClaim, redisUrl, type RedisSettings,
 } from "./statefulset";
-import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, STORE_PASSWORD_KEY } from "../shared";
+import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, retainedData, STORE_PASSWORD_KEY } from "../shared";
 import { configHash } from "../../lib/annotations";
 
 export interface RedisArgs {
@@ -75,9 +75,7 @@ export class Redis extends pulumi.ComponentResource {
         // Its controller must find the claim, not make its own.
         dependsOn: [configMap, secret, ...this.claims],
         ignoreChanges: IGNORE_CLAIM_TEMPLATES,
-        // In prod no `pulumi destroy`, replacement or refactor can drop the data silently.
-        protect: redis.protect,
-        retainOnDelete: redis.protect,
+        ...retainedData(redis.protect),
       },
     );
     this.registerOutputs({ host: this.host, port: this.port, url: this.url });

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { buildStoreSecret, buildStoreServices, claimTemplate, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
+import { buildStoreSecret, buildStoreServices, claimTemplate, RETAIN_CLAIMS, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
 import { CONFIG_HASH_ANNOTATION } from "../../lib/annotations";
 import {
   REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
@@ -64,7 +64,7 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
       selector: { matchLabels: selectorLabels({ name: REDIS_NAME, instance }) },
       // The claim is a resource of its own (components/shared/claims.ts): Pulumi deletes it in dev and
       // keeps it in prod; "Delete" here would let the controller own it and delete it with a replaced StatefulSet.
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      persistentVolumeClaimRetentionPolicy: RETAIN_CLAIMS,
       template: {
         metadata: { labels: redisLabels(instance), annotations: { [CONFIG_HASH_ANNOTATION]: inputs.configHash } },
         spec: {

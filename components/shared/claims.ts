@@ -127,11 +127,22 @@ export function registerStatefulSetClaims(name: string, args: StatefulSetClaimsA
     return new k8s.core.v1.PersistentVolumeClaim(`${name}-${i}`, claim, {
       ...opts,
       dependsOn: [guard],
-      protect: args.protect,
-      retainOnDelete: args.protect,
+      ...retainedData(args.protect),
     });
   });
 }
+
+/**
+ * The retention rule of data (a store's claim and StatefulSet, Prometheus', the namespace holding them):
+ * with `protect`, Pulumi refuses to delete it and a delete only forgets it, so no `destroy`, replacement or
+ * refactor drops it silently.
+ */
+export function retainedData(protect: boolean): { protect: boolean; retainOnDelete: boolean } {
+  return { protect, retainOnDelete: protect };
+}
+
+/** A StatefulSet's policy for its claims: never deleted by its controller (Pulumi manages them, above). */
+export const RETAIN_CLAIMS = { whenDeleted: "Retain", whenScaled: "Retain" } as const;
 
 /** StatefulSet option: its claims are managed above, so a template change must not replace it. */
 export const IGNORE_CLAIM_TEMPLATES = ["spec.volumeClaimTemplates"];

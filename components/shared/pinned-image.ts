@@ -1,19 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isDigestPinned, isSha256Digest, withoutDigest } from "../../lib/image-ref";
 import { resolveDigest } from "../image/registry/client";
 
-const DIGEST = /@sha256:[a-f0-9]{64}$/;
-
-/** True when a ref already names its content (`…@sha256:<64 hex>`). */
-export function isDigestPinned(ref: string): boolean {
-  return DIGEST.test(ref);
-}
+export { isDigestPinned };
 
 /** `name@sha256:…` from a ref and a manifest digest; a tag is kept for readers (`redis:7.4@sha256:…`). */
 export function withDigest(ref: string, digest: string): string {
-  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) {
+  if (!isSha256Digest(digest)) {
     throw new Error(`the registry returned "${digest}" as the digest of ${ref}, which is not sha256:<64 hex digits>`);
   }
-  return `${ref.replace(/@sha256:[a-f0-9]{64}$/, "")}@${digest}`;
+  return `${withoutDigest(ref)}@${digest}`;
 }
 
 /** Resolves a tagged ref to the registry's current `sha256:…` digest. */

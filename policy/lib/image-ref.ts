@@ -21,7 +21,5 @@ export function parseImageRef(ref: string): ImageRef {
   return { repository: rest, digest };
 }
 
-/** True if the digest is a well-formed sha256 content digest. */
-export function isSha256Digest(digest: string | undefined): boolean {
-  return digest !== undefined && /^sha256:[a-f0-9]{64}$/.test(digest);
-}
+// The pack runs from this repository (index.js loads ../tools/ts-register.js), so it shares the digest rule.
+export { isSha256Digest } from "../../lib/image-ref";

@@ -94,6 +94,9 @@ const byEnvironment = {
   },
 } as const;
 
+// The exporters are equally small.
+const EXPORTER_RESOURCES = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } } as const;
+
 /**
  * What the monitoring workloads run with in every stack: images (pinned like every third-party image),
  * sizes, Grafana's admin user and the alert thresholds. No setting changes them, so the schema has no
@@ -106,15 +109,15 @@ export const MONITORING_WORKLOADS = {
   },
   redisExporter: {
     image: "oliver006/redis_exporter:v1.62.0",
-    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+    resources: EXPORTER_RESOURCES,
   },
   kvrocksExporter: {
     image: "kvrocks/kvrocks-exporter:1.0.5",
-    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+    resources: EXPORTER_RESOURCES,
   },
   blackboxExporter: {
     image: "quay.io/prometheus/blackbox-exporter:v0.25.0",
-    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+    resources: EXPORTER_RESOURCES,
   },
   nodeExporter: {
     image: "quay.io/prometheus/node-exporter:v1.8.2",

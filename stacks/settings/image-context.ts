@@ -1,19 +1,7 @@
-/** The sources of the image as the settings hand them on: a git repository or a local directory. */
-export type ImageContext =
-  | {
-    kind: "git";
-    /** What BuildKit clones (`https://….git`, `git@host:path.git`), without a `#fragment`. */
-    url: string;
-    /** Branch, tag or commit; unset: the remote's HEAD. */
-    gitRef?: string;
-    /** Sub-directory of the repository holding the app. */
-    subdirectory?: string;
-  }
-  | {
-    kind: "directory";
-    /** Relative to the project directory. */
-    path: string;
-  };
+import type { BuildContext } from "../../lib/build-context";
+
+/** The sources of the image as the settings hand them on. */
+export type ImageContext = BuildContext;
 
 // Docker's rule: git://, ssh://, git@host:path, github.com/…, or an http(s) URL ending in .git.
 const GIT_URL = /^(?:https?:\/\/[^#]+\.git(?:$|#)|git@[^:]+:.+|git:\/\/|ssh:\/\/|github\.com\/)/;

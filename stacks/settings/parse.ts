@@ -3,7 +3,8 @@ import { defaultsFor, deepMerge, Environment } from "./defaults";
 import { isSettingsError, SettingsError, showValue } from "./errors";
 import { moonTvConfigSchema } from "./moontv-config";
 import { parseMemory, parseRedisMemory } from "../../lib/quantities";
-import { DIGEST_REF, ENVIRONMENTS, FLAVOR_STORAGES, settingsSchema } from "./schema";
+import { isDigestPinned } from "../../lib/image-ref";
+import { ENVIRONMENTS, FLAVOR_STORAGES, settingsSchema } from "./schema";
 import { SecretValue } from "./secret";
 import { isGitUrl, missingContextIgnores, type ImageContext } from "./image-context";
 import { SKIP_AWAIT } from "../../lib/annotations";
@@ -151,7 +152,7 @@ function parseImage(
     return fail("image.ref", ref, "either image.ref (deploy a prebuilt image) or image.repository (build the sources), not both");
   }
   if (ref !== undefined) {
-    if (environment === "prod" && !DIGEST_REF.test(ref)) {
+    if (environment === "prod" && !isDigestPinned(ref)) {
       fail("image.ref", ref, "in prod, a digest-pinned reference \"repo@sha256:<64 hex>\" (a tag can move under a running Deployment)");
     }
     return { ref };

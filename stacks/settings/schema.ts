@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { IMAGE_REF } from "../../lib/image-ref";
+import { IMAGE_TARGETS } from "../../lib/image-targets";
 import { parseCpu, parseMemory, parseRedisMemory } from "../../lib/quantities";
 import { annotationValue, commitOrNumber, textOrNumber } from "./yaml-numbers";
 
@@ -36,9 +38,6 @@ const dnsLabel = z
     error: "a DNS-1123 label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending with a letter or digit",
   });
 
-/** `host[:port]/path[:tag][@sha256:…]`, lower-case repository, as Docker and Kubernetes accept it. */
-export const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-export const DIGEST_REF = /@sha256:[a-f0-9]{64}$/;
 const imageRef = z.string({ error: "an image reference such as \"ghcr.io/org/moontv:1.0\" or \"repo@sha256:<64 hex>\"" }).regex(IMAGE_REF, {
   error: "an image reference such as \"ghcr.io/org/moontv:1.0\" or \"repo@sha256:<64 hex>\"",
 });
@@ -175,7 +174,7 @@ export const imageSchema = z.strictObject({
     gitRef: textOrNumber(z.string({ error: "a branch, tag or commit" }).regex(/^[\w./-]{1,200}$/, { error: "a branch, tag or commit" }), "gitRef: \"1.2\"").optional(),
     subdirectory: z.string({ error: "a sub-directory of the repository" }).regex(/^[\w./-]{1,200}$/, { error: "a sub-directory of the repository" }).optional(),
   }, { error: "a mapping { location, gitRef?, subdirectory? }" }).optional(),
-  target: z.enum(["runner", "debug"], { error: "runner (distroless, default) or debug (build base with a shell)" }),
+  target: z.enum(IMAGE_TARGETS, { error: "runner (distroless, default) or debug (build base with a shell)" }),
   platforms: z.array(z.enum(BUILD_PLATFORMS, { error: `one of ${BUILD_PLATFORMS.join(", ")}` }), { error: `a list of ${BUILD_PLATFORMS.join(", ")}` })
     .min(1, { error: "at least one platform" })
     .refine((ps) => new Set(ps).size === ps.length, { error: "a list without duplicates" }),

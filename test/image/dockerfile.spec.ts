@@ -14,6 +14,7 @@ import {
   dockerfileBuildArgs,
   readDockerfile,
 } from "../../components/image/dockerfile";
+import { IMAGE_TARGETS } from "../../lib/image-targets";
 
 const text = readDockerfile();
 const dockerfile = DockerfileParser.parse(text);
@@ -76,6 +77,7 @@ describe("components/image/Dockerfile", () => {
   it("has the named stages system-base → deps → builder → runner, plus debug, runner last", () => {
     const names = stages().map((s) => s.name);
     assert.deepEqual(names, [...DOCKERFILE_STAGES]);
+    for (const target of IMAGE_TARGETS) assert.ok(names.includes(target), `target ${target} is no stage`);
     const idx = (n: string) => (names as string[]).indexOf(n);
     assert.ok(idx("system-base") < idx("deps") && idx("deps") < idx("builder") && idx("builder") < idx("runner"));
     assert.equal(names[names.length - 1], "runner", "runner must be the default target");

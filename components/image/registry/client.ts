@@ -1,3 +1,4 @@
+import { isSha256Digest } from "../../../lib/image-ref";
 import { AuthChallenge, basicAuthorization, parseAuthChallenge, tokenUrl } from "./auth";
 import { RegistryError, RegistryErrorCode } from "./errors";
 import {
@@ -211,7 +212,7 @@ export async function resolveDigest(ref: string, options: RegistryOptions = {}):
   const parsed = parseImageRef(ref);
   const reader = new RepositoryReader(parsed, options);
   const digest = await reader.digest(parsed.reference);
-  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) throw reader.error("bad-response", `the registry gave "${digest}" as the digest, not sha256:<64 hex digits>`);
+  if (!isSha256Digest(digest)) throw reader.error("bad-response", `the registry gave "${digest}" as the digest, not sha256:<64 hex digits>`);
   return digest;
 }
 

@@ -1,3 +1,4 @@
+import { PATH_COMPONENT, SHA256_DIGEST, TAG } from "../../../lib/image-ref";
 import { RegistryError } from "./errors";
 
 /** A parsed image reference, normalised the way the Docker CLI does it. */
@@ -15,11 +16,6 @@ export interface ImageRef {
 }
 
 const DOCKER_HUB = "docker.io";
-// Docker's grammar (distribution/reference): lower-case path components separated by / and
-// separators . _ __ -; tags of up to 128 word characters, dots and dashes.
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
  * Parses `host:port/repo:tag`, `repo@sha256:…`, `node:20` (Docker Hub, `library/` added) and friends.
@@ -37,7 +33,7 @@ export function parseImageRef(ref: string): ImageRef {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) fail(`digest "${digest}" is not sha256:<64 hex digits>`);
+    if (!SHA256_DIGEST.test(digest)) fail(`digest "${digest}" is not sha256:<64 hex digits>`);
   }
 
   let registry = DOCKER_HUB;
