@@ -3,14 +3,13 @@ import type * as dockerbuild from "@pulumi/docker-build";
 
 import type { BuildContext } from "../../lib/build-context";
 import { trailingDigest } from "../../lib/image-ref";
+import { SIZE_BUDGET_LABEL } from "../../lib/size-budget-contract";
 import { IMAGE_TARGETS, type ImageTarget } from "../../lib/image-targets";
 import { cacheArgs, CacheOptions, cacheRefs } from "./cache";
 import { platformSlug, validatePlatforms } from "./platforms";
-import { validateSizeBudget } from "./size-budget";
+import { validateSizeBudget } from "./size-budget-check";
 import { ImageTag, imageTags, platformTag, TagStrategy, validateRepository } from "./tags";
 
-/** Label carrying the declared size budget on every build; the policy pack reads it. */
-export const SIZE_BUDGET_LABEL = "dev.moontv.size-budget-mib";
 
 export type BuildTarget = ImageTarget;
 

@@ -3,7 +3,7 @@ export * from "./platforms";
 export * from "./tags";
 export * from "./cache";
 export * from "./base-images";
-export * from "./size-budget";
+export * from "./size-budget-check";
 export * from "./build-plan";
 export * from "./staged-image";
 export * from "./git-source";

@@ -5,7 +5,7 @@ import { BaseImages, baseImageBuildArgs } from "./base-images";
 import { assertNoSecretBuildArgs, BuildContextSpec, BuildTarget, planImageBuild, pushedDigestRef } from "./build-plan";
 import { CacheOptions } from "./cache";
 import { resolvedContextLocation } from "./git-source";
-import { ImageSizeBudget } from "./size-budget";
+import { ImageSizeBudget } from "./size-budget-check";
 import { TagStrategy } from "./tags";
 
 /** Credentials of the registry the image is pushed to. */

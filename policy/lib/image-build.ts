@@ -1,7 +1,7 @@
 /** Reading the Dockerfile and target stage of a `docker-build:index:Image` from its props. */
 import * as fs from "fs";
 import * as path from "path";
-import { ParsedDockerfile, Stage, parseDockerfile, targetStage, variablesFor } from "./dockerfile";
+import { ParsedDockerfile, Stage, parseDockerfile, targetStage, variablesFor } from "./dockerfile-reader";
 import { ResourceValidation } from "@pulumi/policy";
 import { forType } from "./resource-type";
 import { at, isUnknown, keysOf, UNKNOWN, Unknown } from "./unknown";

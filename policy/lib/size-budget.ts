@@ -1,10 +1,8 @@
 /** The size-budget label of image builds and the measurement resource the program records after a push. */
 
-/** Label every image build carries with its size budget in MiB (e.g. "300"). */
-export const SIZE_BUDGET_LABEL = "dev.moontv.size-budget-mib";
+// The program's side of the contract (the pack runs from this repository, so it shares it).
+export { SIZE_BUDGET_LABEL, SIZE_CHECK_KIND } from "../../lib/size-budget-contract";
 
-/** The `kind` prop of the dynamic resource that measures pushed image sizes. */
-export const SIZE_CHECK_KIND = "moontv:image:SizeBudgetCheck";
 export const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 /** Default upper bound for any declared budget, in MiB: prod's, as every default of the pack. */

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { effectiveInstruction } from "../lib/dockerfile";
+import { effectiveInstruction } from "../lib/dockerfile-reader";
 import { BuildTarget, validateBuildTarget } from "../lib/image-build";
 
 /** What is wrong with the HEALTHCHECK of the build's target stage, or undefined if it has one. */

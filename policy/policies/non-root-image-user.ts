@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { effectiveInstruction, substitute } from "../lib/dockerfile";
+import { effectiveInstruction, substitute } from "../lib/dockerfile-reader";
 import { BuildTarget, validateBuildTarget } from "../lib/image-build";
 
 /** What is wrong with the USER of the build's target stage, or undefined if it is a numeric non-zero UID. */

@@ -14,10 +14,10 @@ import {
   imageTags,
   planImageBuild,
   platformSlug,
-  SIZE_BUDGET_LABEL,
   validatePlatforms,
   validateRepository,
 } from "../../components/image";
+import { SIZE_BUDGET_LABEL } from "../../lib/size-budget-contract";
 
 const REPO = "registry.example.com/moontv/app";
 const D = "sha256:" + "b".repeat(64);

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { SIZE_CHECK_KIND } from "../../lib/size-budget-contract";
 import { measureImageSizes } from "./registry/client";
 
-export const SIZE_BUDGET_KIND = "moontv:image:SizeBudgetCheck";
 const MIB = 1024 * 1024;
 
 export interface SizeBudgetViolation {
@@ -47,7 +47,7 @@ export function checkSizeBudget(sizes: Record<string, number>, budgetMiB: number
 
 /** What the dynamic provider receives. `registryPassword` arrives as a secret and is never returned. */
 interface SizeBudgetInputs {
-  kind: typeof SIZE_BUDGET_KIND;
+  kind: typeof SIZE_CHECK_KIND;
   imageRef: string;
   sizeBudgetMiB?: number;
   registryUsername?: string;
@@ -56,7 +56,7 @@ interface SizeBudgetInputs {
 }
 
 interface SizeBudgetOutputs {
-  kind: typeof SIZE_BUDGET_KIND;
+  kind: typeof SIZE_CHECK_KIND;
   imageRef: string;
   sizeBudgetMiB?: number;
   /** Compressed bytes per platform. */
@@ -77,7 +77,7 @@ export async function measureAndCheck(inputs: SizeBudgetInputs): Promise<SizeBud
   if (violations.length > 0) {
     throw new Error(`image ${inputs.imageRef} is over its size budget: ${violations.map((v) => v.message).join("; ")}`);
   }
-  return { kind: SIZE_BUDGET_KIND, imageRef: inputs.imageRef, sizeBudgetMiB: inputs.sizeBudgetMiB, sizes };
+  return { kind: SIZE_CHECK_KIND, imageRef: inputs.imageRef, sizeBudgetMiB: inputs.sizeBudgetMiB, sizes };
 }
 
 export const sizeBudgetProvider: pulumi.dynamic.ResourceProvider = {
@@ -126,7 +126,7 @@ export class ImageSizeBudget extends pulumi.dynamic.Resource {
       sizeBudgetProvider,
       name,
       {
-        kind: SIZE_BUDGET_KIND,
+        kind: SIZE_CHECK_KIND,
         imageRef: args.imageRef,
         sizeBudgetMiB: budget,
         registryUsername: args.registryUsername,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { effectiveInstruction, parseDockerfile, parseInstructions, substitute, targetStage, variablesFor } from "../../../policy/lib/dockerfile";
+import { effectiveInstruction, parseDockerfile, parseInstructions, substitute, targetStage, variablesFor } from "../../../policy/lib/dockerfile-reader";
 
-describe("policy/lib/dockerfile", () => {
+describe("policy/lib/dockerfile-reader", () => {
   it("joins continuation lines, skips comments and heredoc bodies", () => {
     const ins = parseInstructions(["FROM a", "RUN echo 1 \\", "  # inner comment", "  && echo 2", "RUN <<EOF", "USER 0", "EOF", "user 1000"].join("\n"));
     assert.deepEqual(ins.map((i) => [i.keyword, i.args, i.line]), [
