@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { describeContainer } from "../lib/pod-templates";
-import { isSha256Digest, parseImageRef } from "../lib/image-ref";
+import { isSha256Digest, parseImageRef } from "../lib/split-image-ref";
 import { at } from "../lib/unknown";
 import { eachContainer } from "../lib/workloads";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { isSha256Digest, parseImageRef } from "../../../policy/lib/image-ref";
+import { isSha256Digest, parseImageRef } from "../../../policy/lib/split-image-ref";
 
-describe("policy/lib/image-ref", () => {
+describe("policy/lib/split-image-ref", () => {
   const digest = "sha256:" + "0".repeat(64);
   it("splits registry with port, tag and digest", () => {
     assert.deepEqual(parseImageRef("localhost:5000/moontv:1.0"), { repository: "localhost:5000/moontv", tag: "1.0", digest: undefined });
