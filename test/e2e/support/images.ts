@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { splitImageRef } from "../../../components/shared/mirror";
-import { buildOciImage, pushOci, startRegistry, type RunningRegistry } from "../../image/support/registry-fixture";
+import { buildOciImage, pushOci, startRegistry, type RunningRegistry } from "../../support/registry-fixture";
 
 export interface E2eImages {
   registry: RunningRegistry;
