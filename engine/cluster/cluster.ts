@@ -356,6 +356,10 @@ async function startImageSide(started: Started[]): Promise<Record<string, string
   startBuildkitd(started);
   const env = { ...process.env, ...builderEnv(pki) };
   fs.mkdirSync(DOCKER_CONFIG, { recursive: true });
+  // No credentials (the registry has no auth), but the file must exist: buildah, run with this
+  // environment by bench:image, refuses a DOCKER_CONFIG without one.
+  const dockerConfigFile = path.join(DOCKER_CONFIG, "config.json");
+  if (!fs.existsSync(dockerConfigFile)) fs.writeFileSync(dockerConfigFile, '{ "auths": {} }\n');
   await waitFor("buildkitd's socket", 30_000, async () => fs.existsSync(BUILDKITD_SOCKET), () => logTail("buildkitd"));
   createBuilder(binary("buildx"), BUILDKITD_SOCKET, env);
   const platforms = await waitForBuilder(env);
