@@ -4,12 +4,32 @@
  */
 export type Environment = "dev" | "prod";
 
+/**
+ * The image build's defaults in every environment. No image.builder: docker-build then takes buildx's
+ * current builder, as `docker buildx build` does. No pnpmVersion: corepack takes the app's `packageManager`.
+ */
+export const IMAGE_BUILD_DEFAULTS = {
+  target: "runner",
+  push: true,
+  buildOnPreview: false,
+  nodeVersion: "20",
+  // Builds of the main branch also write the cache other branches read.
+  cache: { mainBranch: "main" },
+} as const;
+
+/**
+ * The bases the Dockerfile is written for (glibc builder, distroless Debian 12 runtime) for a Node version:
+ * the default of each of moontv:image.baseImages, which follows moontv:image.nodeVersion.
+ */
+export function defaultBaseImages(nodeVersion: string): { build: string; runtime: string } {
+  return { build: `node:${nodeVersion}-bookworm-slim`, runtime: `gcr.io/distroless/nodejs${nodeVersion.split(".")[0]}-debian12` };
+}
+
 const common = {
   namespace: "moontv",
   registryMirrors: {},
   kubernetes: {},
-  // No image.builder: docker-build then takes buildx's current builder, as `docker buildx build` does.
-  image: { target: "runner", push: true, buildOnPreview: false, nodeVersion: "20" },
+  image: IMAGE_BUILD_DEFAULTS,
   app: {
     // The stacks build LunaTV's sources: MoonTechLab/LunaTV is the maintained successor (upstream
     // MoonTV's repository is emptied), so its variables and storages are the default.

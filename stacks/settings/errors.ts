@@ -36,5 +36,7 @@ export function showValue(value: unknown): string {
   } catch {
     text = String(value);
   }
+  // A URL's user and password are credentials: never echoed.
+  text = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s"]*@/gi, "$1[redacted]@");
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { defaultsFor, deepMerge, Environment } from "./defaults";
+import { defaultBaseImages, defaultsFor, deepMerge, Environment } from "./defaults";
 import { isSettingsError, SettingsError, showValue } from "./errors";
 import { moonTvConfigSchema } from "./moontv-config";
 import { parseMemory, parseRedisMemory } from "../../lib/quantities";
-import { isDigestPinned } from "../../lib/image-ref";
+import { isDigestPinned, TAG } from "../../lib/image-ref";
 import { ENVIRONMENTS, FLAVOR_STORAGES, settingsSchema } from "./schema";
 import { SecretValue } from "./secret";
 import { isGitUrl, missingContextIgnores, type ImageContext } from "./image-context";
@@ -70,7 +70,7 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
   if (parsed.app.storage === "upstash" && !parsed.app.upstash) {
     fail("app.upstash", undefined, "a mapping { url, token } when app.storage is upstash");
   }
-  const image = parseImage(parsed.image, environment, ctx.readFile, fail);
+  const image = parseImage(parsed.image, environment, ctx, fail);
   const redisLimit = parseMemory(parsed.redis.resources.limits.memory)!;
   if (parseRedisMemory(parsed.redis.maxmemory)! > redisLimit * 0.75) {
     fail("redis.maxmemory", parsed.redis.maxmemory, `at most 75% of redis.resources.limits.memory (${parsed.redis.resources.limits.memory}), leaving room for fragmentation and AOF rewrites`);
@@ -144,7 +144,7 @@ function checkFlavor(app: ParsedSettings["app"], fail: (path: string, value: unk
 function parseImage(
   image: ParsedSettings["image"],
   environment: Environment,
-  readFile: ParseContext["readFile"],
+  ctx: ParseContext,
   fail: (path: string, value: unknown, allowed: string) => never,
 ): Settings["image"] {
   const { ref, repository, context, registry, ...build } = image;
@@ -164,12 +164,18 @@ function parseImage(
   if (!build.push && (environment === "prod" || build.platforms.length > 1)) {
     fail("image.push", build.push, "true in prod and with several platforms (the cluster pulls the pushed digest; an index exists only in a registry)");
   }
+  // Every build is tagged with the stack's name, and Pulumi allows stack names no tag can be.
+  if (!TAG.test(ctx.stack)) {
+    fail("image.repository", repository, `a build only in a stack whose name can be an image tag (the build tags the stack name, and "${ctx.stack}" is none: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'), or image.ref`);
+  }
+  const bases = defaultBaseImages(build.nodeVersion);
   return {
     build: {
       ...build,
       repository,
-      context: parseImageContext(context, readFile, fail),
+      context: parseImageContext(context, ctx.readFile, fail),
       registry: registry && { username: registry.username, password: new SecretValue(registry.password) },
+      baseImages: { build: build.baseImages?.build ?? bases.build, runtime: build.baseImages?.runtime ?? bases.runtime },
     },
   };
 }

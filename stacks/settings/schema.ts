@@ -157,7 +157,9 @@ const repository = z
   .regex(/^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?|localhost(?::\d+)?|[a-z0-9-]+:\d+)\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, {
     error: "a fully qualified repository without tag, e.g. \"ghcr.io/org/moontv\" or \"localhost:5001/moontv\"",
   });
-export const BUILD_PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7"] as const;
+// Platforms docker-build's Platform names (it has no linux/arm/v7, which the build refused): the build
+// takes the list as given.
+export const BUILD_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 const imageTag = textOrNumber(z.string({ error: "an image tag: letters, digits, '_', '.', '-' (1 to 128, not starting with '.' or '-')" }).regex(/^[\w][\w.-]{0,127}$/, {
   error: "an image tag: letters, digits, '_', '.', '-' (1 to 128, not starting with '.' or '-')",
 }), "version: \"1.2\"");
@@ -186,7 +188,10 @@ export const imageSchema = z.strictObject({
   buildOnPreview: z.boolean({ error: "true or false" }),
   version: imageTag.optional(),
   gitSha: commitOrNumber(z.string({ error: "a git commit id (7 to 40 hex digits)" }).regex(/^[0-9a-f]{7,40}$/, { error: "a git commit id (7 to 40 lower-case hex digits)" })).optional(),
-  sourceUrl: httpUrl.optional(),
+  // An OCI label: public, so no credentials in it.
+  sourceUrl: httpUrl.refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), {
+    error: "an http(s) URL without credentials (image labels are public)",
+  }).optional(),
   nodeVersion: textOrNumber(z.string({ error: "a Node version such as \"20\" or \"20.19.5\"" }).regex(/^20(?:\.\d+){0,2}$/, { error: "a Node 20 version such as \"20\" or \"20.19.5\" (the runtime is distroless nodejs20)" }), "nodeVersion: \"20.10\""),
   pnpmVersion: textOrNumber(z.string({ error: "an exact pnpm version such as \"10.14.0\"" }).regex(/^\d+\.\d+\.\d+$/, { error: "an exact pnpm version such as \"10.14.0\"" }), "pnpmVersion: \"10.14.0\"").optional(),
   baseImages: z.strictObject({ build: imageRef.optional(), runtime: imageRef.optional() }, { error: "a mapping { build?, runtime? } of image refs" }).optional(),
@@ -194,8 +199,8 @@ export const imageSchema = z.strictObject({
   registry: z.strictObject({ username: z.string({ error: "a user name" }).min(1), password: secretString }, { error: "a mapping { username, password } (password stored as a secret)" }).optional(),
   cache: z.strictObject({
     branch: textOrNumber(z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }), "branch: \"2024\"").optional(),
-    mainBranch: textOrNumber(z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }), "mainBranch: \"2024\"").optional(),
-  }, { error: "a mapping { branch?, mainBranch? }" }).optional(),
+    mainBranch: textOrNumber(z.string({ error: "a git branch name" }).regex(/^[\w./-]{1,200}$/, { error: "a git branch name" }), "mainBranch: \"2024\""),
+  }, { error: "a mapping { branch?, mainBranch }" }),
 }, { error: "a mapping { ref } or { repository, context, … } (see the README's settings table)" });
 
 const promDuration = z.string({ error: "a Prometheus duration such as \"30s\", \"15d\"" }).regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, {

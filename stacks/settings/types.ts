@@ -7,10 +7,12 @@ type ParsedApp = ParsedSettings["app"];
 type ParsedImage = ParsedSettings["image"];
 
 /** How to build the image from the MoonTV sources (present when `image.repository` is set). */
-export interface ImageBuildSettings extends Omit<ParsedImage, "ref" | "repository" | "context" | "registry"> {
+export interface ImageBuildSettings extends Omit<ParsedImage, "ref" | "repository" | "context" | "registry" | "baseImages"> {
   repository: string;
   context: ImageContext;
   registry?: { username: string; password: SecretValue };
+  /** Both bases: as set, else the defaults for `nodeVersion`. */
+  baseImages: { build: string; runtime: string };
 }
 
 /** The app's settings, secrets wrapped, config.json read and validated. */
