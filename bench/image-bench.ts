@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DOCKERFILE_PATH, DOCKERIGNORE_PATH, dockerfileBuildArgs } from "../components/image/dockerfile";
+import { IMAGE_BUILD_DEFAULTS } from "../stacks/settings/defaults";
 import type { Buildah, BuildReport } from "../engine/image/buildah";
 import { BuildEnv, copyFixture, openBuildEnv, treeBytes } from "../engine/image/pipeline";
 import { ensureCluster, engineEnv, releaseCluster } from "../test/e2e/support/engine";
@@ -27,6 +28,10 @@ interface VariantResult {
   noChange: BuildReport;
   bytes: number;
 }
+
+/** The Dockerfile's build args on the stand-in bases, for the stacks' default Node version. */
+const standInBuildArgs = (bases: { buildBase: string; runtimeBase: string }) =>
+  dockerfileBuildArgs({ nodeVersion: IMAGE_BUILD_DEFAULTS.nodeVersion, buildBaseImage: bases.buildBase, runtimeBaseImage: bases.runtimeBase });
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 const secs = (r: BuildReport) => `${r.seconds.toFixed(1)} s`;
@@ -75,7 +80,7 @@ interface BuildahColumns {
 async function measureBuildah(scratch: string, verbose: boolean): Promise<BuildahColumns> {
   const env = await openBuildEnv();
   try {
-    const args = dockerfileBuildArgs({ buildBaseImage: env.images.buildBase, runtimeBaseImage: env.images.runtimeBase });
+    const args = standInBuildArgs(env.images);
     const stagedDir = await copyFixture(path.join(scratch, "staged"));
     const baselineDir = await copyFixture(path.join(scratch, "baseline"));
     const staged = await variant(env, "staged", stagedDir, (b, tag) =>
@@ -107,7 +112,7 @@ async function measureBuildkitColumn(scratch: string): Promise<BuildkitColumn> {
       baselineDir,
       dockerfile: DOCKERFILE_PATH,
       baselineDockerfile: BASELINE_DOCKERFILE,
-      buildArgs: (bases) => ({ ...dockerfileBuildArgs({ buildBaseImage: bases.buildBase, runtimeBaseImage: bases.runtimeBase }) }),
+      buildArgs: (bases) => ({ ...standInBuildArgs(bases) }),
       touchSource,
     },
     (line) => process.stderr.write(`[bench] ${line}\n`),

@@ -4,26 +4,24 @@ import type * as dockerbuild from "@pulumi/docker-build";
 import type { BuildContext } from "../../lib/build-context";
 import { trailingDigest } from "../../lib/image-ref";
 import { SIZE_BUDGET_LABEL } from "../../lib/size-budget-contract";
-import { IMAGE_TARGETS, type ImageTarget } from "../../lib/image-targets";
+import type { ImageTarget } from "../../lib/image-targets";
 import { cacheArgs, CacheOptions, cacheRefs } from "./cache";
-import { platformSlug, validatePlatforms } from "./platforms";
-import { validateSizeBudget } from "./size-budget-check";
-import { ImageTag, imageTags, platformTag, TagStrategy, validateRepository } from "./tags";
-
+import { platformSlug } from "./platforms";
+import { ImageTag, imageTags, platformTag, TagStrategy } from "./tags";
 
 export type BuildTarget = ImageTarget;
 
 /** Where the sources come from. */
 export type BuildContextSpec = BuildContext;
 
+/** What the plan is made from (StagedImageArgs documents each). */
 export interface BuildPlanInput {
   repository: string;
   context: BuildContextSpec;
-  target?: BuildTarget;
-  platforms?: readonly string[];
+  target: BuildTarget;
+  platforms: readonly Platform[];
   tags: TagStrategy;
-  push?: boolean;
-  cache?: CacheOptions;
+  cache: CacheOptions;
   sizeBudgetMiB?: number;
   labels?: Record<string, string>;
 }
@@ -62,7 +60,10 @@ export function contextLocation(ctx: BuildContextSpec): string {
 
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|PRIVATE_?KEY|AUTH/i;
 
-/** Build args end up in the image history: refuse names that say they hold a secret. */
+/**
+ * Build args end up in the image history: refuse names that say they hold a secret. A guard on the
+ * component's callers, not on the settings: no setting names a build arg, the caller assembles them.
+ */
 export function assertNoSecretBuildArgs(names: readonly string[]): void {
   const bad = names.filter((n) => SECRET_NAME.test(n));
   if (bad.length) {
@@ -75,29 +76,18 @@ export function assertNoSecretBuildArgs(names: readonly string[]): void {
 
 /** Labels of every build: the caller's, the revision/version, and the size budget. */
 export function buildLabels(input: Pick<BuildPlanInput, "labels" | "tags" | "sizeBudgetMiB">): Record<string, string> {
-  const labels: Record<string, string> = { ...(input.labels ?? {}) };
+  const labels: Record<string, string> = { ...input.labels };
   if (input.tags.gitSha) labels["org.opencontainers.image.revision"] = input.tags.gitSha;
   if (input.tags.version) labels["org.opencontainers.image.version"] = input.tags.version;
-  const budget = validateSizeBudget(input.sizeBudgetMiB);
-  if (budget !== undefined) labels[SIZE_BUDGET_LABEL] = String(budget);
+  if (input.sizeBudgetMiB !== undefined) labels[SIZE_BUDGET_LABEL] = String(input.sizeBudgetMiB);
   return labels;
 }
 
-/** Everything about the build that does not need Pulumi: validated, so a bad setting stops early. */
+/** Everything about the build that does not need Pulumi, from args the settings have checked. */
 export function planImageBuild(input: BuildPlanInput): BuildPlan {
-  const repository = validateRepository(input.repository);
-  const target = input.target ?? "runner";
-  if (!IMAGE_TARGETS.includes(target)) {
-    throw new Error(`image.target "${String(target)}" is not a stage to ship: use ${IMAGE_TARGETS.map((t) => `"${t}"`).join(" or ")}`);
-  }
-  const platforms = validatePlatforms(input.platforms);
+  const { repository, platforms } = input;
   const tags = imageTags(repository, input.tags);
   const multiPlatform = platforms.length > 1;
-  if (multiPlatform && input.push === false) {
-    throw new Error(
-      `image.push is false with ${platforms.length} platforms (${platforms.join(", ")}): a multi-platform index can only be made in a registry; push, or build one platform`,
-    );
-  }
   const images = platforms.map((platform): PlannedImage => {
     const slug = platformSlug(platform);
     const { cacheFrom, cacheTo } = cacheArgs(cacheRefs(repository, platform, input.cache));
@@ -114,7 +104,7 @@ export function planImageBuild(input: BuildPlanInput): BuildPlan {
     repository,
     registryAddress: repository.split("/")[0],
     contextLocation: contextLocation(input.context),
-    target,
+    target: input.target,
     tags,
     images,
     multiPlatform,

@@ -18,30 +18,20 @@ export function formatMiB(bytes: number): string {
   return (bytes / MIB).toFixed(1);
 }
 
-/** Checks `image.sizeBudgetMiB`: a positive number of MiB, or undefined for "no budget". */
-export function validateSizeBudget(budgetMiB: number | undefined): number | undefined {
-  if (budgetMiB === undefined) return undefined;
-  if (typeof budgetMiB !== "number" || !Number.isFinite(budgetMiB) || budgetMiB <= 0) {
-    throw new Error(`image.sizeBudgetMiB must be a positive number of MiB, got ${JSON.stringify(budgetMiB)}`);
-  }
-  return budgetMiB;
-}
-
 /**
- * Every platform whose compressed size (config + layers, bytes) is over the budget (MiB), in platform
- * order. No budget → no violations.
+ * Every platform whose compressed size (config + layers, bytes) is over the budget (a positive number of
+ * MiB), in platform order. No budget → no violations.
  */
 export function checkSizeBudget(sizes: Record<string, number>, budgetMiB: number | undefined): SizeBudgetViolation[] {
-  const budget = validateSizeBudget(budgetMiB);
-  if (budget === undefined) return [];
+  if (budgetMiB === undefined) return [];
   return Object.keys(sizes)
     .sort()
-    .filter((platform) => sizes[platform] > budget * MIB)
+    .filter((platform) => sizes[platform] > budgetMiB * MIB)
     .map((platform) => ({
       platform,
       bytes: sizes[platform],
-      budgetMiB: budget,
-      message: `platform ${platform} is ${formatMiB(sizes[platform])} MiB compressed, over the size budget of ${budget} MiB (image.sizeBudgetMiB)`,
+      budgetMiB,
+      message: `platform ${platform} is ${formatMiB(sizes[platform])} MiB compressed, over the size budget of ${budgetMiB} MiB (image.sizeBudgetMiB)`,
     }));
 }
 
@@ -98,7 +88,7 @@ export const sizeBudgetProvider: pulumi.dynamic.ResourceProvider = {
 export interface ImageSizeBudgetArgs {
   /** The pushed image, by digest (`repo@sha256:…`; an index for multi-platform images). */
   imageRef: pulumi.Input<string>;
-  /** Largest allowed compressed size of each platform, in MiB. Undefined: measure only. */
+  /** Largest allowed compressed size of each platform, a positive number of MiB. Undefined: measure only. */
   sizeBudgetMiB?: number;
   /** Registry user, when the registry asks for credentials. */
   registryUsername?: pulumi.Input<string>;
@@ -121,14 +111,13 @@ export class ImageSizeBudget extends pulumi.dynamic.Resource {
   declare readonly sizes: pulumi.Output<Record<string, number>>;
 
   constructor(name: string, args: ImageSizeBudgetArgs, opts?: pulumi.CustomResourceOptions) {
-    const budget = validateSizeBudget(args.sizeBudgetMiB);
     super(
       sizeBudgetProvider,
       name,
       {
         kind: SIZE_CHECK_KIND,
         imageRef: args.imageRef,
-        sizeBudgetMiB: budget,
+        sizeBudgetMiB: args.sizeBudgetMiB,
         registryUsername: args.registryUsername,
         registryPassword: args.registryPassword === undefined ? undefined : pulumi.secret(args.registryPassword),
         registryScheme: args.registryScheme,

@@ -1,4 +1,5 @@
 import * as dockerbuild from "@pulumi/docker-build";
+import type { Platform } from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 
 import { BaseImages, baseImageBuildArgs } from "./base-images";
@@ -16,75 +17,78 @@ export interface RegistryAuth {
   password: pulumi.Input<string>;
 }
 
+/**
+ * Everything the build is made from, complete: the platform fills it from the settings, which checked
+ * every value (this component adds no defaults and re-checks nothing).
+ */
 export interface StagedImageArgs {
   /**
    * Fully qualified repository without tag, `host[:port]/path` (e.g. `ghcr.io/acme/moontv`,
-   * `127.0.0.1:5000/moontv`). Tags, caches and the size check all use it. Required.
+   * `127.0.0.1:5000/moontv`). Tags, caches and the size check all use it.
    */
   repository: string;
   /**
    * Build context: a local directory, or a git URL with a branch, tag or commit (`gitRef`) and
-   * optionally a `subdirectory`. Required.
+   * optionally a `subdirectory`.
    */
   context: BuildContextSpec;
   /**
    * Dockerfile text, passed inline (not a path) so that policies and the offline preview read exactly
-   * what is built. Required.
+   * what is built.
    */
   dockerfile: string;
-  /** Stage to ship: `runner` (distroless, default) or `debug` (same files on the build base, with a shell). */
-  target?: BuildTarget;
+  /** Stage to ship: `runner` (distroless) or `debug` (same files on the build base, with a shell). */
+  target: BuildTarget;
   /**
-   * Platforms, e.g. `["linux/amd64", "linux/arm64"]`. One image is built per platform; more than one
-   * are joined by an index. Default `["linux/amd64"]`.
+   * Platforms, at least one and none twice, e.g. `["linux/amd64", "linux/arm64"]`. One image is built per
+   * platform; more than one are joined by an index (which needs `push`).
    */
-  platforms?: string[];
+  platforms: Platform[];
   /**
    * Build args of the Dockerfile (versions, OCI label values, …). Never secrets: names that look like
-   * one (PASSWORD, TOKEN, SECRET, …) are refused. Default none.
+   * one (PASSWORD, TOKEN, SECRET, …) are refused.
    */
-  buildArgs?: Record<string, pulumi.Input<string>>;
+  buildArgs: Record<string, pulumi.Input<string>>;
   /**
-   * Build and runtime bases; sets BUILD_BASE_IMAGE and RUNTIME_BASE_IMAGE (over `buildArgs`). With
-   * `pin: true` bases not given as `name@sha256:…` are resolved to their digest. Default: the
-   * Dockerfile's defaults by tag (`node:20-bookworm-slim`, `gcr.io/distroless/nodejs20-debian12`).
+   * Build and runtime bases; set BUILD_BASE_IMAGE and RUNTIME_BASE_IMAGE (over `buildArgs`). With
+   * `pin: true` bases not given as `name@sha256:…` are resolved to their digest.
    */
-  baseImages?: BaseImages;
+  baseImages: BaseImages;
   /**
-   * Tag strategy: `version`, `gitSha` (tagged `sha-<7>`), `stack` (always), `latest` (opt-in). All
-   * tags are `repository:tag`. Required (at least `stack`).
+   * Tag strategy: `version`, `gitSha` (tagged `sha-<7>`), `stack` (always), `latest`. All tags are
+   * `repository:tag`.
    */
   tags: TagStrategy;
   /**
    * Name of the buildx builder that runs the build (docker-build's `builder`): a `docker-container`,
-   * `kubernetes` or `remote` builder in the buildx store (`$BUILDX_CONFIG`). Default: buildx's current
+   * `kubernetes` or `remote` builder in the buildx store (`$BUILDX_CONFIG`). Unset: buildx's current
    * builder.
    */
   builder?: string;
-  /** Push the images (and the index) to the registry. Default true. Must be true with several platforms. */
-  push?: boolean;
-  /** Build during `pulumi preview` too (catches a broken Dockerfile before `up`; never pushes). Default true. */
-  buildOnPreview?: boolean;
-  /** Registry credentials, passed to BuildKit as `registries` (and to the size check). Default none. */
+  /** Push the images (and the index) to the registry; several platforms need it. Only what is pushed is measured. */
+  push: boolean;
+  /** Build during `pulumi preview` too (catches a broken Dockerfile before `up`; never pushes). */
+  buildOnPreview: boolean;
+  /** Registry credentials, passed to BuildKit as `registries` (and to the size check). Unset: none. */
   registry?: RegistryAuth;
   /**
-   * Force http or https for the size check's registry API calls. Default: https, falling back to http
+   * Force http or https for the size check's registry API calls. Unset: https, falling back to http
    * for 127.0.0.1 / localhost when https cannot connect (BuildKit decides for itself from its own config).
    */
   registryScheme?: "http" | "https";
   /**
    * Registry cache: every platform writes `<repo>:cache-<arch>` (mode max) and reads it plus main's
-   * `<repo>:cache-<arch>-main`, which builds of `mainBranch` (default `main`) also write. Give the
-   * current `branch` so that main builds publish the main cache. Default: branch unknown (read only).
+   * `<repo>:cache-<arch>-main`, which builds of `mainBranch` also write. Give the current `branch` so
+   * that main builds publish the main cache; without it the main cache is only read.
    */
-  cache?: CacheOptions;
+  cache: CacheOptions;
   /**
-   * Largest allowed compressed size of each platform, in MiB. Put on each build as the label
-   * `dev.moontv.size-budget-mib` and checked after the push: an image over budget fails the update
-   * before the app rolls out. Default: no budget (sizes are still measured when pushed).
+   * Largest allowed compressed size of each platform, a positive number of MiB. Put on each build as the
+   * label `dev.moontv.size-budget-mib` and checked after the push: an image over budget fails the update
+   * before the app rolls out. Unset: no budget (sizes are still measured when pushed).
    */
   sizeBudgetMiB?: number;
-  /** Extra image labels. Default none. */
+  /** Extra image labels. Unset: none. */
   labels?: Record<string, string>;
 }
 
@@ -113,16 +117,14 @@ export class StagedImage extends pulumi.ComponentResource {
   constructor(name: string, args: StagedImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("moontv:image:StagedImage", name, {}, opts);
     const plan = planImageBuild(args);
-    const push = args.push ?? true;
-    assertNoSecretBuildArgs(Object.keys(args.buildArgs ?? {}));
+    const push = args.push;
+    assertNoSecretBuildArgs(Object.keys(args.buildArgs));
 
     const password = args.registry ? pulumi.secret(args.registry.password) : undefined;
     const registry = args.registry ? { address: plan.registryAddress, username: args.registry.username, password } : undefined;
-    const buildArgs = args.baseImages
-      ? pulumi
-          .all([pulumi.output(args.buildArgs ?? {}), baseImageBuildArgs(args.baseImages)])
-          .apply(([given, bases]) => ({ ...given, ...bases }))
-      : (args.buildArgs ?? {});
+    const buildArgs = pulumi
+      .all([pulumi.output(args.buildArgs), baseImageBuildArgs(args.baseImages)])
+      .apply(([given, bases]) => ({ ...given, ...bases }));
 
     this.tags = plan.tags.map((t) => t.ref);
     // Pushed manifests outlive the stack: docker-build deletes by digest, and a digest is shared by every
@@ -145,7 +147,7 @@ export class StagedImage extends pulumi.ComponentResource {
             cacheFrom: img.cacheFrom,
             cacheTo: img.cacheTo,
             push,
-            buildOnPreview: args.buildOnPreview ?? true,
+            buildOnPreview: args.buildOnPreview,
             registries: registry ? [registry] : [],
           },
           keep,

@@ -12,31 +12,28 @@ export function stagedImageArgs(
   dockerfile: string,
   mirrors: Readonly<Record<string, string>> = {},
 ): StagedImageArgs {
-  const chosen = dockerfileBuildArgs({
+  // The bases are third-party images too: pulled through the stack's registry mirrors.
+  const baseImages = { build: mirroredImage(build.baseImages.build, mirrors), runtime: mirroredImage(build.baseImages.runtime, mirrors) };
+  const buildArgs = dockerfileBuildArgs({
     nodeVersion: build.nodeVersion,
     pnpmVersion: build.pnpmVersion,
-    buildBaseImage: build.baseImages?.build,
-    runtimeBaseImage: build.baseImages?.runtime,
+    buildBaseImage: baseImages.build,
+    runtimeBaseImage: baseImages.runtime,
     sourceUrl: build.sourceUrl,
     revision: build.gitSha,
     version: build.version,
   });
-  // The bases are third-party images too: pulled through the stack's registry mirrors.
-  const buildArgs = {
-    ...chosen,
-    BUILD_BASE_IMAGE: mirroredImage(chosen.BUILD_BASE_IMAGE, mirrors),
-    RUNTIME_BASE_IMAGE: mirroredImage(chosen.RUNTIME_BASE_IMAGE, mirrors),
-  };
   return {
     repository: build.repository,
     context: build.context,
     dockerfile,
     target: build.target,
-    platforms: build.platforms,
+    platforms: [...build.platforms],
     buildArgs,
-    // The bases dockerfileBuildArgs chose (from nodeVersion unless given), pinned to digests when asked.
-    baseImages: { build: buildArgs.BUILD_BASE_IMAGE, runtime: buildArgs.RUNTIME_BASE_IMAGE, pin: pinBases },
-    tags: { version: build.version, gitSha: build.gitSha, stack },
+    // Pinned to digests when the stack asks (they replace the build args' bases by tag).
+    baseImages: { ...baseImages, pin: pinBases },
+    // Deployments run the pushed digest: no setting asks for `latest`.
+    tags: { version: build.version, gitSha: build.gitSha, stack, latest: false },
     builder: build.builder,
     push: build.push,
     buildOnPreview: build.buildOnPreview,

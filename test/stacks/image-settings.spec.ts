@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { Platform } from "@pulumi/docker-build";
+import { defaultBaseImages } from "../../stacks/settings/defaults";
 import { BUILD_PLATFORMS } from "../../stacks/settings/schema";
 import { settingsErrorOf, settingsFor } from "../support/settings";
 
@@ -59,6 +60,7 @@ describe("settings: moontv:image (the build)", () => {
     assert.deepEqual(settingsFor("dev", { image: { ...build, nodeVersion: "20.19.5" } }).image.build!.baseImages, { build: "node:20.19.5-bookworm-slim", runtime: "gcr.io/distroless/nodejs20-debian12" });
     const pinned = `docker.io/library/node@${D}`;
     assert.deepEqual(settingsFor("prod", { image: { ...build, baseImages: { build: pinned } } }).image.build!.baseImages, { build: pinned, runtime: "gcr.io/distroless/nodejs20-debian12" });
+    assert.deepEqual(defaultBaseImages("22.11.0"), { build: "node:22.11.0-bookworm-slim", runtime: "gcr.io/distroless/nodejs22-debian12" });
   });
 
   it("defaults: target runner, pushed, not built on preview, Node 20, pnpm from packageManager, main the cache's main branch", () => {

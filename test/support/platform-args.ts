@@ -1,4 +1,8 @@
 import { KVROCKS_NAME, KVROCKS_PORT, KVROCKS_SECRET_NAME } from "../../components/kvrocks/names";
+import * as fs from "fs";
+import { DOCKERIGNORE_PATH } from "../../components/image/dockerfile";
+import type { StagedImageArgs } from "../../components/image";
+import { stagedImageArgs } from "../../components/platform/image";
 import { monitoringArgs } from "../../components/platform/monitoring";
 import type { StoreEndpoint } from "../../components/platform/network";
 import { REDIS_NAME, REDIS_PORT, REDIS_SECRET_NAME } from "../../components/redis/names";
@@ -22,4 +26,20 @@ export function monitoringArgsFor(values: Record<string, unknown> = {}, stack = 
   const settings = settingsFor(stack, values);
   const store = settings.app.storage === "kvrocks" ? KVROCKS_ENDPOINT : REDIS_ENDPOINT;
   return monitoringArgs(settings, store, (ref) => ref);
+}
+
+/**
+ * StagedImage args as the platform makes them for a stack whose `moontv:image` is `image` (a build:
+ * `repository` and `context` at least), `moontv:registryMirrors` as given. A local context holds the
+ * project's .dockerignore; the registry password is stored as a secret.
+ */
+export function stagedImageArgsFor(
+  image: Record<string, unknown> & { context: { location: string } },
+  stack = "prod",
+  opts: { registryMirrors?: Record<string, string>; dockerfile?: string } = {},
+): StagedImageArgs {
+  const files = { [`${image.context.location.replace(/\/+$/, "")}/.dockerignore`]: fs.readFileSync(DOCKERIGNORE_PATH, "utf8") };
+  const values = { image, ...(opts.registryMirrors ? { registryMirrors: opts.registryMirrors } : {}) };
+  const settings = settingsFor(stack, values, { secretKeys: ["image"], files });
+  return stagedImageArgs(settings.image.build!, settings.stack, settings.pinImageDigests, opts.dockerfile ?? "FROM scratch AS runner\n", settings.registryMirrors);
 }

@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DOCKERIGNORE_PATH, DOCKERFILE_PATH, dockerfileBuildArgs } from "../../../components/image/dockerfile";
+import { IMAGE_BUILD_DEFAULTS } from "../../../stacks/settings/defaults";
 import type { Buildah, BuildReport, ImageConfig } from "../../../engine/image/buildah";
 import { BuildEnv, FIXTURE_APP, openBuildEnv, treeBytes } from "../../../engine/image/pipeline";
 import { run } from "../../../engine/image/proc";
@@ -62,7 +63,7 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
     // PNPM_VERSION differs from the fixture's packageManager (10.14.0), as MoonTV's and LunaTV's
     // versions differ: the override must win. (The benchmark builds without it.)
     const buildArgs = dockerfileBuildArgs({
-      buildBaseImage: env.images.buildBase, runtimeBaseImage: env.images.runtimeBase, pnpmVersion: PNPM_OVERRIDE, ...LABELS,
+      nodeVersion: IMAGE_BUILD_DEFAULTS.nodeVersion, buildBaseImage: env.images.buildBase, runtimeBaseImage: env.images.runtimeBase, pnpmVersion: PNPM_OVERRIDE, ...LABELS,
     });
     for (const target of ["runner", "debug"]) {
       builds[target] = await buildah.bud({

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { StagedImage, StagedImageArgs } from "../../../components/image";
 import { pushedDigestRef } from "../../../components/image/build-plan";
+import { stagedImageArgsFor } from "../../support/platform-args";
 
 const REPO = "127.0.0.1:5000/moontv";
 const digest = "sha256:" + createHash("sha256").update("built").digest("hex");
@@ -29,14 +30,9 @@ const mocks: pulumi.runtime.Mocks = {
   call: () => ({}),
 };
 
-const args = (over: Partial<StagedImageArgs> = {}): StagedImageArgs => ({
-  repository: REPO,
-  context: { kind: "directory", path: "../moontv" },
-  dockerfile: "FROM scratch AS runner\n",
-  tags: { stack: "dev" },
-  buildOnPreview: false,
-  ...over,
-});
+/** A dev build of a local directory, as the platform makes it (not built on preview unless asked). */
+const args = (image: Record<string, unknown> = {}): StagedImageArgs =>
+  stagedImageArgsFor({ repository: REPO, context: { location: "../moontv" }, ...image }, "dev");
 
 /** The output's value and whether it is known, as the engine would see them. */
 async function state(o: pulumi.Output<string>): Promise<{ known: boolean; value: unknown }> {

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StagedImage, StagedImageArgs } from "../../../components/image";
 import { setDigestResolver } from "../../../components/shared/pinned-image";
 import { setCommitResolver, simulatedCommit } from "../../../components/image/git-source";
+import { stagedImageArgsFor } from "../../support/platform-args";
 
 const REPO = "registry.example.com/moontv/app";
 const PASSWORD = "s3cr3t-registry-password";
@@ -52,13 +53,19 @@ const mocks: pulumi.runtime.Mocks = {
 const dependencies = new Map<string, string[]>();
 const retained = new Map<string, boolean>();
 
-/** Installs the mocks (in `before`, so that other spec files' mocks cannot replace them first). */
-function installMocks(): void {
-  pulumi.runtime.setMocks(mocks, "moontv", "prod", false);
+/** Counts the digest lookups from now on (a new resolver forgets the refs already resolved). */
+function countLookups(): void {
+  lookups.length = 0;
   setDigestResolver(async (ref) => {
     lookups.push(ref);
     return fakeDigest(ref);
   });
+}
+
+/** Installs the mocks (in `before`, so that other spec files' mocks cannot replace them first). */
+function installMocks(): void {
+  pulumi.runtime.setMocks(mocks, "moontv", "prod", false);
+  countLookups();
   setCommitResolver(async (url, ref) => simulatedCommit(url, ref));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor() as {
@@ -76,16 +83,20 @@ function settle<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply(resolve));
 }
 
-const baseArgs = (over: Partial<StagedImageArgs> = {}): StagedImageArgs => ({
+/** A prod build of one platform, built on preview too, through the platform (prod pins the bases). */
+const BUILD = {
   repository: REPO,
-  context: { kind: "git", url: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "v1.0.0" },
-  dockerfile: "FROM scratch AS runner\n",
-  tags: { version: "1.0.0", gitSha: "0123456789abcdef", stack: "prod" },
-  buildArgs: { PNPM_VERSION: "10.14.0" },
+  context: { location: "https://github.com/MoonTechLab/LunaTV.git", gitRef: "v1.0.0" },
+  platforms: ["linux/amd64"],
+  version: "1.0.0",
+  gitSha: "0123456789abcdef",
+  pnpmVersion: "10.14.0",
   registry: { username: "ci-bot", password: PASSWORD },
   sizeBudgetMiB: 200,
-  ...over,
-});
+  buildOnPreview: true,
+};
+const baseArgs = (image: Record<string, unknown> = {}, stack = "prod"): StagedImageArgs => stagedImageArgsFor({ ...BUILD, ...image }, stack);
+const pinned = (ref: string) => `${ref}@${fakeDigest(ref)}`;
 
 /** Builds a StagedImage with a unique name and returns what it registered. */
 async function build(name: string, args: StagedImageArgs) {
@@ -174,7 +185,14 @@ describe("StagedImage (mocks)", function () {
         assert.ok(isSecretWrapper(i.inputs.registries), "registries arrive as a secret");
         assert.deepEqual(unwrap(i.inputs.registries), [{ address: "registry.example.com", username: "ci-bot", password: PASSWORD }]);
         assert.ok(!JSON.stringify(i.inputs.buildArgs).includes(PASSWORD));
-        assert.deepEqual(i.inputs.buildArgs, { PNPM_VERSION: "10.14.0" });
+        assert.deepEqual(i.inputs.buildArgs, {
+          NODE_VERSION: "20",
+          BUILD_BASE_IMAGE: pinned("node:20-bookworm-slim"),
+          RUNTIME_BASE_IMAGE: pinned("gcr.io/distroless/nodejs20-debian12"),
+          PNPM_VERSION: "10.14.0",
+          REVISION: "0123456789abcdef",
+          VERSION: "1.0.0",
+        });
       }
       for (const idx of r.indexes) assert.ok(isSecretWrapper(idx.inputs.registry), "index registry is a secret");
     });
@@ -209,18 +227,9 @@ describe("StagedImage (mocks)", function () {
   describe("one platform (dev)", () => {
     let r: Awaited<ReturnType<typeof build>>;
     before(async () => {
-      r = await build(
-        "single",
-        baseArgs({
-          repository: "127.0.0.1:5000/moontv",
-          context: { kind: "directory", path: "../moontv" },
-          target: "debug",
-          tags: { stack: "dev" },
-          registry: undefined,
-          sizeBudgetMiB: undefined,
-          buildOnPreview: false,
-        }),
-      );
+      const args = stagedImageArgsFor({ repository: "127.0.0.1:5000/moontv", context: { location: "../moontv" }, target: "debug" }, "dev");
+      // No budget: the component then only measures (every stack has one).
+      r = await build("single", { ...args, sizeBudgetMiB: undefined });
     });
 
     it("one Image with every tag and no Index; ref is repo@<image digest>", () => {
@@ -244,13 +253,16 @@ describe("StagedImage (mocks)", function () {
 
   it("pinned bases: unpinned ones resolved to a digest (no provider invoke) and passed as build args", async () => {
     const pinnedRuntime = `gcr.io/distroless/nodejs20-debian12@${fakeDigest("rt")}`;
-    lookups.length = 0;
-    const r = await build("pins", baseArgs({ baseImages: { pin: true, runtime: pinnedRuntime } }));
+    countLookups();
+    const r = await build("pins", baseArgs({ baseImages: { runtime: pinnedRuntime } }));
     assert.deepEqual(lookups, ["node:20-bookworm-slim"]);
     assert.deepEqual(invokes, []);
     assert.deepEqual(r.images[0].inputs.buildArgs, {
+      NODE_VERSION: "20",
       PNPM_VERSION: "10.14.0",
-      BUILD_BASE_IMAGE: `node:20-bookworm-slim@${fakeDigest("node:20-bookworm-slim")}`,
+      REVISION: "0123456789abcdef",
+      VERSION: "1.0.0",
+      BUILD_BASE_IMAGE: pinned("node:20-bookworm-slim"),
       RUNTIME_BASE_IMAGE: pinnedRuntime,
     });
   });
@@ -261,17 +273,17 @@ describe("StagedImage (mocks)", function () {
   });
 
   it("push false: no size check, ref is the primary tag", async () => {
-    const r = await build("nopush", baseArgs({ push: false }));
+    const r = await build("nopush", baseArgs({ push: false }, "dev"));
     assert.equal(r.dynamic.length, 0);
     assert.equal(r.images[0].inputs.push, false);
     assert.equal(r.ref, `${REPO}:1.0.0`);
     assert.deepEqual(r.sizes, {});
   });
 
-  it("a bad setting stops before any resource is registered, naming the key", () => {
+  // Bad settings are the schema's (test/stacks/image-settings.spec.ts); this is the callers' guard.
+  it("a build arg named like a secret stops before any resource is registered", () => {
     const before = registered.length;
-    assert.throws(() => new StagedImage("bad", baseArgs({ repository: "moontv" })), /image.repository "moontv" is not fully qualified/);
-    assert.throws(() => new StagedImage("bad2", baseArgs({ buildArgs: { NPM_TOKEN: "x" } })), /image.buildArgs "NPM_TOKEN" look like secrets/);
+    assert.throws(() => new StagedImage("bad", { ...baseArgs(), buildArgs: { NPM_TOKEN: "x" } }), /image.buildArgs "NPM_TOKEN" look like secrets/);
     assert.equal(registered.filter((r) => r.name.startsWith("bad")).length, 0);
     assert.ok(registered.length >= before);
   });
