@@ -54,7 +54,7 @@ const PLATFORM = "linux/amd64";
 export function buildxCacheFlags(repository: string): string[] {
   // cacheArgs gives plain values (Inputs only in type): the same entries StagedImage hands docker-build.
   type Plain = { registry: { ref: string; mode?: string; imageManifest?: boolean; ociMediaTypes?: boolean } };
-  const { cacheFrom, cacheTo } = cacheArgs(cacheRefs(repository, PLATFORM, { branch: "main" })) as unknown as { cacheFrom: Plain[]; cacheTo: Plain[] };
+  const { cacheFrom, cacheTo } = cacheArgs(cacheRefs(repository, PLATFORM, { branch: "main", mainBranch: "main" })) as unknown as { cacheFrom: Plain[]; cacheTo: Plain[] };
   const from = cacheFrom.map((c) => `type=registry,ref=${c.registry.ref}`);
   const to = cacheTo.map(({ registry: r }) => `type=registry,ref=${r.ref},mode=${r.mode},image-manifest=${r.imageManifest},oci-mediatypes=${r.ociMediaTypes}`);
   return [...from.flatMap((f) => ["--cache-from", f]), ...to.flatMap((t) => ["--cache-to", t])];

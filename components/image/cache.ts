@@ -14,8 +14,8 @@ import { platformSlug } from "./platforms";
 export interface CacheOptions {
   /** Git branch being built; when it equals `mainBranch` the main cache is written too. */
   branch?: string;
-  /** Name of the main branch. Default `main`. */
-  mainBranch?: string;
+  /** Name of the main branch. */
+  mainBranch: string;
   /** Repository holding the main branch's cache (e.g. prod's). Default: the image's repository. */
   mainRepository?: string;
 }
@@ -27,11 +27,11 @@ export interface CacheRefs {
   to: string[];
 }
 
-export function cacheRefs(repository: string, platform: string, options: CacheOptions = {}): CacheRefs {
+export function cacheRefs(repository: string, platform: string, options: CacheOptions): CacheRefs {
   const slug = platformSlug(platform);
   const own = `${repository}:cache-${slug}`;
   const main = `${options.mainRepository ?? repository}:cache-${slug}-main`;
-  const onMain = options.branch !== undefined && options.branch === (options.mainBranch ?? "main");
+  const onMain = options.branch !== undefined && options.branch === options.mainBranch;
   return { from: [own, main], to: onMain ? [own, main] : [own] };
 }
 

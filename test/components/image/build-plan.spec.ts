@@ -53,7 +53,7 @@ describe("platforms", () => {
 
 describe("registry cache", () => {
   it("each platform reads its own cache then main's, and writes its own", () => {
-    assert.deepEqual(cacheRefs(REPO, "linux/arm64", { branch: "feature/x" }), {
+    assert.deepEqual(cacheRefs(REPO, "linux/arm64", { branch: "feature/x", mainBranch: "main" }), {
       from: [`${REPO}:cache-arm64`, `${REPO}:cache-arm64-main`],
       to: [`${REPO}:cache-arm64`],
     });
@@ -63,10 +63,10 @@ describe("registry cache", () => {
       from: [`${REPO}:cache-amd64`, "ghcr.io/acme/moontv:cache-amd64-main"],
       to: [`${REPO}:cache-amd64`, "ghcr.io/acme/moontv:cache-amd64-main"],
     });
-    assert.deepEqual(cacheRefs(REPO, "linux/amd64").to, [`${REPO}:cache-amd64`], "unknown branch: read main only");
+    assert.deepEqual(cacheRefs(REPO, "linux/amd64", { mainBranch: "main" }).to, [`${REPO}:cache-amd64`], "unknown branch: read main only");
   });
   it("as docker-build args: registry caches, mode max, image-manifest form", () => {
-    const args = cacheArgs(cacheRefs(REPO, "linux/amd64", { branch: "main" }));
+    const args = cacheArgs(cacheRefs(REPO, "linux/amd64", { branch: "main", mainBranch: "main" }));
     assert.deepEqual(args.cacheFrom, [{ registry: { ref: `${REPO}:cache-amd64` } }, { registry: { ref: `${REPO}:cache-amd64-main` } }]);
     for (const to of args.cacheTo) {
       const reg = to.registry as { mode: string; imageManifest: boolean; ociMediaTypes: boolean };
