@@ -54,9 +54,14 @@ const PLATFORM = "linux/amd64";
 export function buildxCacheFlags(repository: string): string[] {
   // cacheArgs gives plain values (Inputs only in type): the same entries StagedImage hands docker-build.
   type Plain = { registry: { ref: string; mode?: string; imageManifest?: boolean; ociMediaTypes?: boolean } };
-  const { cacheFrom, cacheTo } = cacheArgs(cacheRefs(repository, PLATFORM, { branch: "main", mainBranch: "main" })) as unknown as { cacheFrom: Plain[]; cacheTo: Plain[] };
+  const { cacheFrom, cacheTo } = cacheArgs(
+    cacheRefs(repository, PLATFORM, { branch: "main", mainBranch: "main" }),
+  ) as unknown as { cacheFrom: Plain[]; cacheTo: Plain[] };
   const from = cacheFrom.map((c) => `type=registry,ref=${c.registry.ref}`);
-  const to = cacheTo.map(({ registry: r }) => `type=registry,ref=${r.ref},mode=${r.mode},image-manifest=${r.imageManifest},oci-mediatypes=${r.ociMediaTypes}`);
+  const to = cacheTo.map(
+    ({ registry: r }) =>
+      `type=registry,ref=${r.ref},mode=${r.mode},image-manifest=${r.imageManifest},oci-mediatypes=${r.ociMediaTypes}`,
+  );
   return [...from.flatMap((f) => ["--cache-from", f]), ...to.flatMap((t) => ["--cache-to", t])];
 }
 
@@ -74,8 +79,18 @@ export interface BuildxBuild {
 /** `buildx build` arguments for one pushed build. */
 export function buildxArgs(b: BuildxBuild): string[] {
   return [
-    "build", "--builder", b.builder, "--progress", "plain", "--platform", PLATFORM, "--push",
-    "-f", b.dockerfile, "-t", b.tag,
+    "build",
+    "--builder",
+    b.builder,
+    "--progress",
+    "plain",
+    "--platform",
+    PLATFORM,
+    "--push",
+    "-f",
+    b.dockerfile,
+    "-t",
+    b.tag,
     ...(b.target ? ["--target", b.target] : []),
     ...Object.entries(b.buildArgs).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
     ...(b.cacheRepository ? buildxCacheFlags(b.cacheRepository) : []),
@@ -92,7 +107,8 @@ async function buildx(b: BuildxBuild): Promise<BuildkitBuild> {
 
 async function compressedBytes(ref: string): Promise<number> {
   const sizes = await measureImageSizes(ref);
-  if (sizes[PLATFORM] === undefined) throw new Error(`${ref}: no ${PLATFORM} image in the registry (got ${Object.keys(sizes).join(", ") || "none"})`);
+  if (sizes[PLATFORM] === undefined)
+    throw new Error(`${ref}: no ${PLATFORM} image in the registry (got ${Object.keys(sizes).join(", ") || "none"})`);
   return sizes[PLATFORM];
 }
 
@@ -142,7 +158,13 @@ export async function measureBuildkit(b: BuildkitBench, log: (line: string) => v
   const stagedBytes = await compressedBytes(`${repository}:bench`);
   log("buildkit: single-stage baseline…");
   const baselineTag = `${reg.registry}/bench/moontv-baseline-${Date.now().toString(36)}:bench`;
-  await buildx({ builder: reg.builder, contextDir: b.baselineDir, dockerfile: b.baselineDockerfile, tag: baselineTag, buildArgs: { BUILD_BASE_IMAGE: reg.buildBase } });
+  await buildx({
+    builder: reg.builder,
+    contextDir: b.baselineDir,
+    dockerfile: b.baselineDockerfile,
+    tag: baselineTag,
+    buildArgs: { BUILD_BASE_IMAGE: reg.buildBase },
+  });
   return {
     cold,
     sourceOnly,

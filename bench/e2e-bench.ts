@@ -23,7 +23,16 @@ import { performance } from "perf_hooks";
 import { ensureCluster, kubectl, pulumiOk, releaseCluster } from "../test/e2e/support/engine";
 import { startE2eImages, type E2eImages } from "../test/e2e/support/images";
 import { removeScratch, scratchProject } from "../test/e2e/support/project";
-import { e2eStackConfig, imagesOfPreview, initStack, namespacesOf, offlinePreview, policyArgs, previewObjects, rewriteStackFile } from "../test/e2e/support/stack";
+import {
+  e2eStackConfig,
+  imagesOfPreview,
+  initStack,
+  namespacesOf,
+  offlinePreview,
+  policyArgs,
+  previewObjects,
+  rewriteStackFile,
+} from "../test/e2e/support/stack";
 import { waitUntil } from "../test/e2e/support/wait";
 
 const STACKS = ["dev", "prod"] as const;
@@ -37,7 +46,8 @@ function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   if (i < 0) return fallback;
   const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a whole number of runs >= 1, got ${process.argv[i + 1]}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${name} takes a whole number of runs >= 1, got ${process.argv[i + 1]}`);
   return n;
 }
 
@@ -48,7 +58,11 @@ function median(xs: number[]): number {
 
 const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
 const secs = (ms: number) => (ms / 1000).toFixed(2);
-const loadavg = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} CPUs`;
+const loadavg = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} on ${os.cpus().length} CPUs`;
 
 let interrupted = false;
 /** Between steps: a Ctrl-C stops the bench there, and the cleanup still runs. */
@@ -60,9 +74,17 @@ function checkInterrupted(): void {
 function benchNamespaces(stack: Stack, outDir: string): string[] {
   const namespaces = namespacesOf(outDir);
   const foreign = namespaces.filter((ns) => ns !== NAMESPACE[stack] && !ns.startsWith(`${NAMESPACE[stack]}-`));
-  if (foreign.length) throw new Error(`${stack}: the offline preview puts objects in ${foreign.join(", ")}, not derived from ${NAMESPACE[stack]}: shared with other runs, not deploying`);
-  const clusterScoped = previewObjects(outDir).filter((o) => o.object.kind !== "Namespace" && !o.object.metadata.namespace);
-  if (clusterScoped.length) throw new Error(`${stack}: cluster-scoped objects other runs would share: ${clusterScoped.map((o) => o.file).join(", ")}`);
+  if (foreign.length)
+    throw new Error(
+      `${stack}: the offline preview puts objects in ${foreign.join(", ")}, not derived from ${NAMESPACE[stack]}: shared with other runs, not deploying`,
+    );
+  const clusterScoped = previewObjects(outDir).filter(
+    (o) => o.object.kind !== "Namespace" && !o.object.metadata.namespace,
+  );
+  if (clusterScoped.length)
+    throw new Error(
+      `${stack}: cluster-scoped objects other runs would share: ${clusterScoped.map((o) => o.file).join(", ")}`,
+    );
   return namespaces;
 }
 
@@ -94,7 +116,8 @@ async function alternatedPreviews(
     for (const which of order) {
       checkInterrupted();
       const r = await pulumiOk(which === "with" ? withPack : withoutPack, inProject());
-      if (which === "with" && !/moontv-guard@v0\.1\.0/.test(r.stdout)) throw new Error(`the preview with the pack did not run moontv-guard:\n${r.output.slice(-3000)}`);
+      if (which === "with" && !/moontv-guard@v0\.1\.0/.test(r.stdout))
+        throw new Error(`the preview with the pack did not run moontv-guard:\n${r.output.slice(-3000)}`);
       (which === "with" ? pair.withTimes : pair.withoutTimes).push(r.ms);
       log(`${label} ${which} the pack, run ${i + 1}/${runs}: ${secs(r.ms)} s`);
     }
@@ -117,7 +140,10 @@ async function main(): Promise<void> {
   let devNamespaces: string[] = [];
   let prodDeployed = false;
   let prodNamespaces: string[] = [];
-  const inProject = () => ({ cwd: project, env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` } });
+  const inProject = () => ({
+    cwd: project,
+    env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` },
+  });
   const failures: string[] = [];
   try {
     project = scratchProject("bench");
@@ -129,14 +155,18 @@ async function main(): Promise<void> {
     log(`registry ${images.registry.host}: the app image and ${thirdParty.size - 1} mirrored images`);
     const namespaces: Partial<Record<Stack, string[]>> = {};
     for (const stack of STACKS) {
-      rewriteStackFile(project, stack, (c) => ({ ...e2eStackConfig(c, images!.appRef, images!.mirrors), "moontv:namespace": NAMESPACE[stack] }));
+      rewriteStackFile(project, stack, (c) => ({
+        ...e2eStackConfig(c, images!.appRef, images!.mirrors),
+        "moontv:namespace": NAMESPACE[stack],
+      }));
       namespaces[stack] = benchNamespaces(stack, offlinePreview(project, stack));
       log(`${stack}: namespaces ${namespaces[stack]!.join(", ")}`);
       await initStack(stack, inProject());
     }
     devNamespaces = namespaces.dev!;
     // Left by a bench that died before its cleanup: the bench's own names only (checked above).
-    for (const ns of devNamespaces) kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+    for (const ns of devNamespaces)
+      kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
 
     // 1. The real preview of prod, with and without the pack. One warm-up of each, not counted
     // (plugin binaries and the program's modules into the page cache).
@@ -171,13 +201,15 @@ async function main(): Promise<void> {
       destroyTimes.push(destroy.ms);
       log(`dev destroy, run ${i + 1}/${upRuns}: ${secs(destroy.ms)} s`);
       // The next run starts from an empty cluster, not from a namespace still terminating.
-      for (const ns of devNamespaces) await waitUntil(`namespace ${ns} to be deleted`, 120_000, () => namespaceGone(ns));
+      for (const ns of devNamespaces)
+        await waitUntil(`namespace ${ns} to be deleted`, 120_000, () => namespaceGone(ns));
     }
 
     // 4. prod once deployed: the previews diff against live objects.
     checkInterrupted();
     prodNamespaces = namespaces.prod!;
-    for (const ns of prodNamespaces) kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+    for (const ns of prodNamespaces)
+      kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
     prodDeployed = true;
     const prodUp = await pulumiOk(["up", "--yes", "-s", "prod", ...policyArgs("prod")], inProject());
     log(`prod up: ${secs(prodUp.ms)} s`);
@@ -201,12 +233,19 @@ async function main(): Promise<void> {
       );
     }
     const verdict = (value: number, goal: number) => (value <= goal ? "met" : "NOT met");
-    for (const [what, pair] of [["the real preview of prod (empty state)", empty], ["the real preview of prod (deployed)", deployed]] as const) {
+    for (const [what, pair] of [
+      ["the real preview of prod (empty state)", empty],
+      ["the real preview of prod (deployed)", deployed],
+    ] as const) {
       const share = packShare(pair);
-      console.log(`policy pack's share of ${what}: ${share >= 0 ? "+" : ""}${share.toFixed(1)} % (goal <= ${PACK_SHARE_GOAL} %): ${verdict(share, PACK_SHARE_GOAL)}`);
+      console.log(
+        `policy pack's share of ${what}: ${share >= 0 ? "+" : ""}${share.toFixed(1)} % (goal <= ${PACK_SHARE_GOAL} %): ${verdict(share, PACK_SHARE_GOAL)}`,
+      );
     }
     const ratio = (median(offlineTimes) / median(empty.withTimes)) * 100;
-    console.log(`offline preview / real preview with the pack (empty state): ${ratio.toFixed(1)} % (goal <= ${OFFLINE_RATIO_GOAL} %): ${verdict(ratio, OFFLINE_RATIO_GOAL)}`);
+    console.log(
+      `offline preview / real preview with the pack (empty state): ${ratio.toFixed(1)} % (goal <= ${OFFLINE_RATIO_GOAL} %): ${verdict(ratio, OFFLINE_RATIO_GOAL)}`,
+    );
     console.log(`dev up from empty to converged: median ${secs(median(upTimes))} s over ${upTimes.length} run(s)`);
     console.log(loadavg());
   } finally {

@@ -31,11 +31,16 @@ interface VariantResult {
 
 /** The Dockerfile's build args on the stand-in bases, for the stacks' default Node version. */
 const standInBuildArgs = (bases: { buildBase: string; runtimeBase: string }) =>
-  dockerfileBuildArgs({ nodeVersion: IMAGE_BUILD_DEFAULTS.nodeVersion, buildBaseImage: bases.buildBase, runtimeBaseImage: bases.runtimeBase });
+  dockerfileBuildArgs({
+    nodeVersion: IMAGE_BUILD_DEFAULTS.nodeVersion,
+    buildBaseImage: bases.buildBase,
+    runtimeBaseImage: bases.runtimeBase,
+  });
 
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 const secs = (r: BuildReport) => `${r.seconds.toFixed(1)} s`;
-const cachedShare = (r: BuildReport) => (r.steps.length === 0 ? 0 : r.steps.filter((s) => s.cached).length / r.steps.length);
+const cachedShare = (r: BuildReport) =>
+  r.steps.length === 0 ? 0 : r.steps.filter((s) => s.cached).length / r.steps.length;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const isInstall = (instruction: string) => /\binstall --frozen-lockfile\b/.test(instruction);
 
@@ -54,10 +59,18 @@ async function imageBytes(b: Buildah, image: string, sub: string[] = ["."]): Pro
 /** Writes a source-only change (one page's text) into the fixture copy at `dir`. */
 function touchSource(dir: string, n: number): void {
   const file = path.join(dir, SOURCE_FILE);
-  fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/\n\/\/ bench edit \d+\n?$/, "") + `\n// bench edit ${n}\n`);
+  fs.writeFileSync(
+    file,
+    fs.readFileSync(file, "utf8").replace(/\n\/\/ bench edit \d+\n?$/, "") + `\n// bench edit ${n}\n`,
+  );
 }
 
-async function variant(env: BuildEnv, name: string, work: string, build: (b: Buildah, tag: string) => Promise<BuildReport>): Promise<VariantResult & { buildah: Buildah }> {
+async function variant(
+  env: BuildEnv,
+  name: string,
+  work: string,
+  build: (b: Buildah, tag: string) => Promise<BuildReport>,
+): Promise<VariantResult & { buildah: Buildah }> {
   const b = await env.newBuildah(`bench-${name}`);
   const tag = `localhost/moontv-bench-${name}:latest`;
   process.stderr.write(`[bench] ${name}: cold build…\n`);
@@ -84,15 +97,40 @@ async function measureBuildah(scratch: string, verbose: boolean): Promise<Builda
     const stagedDir = await copyFixture(path.join(scratch, "staged"));
     const baselineDir = await copyFixture(path.join(scratch, "baseline"));
     const staged = await variant(env, "staged", stagedDir, (b, tag) =>
-      b.bud({ contextDir: stagedDir, dockerfile: DOCKERFILE_PATH, ignoreFile: DOCKERIGNORE_PATH, target: "runner", tag, buildArgs: args, echo: verbose }),
+      b.bud({
+        contextDir: stagedDir,
+        dockerfile: DOCKERFILE_PATH,
+        ignoreFile: DOCKERIGNORE_PATH,
+        target: "runner",
+        tag,
+        buildArgs: args,
+        echo: verbose,
+      }),
     );
     // What the runner may contain: the runtime base plus the app's output, measured in the builder.
-    await staged.buildah.bud({ contextDir: stagedDir, dockerfile: DOCKERFILE_PATH, ignoreFile: DOCKERIGNORE_PATH, target: "builder", tag: "localhost/moontv-bench-builder:latest", buildArgs: args });
-    const appBytes = await imageBytes(staged.buildah, "localhost/moontv-bench-builder:latest", APP_FILES.map((f) => `app/${f}`));
+    await staged.buildah.bud({
+      contextDir: stagedDir,
+      dockerfile: DOCKERFILE_PATH,
+      ignoreFile: DOCKERIGNORE_PATH,
+      target: "builder",
+      tag: "localhost/moontv-bench-builder:latest",
+      buildArgs: args,
+    });
+    const appBytes = await imageBytes(
+      staged.buildah,
+      "localhost/moontv-bench-builder:latest",
+      APP_FILES.map((f) => `app/${f}`),
+    );
     const runtimeBaseBytes = await imageBytes(staged.buildah, env.images.runtimeBase);
     await staged.buildah.destroy();
     const baseline = await variant(env, "baseline", baselineDir, (b, tag) =>
-      b.bud({ contextDir: baselineDir, dockerfile: BASELINE_DOCKERFILE, tag, buildArgs: { BUILD_BASE_IMAGE: env.images.buildBase }, echo: verbose }),
+      b.bud({
+        contextDir: baselineDir,
+        dockerfile: BASELINE_DOCKERFILE,
+        tag,
+        buildArgs: { BUILD_BASE_IMAGE: env.images.buildBase },
+        echo: verbose,
+      }),
     );
     await baseline.buildah.destroy();
     return { staged, baseline, appBytes, runtimeBaseBytes };
@@ -154,7 +192,9 @@ async function main(): Promise<void> {
       console.log("image build benchmark, buildah (overlay, chroot): test/fixtures/app, stand-in bases");
       printTable(rows);
       const allowed = runtimeBaseBytes + appBytes;
-      console.log(`runtime base ${mb(runtimeBaseBytes)} + app output ${mb(appBytes)} = ${mb(allowed)}; staged image is ${pct(staged.bytes / allowed)} of that`);
+      console.log(
+        `runtime base ${mb(runtimeBaseBytes)} + app output ${mb(appBytes)} = ${mb(allowed)}; staged image is ${pct(staged.bytes / allowed)} of that`,
+      );
       const missed = staged.noChange.steps.filter((s) => !s.cached).map((s) => s.instruction);
       if (missed.length) console.log(`buildah no-change steps not from cache: ${missed.join(" | ")}`);
       const sizeRatio = staged.bytes / baseline.bytes;
@@ -163,7 +203,10 @@ async function main(): Promise<void> {
       goals.push(
         ["buildah: staged size <= 30% of the baseline", sizeRatio <= 0.3],
         ["buildah: staged size within 15% of runtime base + app output", staged.bytes <= allowed * 1.15],
-        ["buildah: dependency install not re-run on a source-only change", !installRerun && staged.sourceOnly.steps.some((s) => isInstall(s.instruction))],
+        [
+          "buildah: dependency install not re-run on a source-only change",
+          !installRerun && staged.sourceOnly.steps.some((s) => isInstall(s.instruction)),
+        ],
         ["buildah: staged source-only rebuild <= 60% of its cold build", rebuildRatio <= 0.6],
         ["buildah: no-change rebuild takes every step from cache", cachedShare(staged.noChange) === 1],
       );
@@ -180,15 +223,27 @@ async function main(): Promise<void> {
         ["cold build (wiped builder, no cache)", kitSecs(k.cold), pct(kitShare(k.cold))],
         ["rebuild, source-only change", kitSecs(k.sourceOnly), pct(kitShare(k.sourceOnly))],
         ["rebuild, no change", kitSecs(k.noChange), pct(kitShare(k.noChange))],
-        ["source-only change, fresh builder", kitSecs(k.sourceOnlyFreshBuilder), pct(kitShare(k.sourceOnlyFreshBuilder))],
+        [
+          "source-only change, fresh builder",
+          kitSecs(k.sourceOnlyFreshBuilder),
+          pct(kitShare(k.sourceOnlyFreshBuilder)),
+        ],
         ["no change, fresh builder", kitSecs(k.noChangeFreshBuilder), pct(kitShare(k.noChangeFreshBuilder))],
       ];
-      console.log("image build benchmark, BuildKit (the cluster's buildkitd via buildx, registry cache mode=max, pushed): same fixture and bases");
+      console.log(
+        "image build benchmark, BuildKit (the cluster's buildkitd via buildx, registry cache mode=max, pushed): same fixture and bases",
+      );
       printTable(rows);
       const installRerun = kitInstallRerun(k.sourceOnlyFreshBuilder);
       console.log(`install re-run on source-only, fresh builder: ${installRerun ? "yes" : "no"}`);
-      console.log(`pushed size (compressed, linux/amd64): staged ${mb(k.compressedBytes)}, single-stage baseline ${mb(k.baselineCompressedBytes)}`);
-      const slowest = (b: BuildkitBuild) => b.timings.slice(0, 6).map((t) => `${t.seconds.toFixed(1)} s ${t.name.slice(0, 70)}`).join("\n    ");
+      console.log(
+        `pushed size (compressed, linux/amd64): staged ${mb(k.compressedBytes)}, single-stage baseline ${mb(k.baselineCompressedBytes)}`,
+      );
+      const slowest = (b: BuildkitBuild) =>
+        b.timings
+          .slice(0, 6)
+          .map((t) => `${t.seconds.toFixed(1)} s ${t.name.slice(0, 70)}`)
+          .join("\n    ");
       console.log(`where the time goes, cold:\n    ${slowest(k.cold)}`);
       console.log(`where the time goes, source-only on a fresh builder:\n    ${slowest(k.sourceOnlyFreshBuilder)}`);
       const missed = k.noChangeFreshBuilder.steps.filter((s) => !k.noChangeFreshBuilder.cached.includes(s));
@@ -196,9 +251,15 @@ async function main(): Promise<void> {
       const sizeRatio = k.compressedBytes / k.baselineCompressedBytes;
       const freshRatio = k.sourceOnlyFreshBuilder.seconds / k.cold.seconds;
       goals.push(
-        ["BuildKit: no-change rebuild on a fresh builder takes >= 95% of steps from the registry cache", kitShare(k.noChangeFreshBuilder) >= 0.95],
+        [
+          "BuildKit: no-change rebuild on a fresh builder takes >= 95% of steps from the registry cache",
+          kitShare(k.noChangeFreshBuilder) >= 0.95,
+        ],
         ["BuildKit: source-only rebuild on a fresh builder <= 60% of cold", freshRatio <= 0.6],
-        ["BuildKit: dependency install not re-run on a fresh builder", !installRerun && k.sourceOnlyFreshBuilder.steps.some(isInstall)],
+        [
+          "BuildKit: dependency install not re-run on a fresh builder",
+          !installRerun && k.sourceOnlyFreshBuilder.steps.some(isInstall),
+        ],
         ["BuildKit: staged image (compressed) <= 30% of the single-stage baseline", sizeRatio <= 0.3],
       );
       figures.push(

@@ -25,17 +25,28 @@ function workload(i: number): RecordedResource {
     name: "app",
     image: `ghcr.io/example/app-${i}@${DIGEST}`,
     ports: [{ name: "http", containerPort: 3000 }],
-    env: [{ name: "NODE_ENV", value: "production" }, { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "s", key: "p" } } }],
+    env: [
+      { name: "NODE_ENV", value: "production" },
+      { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "s", key: "p" } } },
+    ],
     readinessProbe: { httpGet: { path: "/", port: "http" } },
     livenessProbe: { tcpSocket: { port: 3000 } },
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-    securityContext: { runAsNonRoot: true, runAsUser: i % 10 === 0 ? 0 : 1001, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: i % 10 === 0 ? 0 : 1001,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+    },
   };
   return {
     urn: `urn:pulumi:bench::moontv::${type}::${name}`,
     type,
     name,
-    props: { metadata: { name, labels: { app: name } }, spec: { replicas: 2, template: { spec: { containers: [container] } } } },
+    props: {
+      metadata: { name, labels: { app: name } },
+      spec: { replicas: 2, template: { spec: { containers: [container] } } },
+    },
     secretPaths: [],
     options: { protect: false, retainOnDelete: false, dependsOn: [] },
   };
@@ -64,9 +75,24 @@ async function main(): Promise<void> {
   console.log(`pack started in ${(performance.now() - t0).toFixed(0)} ms (pid ${pack.pid}, port ${pack.port})`);
   try {
     await pack.configure(config);
-    await analyzeAll(pack, Array.from({ length: 300 }, (_, i) => workload(i))); // warm up the JIT on both sides
-    console.log(`load average: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} CPUs`);
-    const rows: { n: number; ms: number; perResource: number; cpuPerResource: number; packCpuPerResource: number; violations: number }[] = [];
+    await analyzeAll(
+      pack,
+      Array.from({ length: 300 }, (_, i) => workload(i)),
+    ); // warm up the JIT on both sides
+    console.log(
+      `load average: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")} on ${os.cpus().length} CPUs`,
+    );
+    const rows: {
+      n: number;
+      ms: number;
+      perResource: number;
+      cpuPerResource: number;
+      packCpuPerResource: number;
+      violations: number;
+    }[] = [];
     for (const n of SIZES) {
       const resources = Array.from({ length: n }, (_, i) => workload(i));
       const start = performance.now();
@@ -76,7 +102,14 @@ async function main(): Promise<void> {
       const props = resources.map((r) => encodeProps(r.props, r.secretPaths));
       const found = [...(await analyzeAll(pack, resources, 16, props)), ...(await pack.analyzeStack(resources, props))];
       const ms = performance.now() - start;
-      rows.push({ n, ms, perResource: ms / n, cpuPerResource: (cpuMs(pack.pid) - cpuStart) / n, packCpuPerResource: (processCpuMs(pack.pid) - packStart) / n, violations: found.length });
+      rows.push({
+        n,
+        ms,
+        perResource: ms / n,
+        cpuPerResource: (cpuMs(pack.pid) - cpuStart) / n,
+        packCpuPerResource: (processCpuMs(pack.pid) - packStart) / n,
+        violations: found.length,
+      });
     }
     console.log("workloads | wall ms | wall ms/resource | CPU ms/resource client+pack (pack) | violations");
     for (const r of rows) {
@@ -85,9 +118,13 @@ async function main(): Promise<void> {
       );
     }
     const [small, mid, large] = rows;
-    console.log(`growth 100 -> 1,000: x${(mid.ms / small.ms).toFixed(1)} time for x10 workloads; 1,000 -> 5,000: x${(large.ms / mid.ms).toFixed(1)} for x5`);
+    console.log(
+      `growth 100 -> 1,000: x${(mid.ms / small.ms).toFixed(1)} time for x10 workloads; 1,000 -> 5,000: x${(large.ms / mid.ms).toFixed(1)} for x5`,
+    );
     // Linear: the time per resource at 5,000 stays within 2x of that at 1,000.
-    console.log(`linear: ${large.perResource < 2 * mid.perResource ? "yes" : "NO"} (ms/resource 5,000 vs 1,000: ${(large.perResource / mid.perResource).toFixed(2)})`);
+    console.log(
+      `linear: ${large.perResource < 2 * mid.perResource ? "yes" : "NO"} (ms/resource 5,000 vs 1,000: ${(large.perResource / mid.perResource).toFixed(2)})`,
+    );
   } finally {
     await pack.stop();
   }

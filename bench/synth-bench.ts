@@ -17,7 +17,11 @@ function median(xs: number[]): number {
 
 function timeSynth(stack: string): number {
   const start = performance.now();
-  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/synth/cli.ts"), stack], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    ["-r", path.join(ROOT, "tools/ts-register.js"), path.join(ROOT, "tools/synth/cli.ts"), stack],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   const ms = performance.now() - start;
   // Exit 1 (a mandatory policy violation) still measures a full run; anything else is a failure.
   if (r.status !== 0 && r.status !== 1) throw new Error(`synth ${stack} exited ${r.status}: ${r.stderr}`);

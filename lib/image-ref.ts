@@ -15,7 +15,9 @@ export const PATH_COMPONENT = new RegExp(`^${COMPONENT}$`);
 /** A tag: up to 128 word characters, dots and dashes, not starting with a dot or dash. */
 export const TAG = new RegExp(`^${TAG_TEXT}$`);
 /** `[host[:port]/]path[:tag][@sha256:<64 hex>]`. */
-export const IMAGE_REF = new RegExp(`^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\\/)?${COMPONENT}(?:\\/${COMPONENT})*(?::${TAG_TEXT})?(?:@${SHA256})?$`);
+export const IMAGE_REF = new RegExp(
+  `^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\\/)?${COMPONENT}(?:\\/${COMPONENT})*(?::${TAG_TEXT})?(?:@${SHA256})?$`,
+);
 
 const PINNED = new RegExp(`@${SHA256}$`);
 const TRAILING = new RegExp(`(${SHA256})$`);

@@ -3,7 +3,15 @@
 const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
 const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const MEMORY_UNITS: Record<string, number> = {
-  "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
 };
 
 /** `"500m"` → 0.5, `"2"` → 2; undefined when not a CPU quantity. */
@@ -23,7 +31,14 @@ export function parseMemory(text: string): number | undefined {
 
 const REDIS_MEMORY = /^(\d+)(b|kb|k|mb|m|gb|g)?$/i;
 const REDIS_UNITS: Record<string, number> = {
-  "": 1, b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3,
+  "": 1,
+  b: 1,
+  k: 1e3,
+  kb: 1024,
+  m: 1e6,
+  mb: 1024 ** 2,
+  g: 1e9,
+  gb: 1024 ** 3,
 };
 
 /** Redis memory notation (`256mb`, `1gb`, `100000`), as redis.conf reads it; undefined when invalid. */

@@ -6,7 +6,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
 new PolicyPack("moontv-guard", {
-  description: "MoonTV guard rails: non-root, health checks, size budgets, pinned images, build cache, secrets and data protection.",
+  description:
+    "MoonTV guard rails: non-root, health checks, size budgets, pinned images, build cache, secrets and data protection.",
   // Fails closed: without --policy-pack-config every policy is mandatory with prod's ceilings;
   // policy/config/dev.json relaxes the prod-grade ones.
   enforcementLevel: "mandatory",

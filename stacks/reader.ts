@@ -33,10 +33,16 @@ export function checkOutput(stack: string, key: keyof MoonTvStackOutputs, value:
   const rule = CONTRACT[key];
   if (value === undefined || value === null) {
     if (rule.optional) return;
-    throw new StackContractError(`stack ${stack} has no output "${key}": is it a MoonTV stack deployed with this contract?`);
+    throw new StackContractError(
+      `stack ${stack} has no output "${key}": is it a MoonTV stack deployed with this contract?`,
+    );
   }
-  const ok = rule.type === "string[]" ? Array.isArray(value) && value.every((v) => typeof v === "string") : typeof value === rule.type;
-  if (!ok) throw new StackContractError(`stack ${stack} output "${key}" is ${JSON.stringify(value)}; expected a ${rule.type}`);
+  const ok =
+    rule.type === "string[]"
+      ? Array.isArray(value) && value.every((v) => typeof v === "string")
+      : typeof value === rule.type;
+  if (!ok)
+    throw new StackContractError(`stack ${stack} output "${key}" is ${JSON.stringify(value)}; expected a ${rule.type}`);
 }
 
 /**

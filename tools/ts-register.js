@@ -10,7 +10,13 @@ const fs = require("fs");
 const path = require("path");
 
 const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "moontv-ts");
-const COMPILER_OPTIONS = { module: 1 /* CommonJS */, target: 9 /* ES2022 */, esModuleInterop: true, resolveJsonModule: true, inlineSourceMap: true };
+const COMPILER_OPTIONS = {
+  module: 1 /* CommonJS */,
+  target: 9 /* ES2022 */,
+  esModuleInterop: true,
+  resolveJsonModule: true,
+  inlineSourceMap: true,
+};
 // The cache key covers everything that shapes the output: compiler version and options, path, source.
 const KEY_PREFIX = `${require("typescript/package.json").version}\0${JSON.stringify(COMPILER_OPTIONS)}\0`;
 let typescript; // loaded on the first cache miss only

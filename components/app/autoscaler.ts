@@ -17,7 +17,15 @@ export function buildAppAutoscaler(
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: APP_NAME },
       minReplicas: app.replicas,
       maxReplicas: app.autoscaling.maxReplicas,
-      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: app.autoscaling.targetCPUUtilization } } }],
+      metrics: [
+        {
+          type: "Resource",
+          resource: {
+            name: "cpu",
+            target: { type: "Utilization", averageUtilization: app.autoscaling.targetCPUUtilization },
+          },
+        },
+      ],
       // Scale down slowly: search traffic is bursty and a cold Next.js replica is slower at first.
       behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
     },

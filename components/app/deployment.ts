@@ -40,7 +40,11 @@ export function appTopologySpread(instance: string): k8s.types.input.core.v1.Top
 }
 
 /** HTTP probes on the app's real routes (MoonTV has no /api/health). */
-export function buildAppProbes(app: MoonTvAppSettings): { startupProbe: Probe; livenessProbe: Probe; readinessProbe: Probe } {
+export function buildAppProbes(app: MoonTvAppSettings): {
+  startupProbe: Probe;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+} {
   const get = (path: string) => ({ httpGet: { path, port: "http" } });
   return {
     // Measured start to first 200 is ~1.4 s; allow 60 s for slow nodes before liveness takes over.
@@ -91,7 +95,10 @@ export function buildAppDeployment(inputs: AppWorkloadInputs): k8s.apps.v1.Deplo
   if (app.configJson) {
     volumeMounts.push({ name: "config", mountPath: CONFIG_JSON_PATH, subPath: "config.json", readOnly: true });
     // 0444: readable by uid 1001 whatever the fsGroup (a config.json uid 1001 cannot read fails with EACCES).
-    volumes.push({ name: "config", configMap: { name: APP_CONFIG_NAME, items: [{ key: "config.json", path: "config.json" }], defaultMode: 0o444 } });
+    volumes.push({
+      name: "config",
+      configMap: { name: APP_CONFIG_NAME, items: [{ key: "config.json", path: "config.json" }], defaultMode: 0o444 },
+    });
   }
   return {
     metadata: { name: APP_NAME, namespace, labels: appLabels(instance) },
@@ -124,7 +131,8 @@ export function buildAppDeployment(inputs: AppWorkloadInputs): k8s.apps.v1.Deplo
               env: buildAppEnv(app),
               ...buildAppProbes(app),
               // The kubelet's own sleep: the distroless image has no `sleep` binary for an exec hook.
-              lifecycle: app.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: app.preStopSleepSeconds } } } : undefined,
+              lifecycle:
+                app.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: app.preStopSleepSeconds } } } : undefined,
               resources: { requests: { ...app.resources.requests }, limits: { ...app.resources.limits } },
               securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
               volumeMounts,

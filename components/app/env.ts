@@ -51,12 +51,15 @@ export function buildAppEnv(app: MoonTvAppSettings): EnvVar[] {
     ["NEXT_PUBLIC_SEARCH_MAX_PAGE", String(app.searchMaxPage)],
     ...(lunatv
       ? ([
-        ["NEXT_PUBLIC_DOUBAN_IMAGE_PROXY_TYPE", app.imageProxy && "custom"],
-        ["NEXT_PUBLIC_DOUBAN_IMAGE_PROXY", app.imageProxy],
-        ["NEXT_PUBLIC_DOUBAN_PROXY_TYPE", app.doubanProxy && "custom"],
-        ["NEXT_PUBLIC_DOUBAN_PROXY", app.doubanProxy],
-      ] as Array<[string, string | undefined]>)
-      : ([["NEXT_PUBLIC_IMAGE_PROXY", app.imageProxy], ["NEXT_PUBLIC_DOUBAN_PROXY", app.doubanProxy]] as Array<[string, string | undefined]>)),
+          ["NEXT_PUBLIC_DOUBAN_IMAGE_PROXY_TYPE", app.imageProxy && "custom"],
+          ["NEXT_PUBLIC_DOUBAN_IMAGE_PROXY", app.imageProxy],
+          ["NEXT_PUBLIC_DOUBAN_PROXY_TYPE", app.doubanProxy && "custom"],
+          ["NEXT_PUBLIC_DOUBAN_PROXY", app.doubanProxy],
+        ] as Array<[string, string | undefined]>)
+      : ([
+          ["NEXT_PUBLIC_IMAGE_PROXY", app.imageProxy],
+          ["NEXT_PUBLIC_DOUBAN_PROXY", app.doubanProxy],
+        ] as Array<[string, string | undefined]>)),
   ];
   const env: EnvVar[] = literals.filter(([, v]) => v !== undefined).map(([name, value]) => ({ name, value }));
   for (const key of appSecretKeys(app)) {

@@ -28,7 +28,11 @@ export function buildAppIngress(
       rules: [
         {
           host: ingress.host,
-          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: APP_NAME, port: { number: APP_PORT } } } }] },
+          http: {
+            paths: [
+              { path: "/", pathType: "Prefix", backend: { service: { name: APP_NAME, port: { number: APP_PORT } } } },
+            ],
+          },
         },
       ],
     },

@@ -74,4 +74,3 @@ export class MoonTvApp extends pulumi.ComponentResource {
     this.registerOutputs({ serviceName: this.serviceName, port: this.port, password: this.password });
   }
 }
-

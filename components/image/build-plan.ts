@@ -117,7 +117,11 @@ export function planImageBuild(input: BuildPlanInput): BuildPlan {
  * (docker-build then reports no digest): the digest is simply not known yet. Outside a preview a missing
  * digest is an error.
  */
-export function pushedDigestRef(repository: string, digestOrRef: string | undefined, dryRun: boolean): string | undefined {
+export function pushedDigestRef(
+  repository: string,
+  digestOrRef: string | undefined,
+  dryRun: boolean,
+): string | undefined {
   if (dryRun && trailingDigest(digestOrRef ?? "") === undefined) return undefined;
   return digestRef(repository, digestOrRef ?? "");
 }

@@ -36,13 +36,16 @@ export function cacheRefs(repository: string, platform: string, options: CacheOp
 }
 
 /** The refs as docker-build `cacheFrom` / `cacheTo` entries. */
-export function cacheArgs(
-  refs: CacheRefs,
-): { cacheFrom: dockerbuild.types.input.CacheFromArgs[]; cacheTo: dockerbuild.types.input.CacheToArgs[] } {
+export function cacheArgs(refs: CacheRefs): {
+  cacheFrom: dockerbuild.types.input.CacheFromArgs[];
+  cacheTo: dockerbuild.types.input.CacheToArgs[];
+} {
   return {
     cacheFrom: refs.from.map((ref) => ({ registry: { ref } })),
     // imageManifest + OCI media types: the cache is pushed as an image manifest whose config is
     // `application/vnd.buildkit.cacheconfig.v0`, the form most registries (ECR, GHCR, Harbor) accept.
-    cacheTo: refs.to.map((ref) => ({ registry: { ref, mode: "max" as const, imageManifest: true, ociMediaTypes: true } })),
+    cacheTo: refs.to.map((ref) => ({
+      registry: { ref, mode: "max" as const, imageManifest: true, ociMediaTypes: true },
+    })),
   };
 }

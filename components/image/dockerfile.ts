@@ -37,10 +37,7 @@ export interface DockerfileBuildArgInputs {
 }
 
 /** The build args the Dockerfile declares (no secret is ever one of them). */
-export type DockerfileBuildArgs = Record<
-  "NODE_VERSION" | "BUILD_BASE_IMAGE" | "RUNTIME_BASE_IMAGE",
-  string
-> &
+export type DockerfileBuildArgs = Record<"NODE_VERSION" | "BUILD_BASE_IMAGE" | "RUNTIME_BASE_IMAGE", string> &
   Partial<Record<"PNPM_VERSION" | "SOURCE_URL" | "REVISION" | "CREATED" | "VERSION", string>>;
 
 /** The Dockerfile's build args; an unset optional input sets no arg, so the Dockerfile's empty default holds. */

@@ -15,7 +15,10 @@ export const lsRemoteCommit: CommitResolver = (url, ref) =>
     const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
     execFile("git", ["ls-remote", "--", url, ref, `${ref}^{}`], { env, timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error((stderr || err.message).trim().split("\n").pop()));
-      const lines = stdout.split("\n").filter(Boolean).map((l) => l.split("\t") as [string, string]);
+      const lines = stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\t") as [string, string]);
       const exact = (name: string) => lines.find(([, r]) => r === name)?.[0];
       const commit =
         ref === "HEAD"
@@ -46,10 +49,13 @@ export function simulatedCommit(url: string, ref: string): string {
  */
 export function resolvedContextLocation(ctx: BuildContextSpec): pulumi.Output<string> {
   const given = contextLocation(ctx);
-  if (ctx.kind === "directory" || (ctx.gitRef !== undefined && FULL_COMMIT.test(ctx.gitRef))) return pulumi.output(given);
+  if (ctx.kind === "directory" || (ctx.gitRef !== undefined && FULL_COMMIT.test(ctx.gitRef)))
+    return pulumi.output(given);
   const ref = ctx.gitRef ?? "HEAD";
   const commit = resolver(ctx.url, ref).catch((err: Error) => {
-    throw new pulumi.RunError(`cannot resolve moontv:image.context.gitRef "${ref}" of ${ctx.url} to a commit: ${err.message}`);
+    throw new pulumi.RunError(
+      `cannot resolve moontv:image.context.gitRef "${ref}" of ${ctx.url} to a commit: ${err.message}`,
+    );
   });
   return pulumi.output(commit.then((c) => contextLocation({ ...ctx, gitRef: c })));
 }

@@ -121,7 +121,9 @@ export class StagedImage extends pulumi.ComponentResource {
     assertNoSecretBuildArgs(Object.keys(args.buildArgs));
 
     const password = args.registry ? pulumi.secret(args.registry.password) : undefined;
-    const registry = args.registry ? { address: plan.registryAddress, username: args.registry.username, password } : undefined;
+    const registry = args.registry
+      ? { address: plan.registryAddress, username: args.registry.username, password }
+      : undefined;
     const buildArgs = pulumi
       .all([pulumi.output(args.buildArgs), baseImageBuildArgs(args.baseImages)])
       .apply(([given, bases]) => ({ ...given, ...bases }));

@@ -4,7 +4,12 @@ import * as random from "@pulumi/random";
 import { kvrocksConfOptions, renderKvrocksAuthConf, renderKvrocksConf } from "./config";
 import { KVROCKS_NAME, KVROCKS_PORT, KVROCKS_SECRET_NAME } from "./names";
 import {
-  buildKvrocksConfigMap, buildKvrocksSecret, buildKvrocksServices, buildKvrocksStatefulSet, kvrocksDataClaim, kvrocksUrl,
+  buildKvrocksConfigMap,
+  buildKvrocksSecret,
+  buildKvrocksServices,
+  buildKvrocksStatefulSet,
+  kvrocksDataClaim,
+  kvrocksUrl,
   type KvrocksSettings,
 } from "./statefulset";
 import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, retainedData, STORE_PASSWORD_KEY } from "../shared";
@@ -49,7 +54,11 @@ export class Kvrocks extends pulumi.ComponentResource {
     this.password = pulumi.secret(generated.result);
     this.url = pulumi.secret(this.password.apply((p) => kvrocksUrl(this.host, this.port, p)));
 
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, buildKvrocksConfigMap(namespace, instance, conf), child);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      buildKvrocksConfigMap(namespace, instance, conf),
+      child,
+    );
     const secret = new k8s.core.v1.Secret(
       `${name}-auth`,
       buildKvrocksSecret(namespace, instance, this.password, pulumi.secret(this.password.apply(renderKvrocksAuthConf))),
@@ -59,14 +68,18 @@ export class Kvrocks extends pulumi.ComponentResource {
     new k8s.core.v1.Service(`${name}-headless`, services.headless, child);
     new k8s.core.v1.Service(name, services.service, child);
 
-    this.claims = registerStatefulSetClaims(`${name}-data`, {
-      statefulSet: KVROCKS_NAME,
-      namespace,
-      replicas: 1,
-      claim: kvrocksDataClaim(kvrocks, instance),
-      classSetting: args.storageClassSetting,
-      protect: kvrocks.protect,
-    }, child);
+    this.claims = registerStatefulSetClaims(
+      `${name}-data`,
+      {
+        statefulSet: KVROCKS_NAME,
+        namespace,
+        replicas: 1,
+        claim: kvrocksDataClaim(kvrocks, instance),
+        classSetting: args.storageClassSetting,
+        protect: kvrocks.protect,
+      },
+      child,
+    );
     const hash = configHash(conf);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,

@@ -1,10 +1,32 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { buildStoreSecret, buildStoreServices, claimTemplate, RETAIN_CLAIMS, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
+import {
+  buildStoreSecret,
+  buildStoreServices,
+  claimTemplate,
+  RETAIN_CLAIMS,
+  redisProtocolUrl,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  selectorLabels,
+  standardLabels,
+  STORE_PASSWORD_KEY,
+  type DataClaim,
+} from "../shared";
 import { CONFIG_HASH_ANNOTATION } from "../../lib/annotations";
 import {
-  KVROCKS_CONFIG_DIR, KVROCKS_CONFIG_NAME, KVROCKS_DATA_DIR, KVROCKS_GID, KVROCKS_HEADLESS_NAME, KVROCKS_IMAGE_REPOSITORY,
-  KVROCKS_NAME, KVROCKS_PORT, KVROCKS_RUNTIME_CONFIG_DIR, KVROCKS_SECRET_DIR, KVROCKS_SECRET_NAME, KVROCKS_UID,
+  KVROCKS_CONFIG_DIR,
+  KVROCKS_CONFIG_NAME,
+  KVROCKS_DATA_DIR,
+  KVROCKS_GID,
+  KVROCKS_HEADLESS_NAME,
+  KVROCKS_IMAGE_REPOSITORY,
+  KVROCKS_NAME,
+  KVROCKS_PORT,
+  KVROCKS_RUNTIME_CONFIG_DIR,
+  KVROCKS_SECRET_DIR,
+  KVROCKS_SECRET_NAME,
+  KVROCKS_UID,
 } from "./names";
 
 type Probe = k8s.types.input.core.v1.Probe;
@@ -35,8 +57,16 @@ export function kvrocksPingProbe(): Probe {
 }
 
 /** Kvrocks' data claim `data` (one replica: claim `data-kvrocks-0`). */
-export function kvrocksDataClaim(kvrocks: Pick<KvrocksSettings, "storageSize" | "storageClass">, instance: string): DataClaim {
-  return { template: "data", labels: kvrocksLabels(instance), storageSize: kvrocks.storageSize, storageClass: kvrocks.storageClass };
+export function kvrocksDataClaim(
+  kvrocks: Pick<KvrocksSettings, "storageSize" | "storageClass">,
+  instance: string,
+): DataClaim {
+  return {
+    template: "data",
+    labels: kvrocksLabels(instance),
+    storageSize: kvrocks.storageSize,
+    storageClass: kvrocks.storageClass,
+  };
 }
 
 export interface KvrocksWorkloadInputs {
@@ -81,7 +111,12 @@ export function buildKvrocksStatefulSet(inputs: KvrocksWorkloadInputs): k8s.apps
               securityContext: security,
               resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
               volumeMounts: [
-                { name: "config", mountPath: `${KVROCKS_CONFIG_DIR}/kvrocks.conf`, subPath: "kvrocks.conf", readOnly: true },
+                {
+                  name: "config",
+                  mountPath: `${KVROCKS_CONFIG_DIR}/kvrocks.conf`,
+                  subPath: "kvrocks.conf",
+                  readOnly: true,
+                },
                 { name: "auth", mountPath: KVROCKS_SECRET_DIR, readOnly: true },
                 runtimeConfig,
               ],
@@ -95,7 +130,12 @@ export function buildKvrocksStatefulSet(inputs: KvrocksWorkloadInputs): k8s.apps
               // Not the image's entrypoint, which points at a config file on the data volume.
               command: ["kvrocks", "-c", `${KVROCKS_RUNTIME_CONFIG_DIR}/kvrocks.conf`],
               ports: [{ name: "kvrocks", containerPort: KVROCKS_PORT, protocol: "TCP" }],
-              env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: KVROCKS_SECRET_NAME, key: STORE_PASSWORD_KEY } } }],
+              env: [
+                {
+                  name: "REDISCLI_AUTH",
+                  valueFrom: { secretKeyRef: { name: KVROCKS_SECRET_NAME, key: STORE_PASSWORD_KEY } },
+                },
+              ],
               // Opening a large RocksDB (WAL replay) takes a while: the startup probe allows 5 minutes.
               startupProbe: { ...ping, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
               livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
@@ -108,7 +148,14 @@ export function buildKvrocksStatefulSet(inputs: KvrocksWorkloadInputs): k8s.apps
           volumes: [
             { name: "config", configMap: { name: KVROCKS_CONFIG_NAME, defaultMode: 0o444 } },
             // 0440 with fsGroup 999: readable by Kvrocks only.
-            { name: "auth", secret: { secretName: KVROCKS_SECRET_NAME, items: [{ key: "auth.conf", path: "auth.conf" }], defaultMode: 0o440 } },
+            {
+              name: "auth",
+              secret: {
+                secretName: KVROCKS_SECRET_NAME,
+                items: [{ key: "auth.conf", path: "auth.conf" }],
+                defaultMode: 0o440,
+              },
+            },
             // In memory: the joined file holds the password.
             { name: "runtime-config", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
           ],
@@ -121,11 +168,24 @@ export function buildKvrocksStatefulSet(inputs: KvrocksWorkloadInputs): k8s.apps
 
 /** ClusterIP Service `kvrocks` and the headless Service the StatefulSet needs. */
 export function buildKvrocksServices(namespace: pulumi.Input<string>, instance: string) {
-  return buildStoreServices(namespace, { name: KVROCKS_NAME, headlessName: KVROCKS_HEADLESS_NAME, port: KVROCKS_PORT, labels: kvrocksLabels(instance), instance });
+  return buildStoreServices(namespace, {
+    name: KVROCKS_NAME,
+    headlessName: KVROCKS_HEADLESS_NAME,
+    port: KVROCKS_PORT,
+    labels: kvrocksLabels(instance),
+    instance,
+  });
 }
 
-export function buildKvrocksConfigMap(namespace: pulumi.Input<string>, instance: string, conf: string): k8s.core.v1.ConfigMapArgs {
-  return { metadata: { name: KVROCKS_CONFIG_NAME, namespace, labels: kvrocksLabels(instance) }, data: { "kvrocks.conf": conf } };
+export function buildKvrocksConfigMap(
+  namespace: pulumi.Input<string>,
+  instance: string,
+  conf: string,
+): k8s.core.v1.ConfigMapArgs {
+  return {
+    metadata: { name: KVROCKS_CONFIG_NAME, namespace, labels: kvrocksLabels(instance) },
+    data: { "kvrocks.conf": conf },
+  };
 }
 
 export function buildKvrocksSecret(
@@ -134,7 +194,11 @@ export function buildKvrocksSecret(
   password: pulumi.Input<string>,
   authConf: pulumi.Input<string>,
 ): k8s.core.v1.SecretArgs {
-  return buildStoreSecret({ name: KVROCKS_SECRET_NAME, namespace, labels: kvrocksLabels(instance) }, password, authConf);
+  return buildStoreSecret(
+    { name: KVROCKS_SECRET_NAME, namespace, labels: kvrocksLabels(instance) },
+    password,
+    authConf,
+  );
 }
 
 /** `redis://:<password>@kvrocks:6666`: Kvrocks speaks the Redis protocol, and LunaTV's KVROCKS_URL is such a URL. */

@@ -43,15 +43,15 @@ interface StoreTarget {
 /** The store watched: the Redis or the Kvrocks this program deploys for the app. */
 export type MonitoredStore =
   | (StoreTarget & {
-    kind: "redis";
-    /** "Redis memory near maxmemory" fires above this fraction of `maxmemory`, in (0, 1]. */
-    memoryAlertRatio: number;
-  })
+      kind: "redis";
+      /** "Redis memory near maxmemory" fires above this fraction of `maxmemory`, in (0, 1]. */
+      memoryAlertRatio: number;
+    })
   | (StoreTarget & {
-    kind: "kvrocks";
-    /** "Kvrocks disk almost full" fires above this fraction of its volume, in (0, 1]. */
-    diskAlertRatio: number;
-  });
+      kind: "kvrocks";
+      /** "Kvrocks disk almost full" fires above this fraction of its volume, in (0, 1]. */
+      diskAlertRatio: number;
+    });
 
 /** Everything the monitoring is made from; the platform fills it from the settings and the other components. */
 export interface MonitoringArgs {

@@ -24,13 +24,23 @@ export function meta(name: string, namespace: string, instance: string, extra: L
 }
 
 /** An HTTP probe on a named container port. */
-export function httpProbe(path: string, port: string, periodSeconds = 10, failureThreshold = 3): k8s.types.input.core.v1.Probe {
+export function httpProbe(
+  path: string,
+  port: string,
+  periodSeconds = 10,
+  failureThreshold = 3,
+): k8s.types.input.core.v1.Probe {
   return { httpGet: { path, port }, periodSeconds, timeoutSeconds: 5, failureThreshold };
 }
 
 /** A ClusterIP Service named like its workload, exposing one named port. */
-export function service(name: string, namespace: string, instance: string, port: number, headless = false):
-  k8s.types.input.core.v1.Service {
+export function service(
+  name: string,
+  namespace: string,
+  instance: string,
+  port: number,
+  headless = false,
+): k8s.types.input.core.v1.Service {
   return {
     apiVersion: "v1",
     kind: "Service",

@@ -11,9 +11,14 @@ type Service = k8s.types.input.core.v1.Service;
 type ConfigMap = k8s.types.input.core.v1.ConfigMap;
 
 /** A one-replica, restricted Deployment around a single stateless exporter container. */
-function exporterDeployment(r: MonitoringArgs, name: string, container: Omit<Container, "name" | "securityContext">,
-  resources: ContainerResources, podAnnotations: Record<string, string> = {},
-  volumes: k8s.types.input.core.v1.Volume[] = []): Deployment {
+function exporterDeployment(
+  r: MonitoringArgs,
+  name: string,
+  container: Omit<Container, "name" | "securityContext">,
+  resources: ContainerResources,
+  podAnnotations: Record<string, string> = {},
+  volumes: k8s.types.input.core.v1.Volume[] = [],
+): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -26,7 +31,9 @@ function exporterDeployment(r: MonitoringArgs, name: string, container: Omit<Con
         spec: {
           automountServiceAccountToken: false,
           securityContext: restrictedPodSecurityContext(NOBODY, NOBODY),
-          containers: [{ ...container, name, resources, securityContext: restrictedContainerSecurityContext(NOBODY, NOBODY) }],
+          containers: [
+            { ...container, name, resources, securityContext: restrictedContainerSecurityContext(NOBODY, NOBODY) },
+          ],
           volumes,
         },
       },
@@ -38,16 +45,21 @@ function exporterDeployment(r: MonitoringArgs, name: string, container: Omit<Con
 export function buildRedisExporter(r: MonitoringArgs): { deployment: Deployment; service: Service } {
   const name = NAMES.redisExporter;
   return {
-    deployment: exporterDeployment(r, name, {
-      image: r.store.exporter.image,
-      env: [
-        { name: "REDIS_ADDR", value: `redis://${r.store.host}:${r.store.port}` },
-        { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: r.store.secretName, key: r.store.secretKey } } },
-      ],
-      ports: [{ name: "http", containerPort: PORTS.redisExporter, protocol: "TCP" }],
-      readinessProbe: httpProbe("/health", "http"),
-      livenessProbe: httpProbe("/health", "http", 20),
-    }, r.store.exporter.resources),
+    deployment: exporterDeployment(
+      r,
+      name,
+      {
+        image: r.store.exporter.image,
+        env: [
+          { name: "REDIS_ADDR", value: `redis://${r.store.host}:${r.store.port}` },
+          { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: r.store.secretName, key: r.store.secretKey } } },
+        ],
+        ports: [{ name: "http", containerPort: PORTS.redisExporter, protocol: "TCP" }],
+        readinessProbe: httpProbe("/health", "http"),
+        livenessProbe: httpProbe("/health", "http", 20),
+      },
+      r.store.exporter.resources,
+    ),
     service: service(name, r.namespace, r.instance, PORTS.redisExporter),
   };
 }
@@ -56,35 +68,58 @@ export function buildRedisExporter(r: MonitoringArgs): { deployment: Deployment;
 export function buildKvrocksExporter(r: MonitoringArgs): { deployment: Deployment; service: Service } {
   const name = NAMES.kvrocksExporter;
   return {
-    deployment: exporterDeployment(r, name, {
-      image: r.store.exporter.image,
-      env: [
-        { name: "KVROCKS_ADDR", value: `kvrocks://${r.store.host}:${r.store.port}` },
-        { name: "KVROCKS_PASSWORD", valueFrom: { secretKeyRef: { name: r.store.secretName, key: r.store.secretKey } } },
-      ],
-      ports: [{ name: "http", containerPort: PORTS.kvrocksExporter, protocol: "TCP" }],
-      readinessProbe: httpProbe("/health", "http"),
-      livenessProbe: httpProbe("/health", "http", 20),
-    }, r.store.exporter.resources),
+    deployment: exporterDeployment(
+      r,
+      name,
+      {
+        image: r.store.exporter.image,
+        env: [
+          { name: "KVROCKS_ADDR", value: `kvrocks://${r.store.host}:${r.store.port}` },
+          {
+            name: "KVROCKS_PASSWORD",
+            valueFrom: { secretKeyRef: { name: r.store.secretName, key: r.store.secretKey } },
+          },
+        ],
+        ports: [{ name: "http", containerPort: PORTS.kvrocksExporter, protocol: "TCP" }],
+        readinessProbe: httpProbe("/health", "http"),
+        livenessProbe: httpProbe("/health", "http", 20),
+      },
+      r.store.exporter.resources,
+    ),
     service: service(name, r.namespace, r.instance, PORTS.kvrocksExporter),
   };
 }
 
 /** blackbox-exporter: probes the app (which has no /metrics) for the `moontv` job, Service 9115. */
-export function buildBlackboxExporter(r: MonitoringArgs): { configMap: ConfigMap; deployment: Deployment; service: Service } {
+export function buildBlackboxExporter(r: MonitoringArgs): {
+  configMap: ConfigMap;
+  deployment: Deployment;
+  service: Service;
+} {
   const name = NAMES.blackboxExporter;
   const config = buildBlackboxConfig();
   return {
-    configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(name, r.namespace, r.instance), data: { "blackbox.yml": config } },
-    deployment: exporterDeployment(r, name, {
-      image: r.blackboxExporter.image,
-      args: ["--config.file=/etc/blackbox/blackbox.yml", `--web.listen-address=:${PORTS.blackboxExporter}`],
-      ports: [{ name: "http", containerPort: PORTS.blackboxExporter, protocol: "TCP" }],
-      readinessProbe: httpProbe("/-/healthy", "http"),
-      livenessProbe: httpProbe("/-/healthy", "http", 20),
-      volumeMounts: [{ name: "config", mountPath: "/etc/blackbox", readOnly: true }],
-    }, r.blackboxExporter.resources, { [CONFIG_HASH_ANNOTATION]: configHash(config) },
-    [{ name: "config", configMap: { name } }]),
+    configMap: {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(name, r.namespace, r.instance),
+      data: { "blackbox.yml": config },
+    },
+    deployment: exporterDeployment(
+      r,
+      name,
+      {
+        image: r.blackboxExporter.image,
+        args: ["--config.file=/etc/blackbox/blackbox.yml", `--web.listen-address=:${PORTS.blackboxExporter}`],
+        ports: [{ name: "http", containerPort: PORTS.blackboxExporter, protocol: "TCP" }],
+        readinessProbe: httpProbe("/-/healthy", "http"),
+        livenessProbe: httpProbe("/-/healthy", "http", 20),
+        volumeMounts: [{ name: "config", mountPath: "/etc/blackbox", readOnly: true }],
+      },
+      r.blackboxExporter.resources,
+      { [CONFIG_HASH_ANNOTATION]: configHash(config) },
+      [{ name: "config", configMap: { name } }],
+    ),
     service: service(name, r.namespace, r.instance, PORTS.blackboxExporter),
   };
 }

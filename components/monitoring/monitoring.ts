@@ -29,18 +29,23 @@ export class Monitoring extends pulumi.ComponentResource {
     super("moontv:monitoring:Monitoring", name, {}, opts);
     const r = args;
     const child = { parent: this };
-    const svcUrl = (svc: string, port: number) => pulumi.output(`http://${svc}.${r.namespace}.svc.${r.clusterDomain}:${port}`);
+    const svcUrl = (svc: string, port: number) =>
+      pulumi.output(`http://${svc}.${r.namespace}.svc.${r.clusterDomain}:${port}`);
 
     const prom = buildPrometheus(r);
     const promConfig = new k8s.core.v1.ConfigMap(`${name}-prometheus`, prom.configMap, child);
-    const claims = registerStatefulSetClaims(`${name}-prometheus-data`, {
-      statefulSet: NAMES.prometheus,
-      namespace: r.namespace,
-      replicas: 1,
-      claim: prometheusDataClaim(r),
-      classSetting: "moontv:monitoring.storageClass",
-      protect: r.protectData,
-    }, child);
+    const claims = registerStatefulSetClaims(
+      `${name}-prometheus-data`,
+      {
+        statefulSet: NAMES.prometheus,
+        namespace: r.namespace,
+        replicas: 1,
+        claim: prometheusDataClaim(r),
+        classSetting: "moontv:monitoring.storageClass",
+        protect: r.protectData,
+      },
+      child,
+    );
     new k8s.apps.v1.StatefulSet(`${name}-prometheus`, prom.statefulSet, {
       ...child,
       dependsOn: [promConfig, ...claims],
@@ -72,7 +77,11 @@ export class Monitoring extends pulumi.ComponentResource {
 
     if (r.grafana.enabled) {
       const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 24, special: false }, child);
-      const secret = new k8s.core.v1.Secret(`${name}-grafana-admin`, buildGrafanaAdminSecret(r, password.result), child);
+      const secret = new k8s.core.v1.Secret(
+        `${name}-grafana-admin`,
+        buildGrafanaAdminSecret(r, password.result),
+        child,
+      );
       const g = buildGrafana(r);
       const cms = [
         new k8s.core.v1.ConfigMap(`${name}-grafana-provisioning`, g.provisioning, child),

@@ -1,5 +1,11 @@
 import type * as k8s from "@pulumi/kubernetes";
-import { claimTemplate, RETAIN_CLAIMS, restrictedContainerSecurityContext, restrictedPodSecurityContext, type DataClaim } from "../shared";
+import {
+  claimTemplate,
+  RETAIN_CLAIMS,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  type DataClaim,
+} from "../shared";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../lib/annotations";
 import type { MonitoringArgs } from "./args";
 import { NOBODY, httpProbe, meta, monitoringLabels, monitoringSelector, service } from "./common";
@@ -18,7 +24,12 @@ export interface PrometheusObjects {
 
 /** The TSDB claim `data` (one replica: claim `data-prometheus-0`). */
 export function prometheusDataClaim(r: MonitoringArgs): DataClaim {
-  return { template: "data", labels: monitoringLabels(NAMES.prometheus, r.instance), storageSize: r.prometheus.storageSize, storageClass: r.prometheus.storageClass };
+  return {
+    template: "data",
+    labels: monitoringLabels(NAMES.prometheus, r.instance),
+    storageSize: r.prometheus.storageSize,
+    storageClass: r.prometheus.storageClass,
+  };
 }
 
 /** Prometheus: ConfigMap (prometheus.yml + rules), a one-replica StatefulSet with a TSDB claim, Service 9090. */
@@ -51,27 +62,29 @@ export function buildPrometheus(r: MonitoringArgs): PrometheusObjects {
             automountServiceAccountToken: false, // static/DNS discovery only: no API access needed
             securityContext: restrictedPodSecurityContext(NOBODY, NOBODY),
             terminationGracePeriodSeconds: 60, // lets the TSDB flush the head block
-            containers: [{
-              name,
-              image: p.image,
-              args: [
-                `--config.file=${CONFIG_DIR}/prometheus.yml`,
-                `--storage.tsdb.path=${DATA_DIR}`,
-                `--storage.tsdb.retention.time=${p.retentionTime}`,
-                `--storage.tsdb.retention.size=${p.retentionSize}`,
-                `--web.listen-address=:${PORTS.prometheus}`,
-              ],
-              ports: [{ name: "http", containerPort: PORTS.prometheus, protocol: "TCP" }],
-              startupProbe: httpProbe("/-/ready", "http", 5, 60), // WAL replay can take minutes
-              readinessProbe: httpProbe("/-/ready", "http"),
-              livenessProbe: httpProbe("/-/healthy", "http", 15),
-              resources: p.resources,
-              securityContext: restrictedContainerSecurityContext(NOBODY, NOBODY),
-              volumeMounts: [
-                { name: "config", mountPath: CONFIG_DIR, readOnly: true },
-                { name: "data", mountPath: DATA_DIR },
-              ],
-            }],
+            containers: [
+              {
+                name,
+                image: p.image,
+                args: [
+                  `--config.file=${CONFIG_DIR}/prometheus.yml`,
+                  `--storage.tsdb.path=${DATA_DIR}`,
+                  `--storage.tsdb.retention.time=${p.retentionTime}`,
+                  `--storage.tsdb.retention.size=${p.retentionSize}`,
+                  `--web.listen-address=:${PORTS.prometheus}`,
+                ],
+                ports: [{ name: "http", containerPort: PORTS.prometheus, protocol: "TCP" }],
+                startupProbe: httpProbe("/-/ready", "http", 5, 60), // WAL replay can take minutes
+                readinessProbe: httpProbe("/-/ready", "http"),
+                livenessProbe: httpProbe("/-/healthy", "http", 15),
+                resources: p.resources,
+                securityContext: restrictedContainerSecurityContext(NOBODY, NOBODY),
+                volumeMounts: [
+                  { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                  { name: "data", mountPath: DATA_DIR },
+                ],
+              },
+            ],
             volumes: [{ name: "config", configMap: { name } }],
           },
         },

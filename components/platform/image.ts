@@ -13,7 +13,10 @@ export function stagedImageArgs(
   mirrors: Readonly<Record<string, string>> = {},
 ): StagedImageArgs {
   // The bases are third-party images too: pulled through the stack's registry mirrors.
-  const baseImages = { build: mirroredImage(build.baseImages.build, mirrors), runtime: mirroredImage(build.baseImages.runtime, mirrors) };
+  const baseImages = {
+    build: mirroredImage(build.baseImages.build, mirrors),
+    runtime: mirroredImage(build.baseImages.runtime, mirrors),
+  };
   const buildArgs = dockerfileBuildArgs({
     nodeVersion: build.nodeVersion,
     pnpmVersion: build.pnpmVersion,
@@ -37,7 +40,10 @@ export function stagedImageArgs(
     builder: build.builder,
     push: build.push,
     buildOnPreview: build.buildOnPreview,
-    registry: build.registry && { username: build.registry.username, password: pulumi.secret(build.registry.password.reveal()) },
+    registry: build.registry && {
+      username: build.registry.username,
+      password: pulumi.secret(build.registry.password.reveal()),
+    },
     cache: build.cache,
     sizeBudgetMiB: build.sizeBudgetMiB,
   };
@@ -56,7 +62,13 @@ export function deployedImage(settings: Settings, parent: pulumi.Resource): Depl
   if (!settings.image.build) return { ref: pulumi.output(settings.image.ref!), gates: [] };
   const build = new StagedImage(
     "moontv-image",
-    stagedImageArgs(settings.image.build, settings.stack, settings.pinImageDigests, readDockerfile(), settings.registryMirrors),
+    stagedImageArgs(
+      settings.image.build,
+      settings.stack,
+      settings.pinImageDigests,
+      readDockerfile(),
+      settings.registryMirrors,
+    ),
     { parent },
   );
   return { ref: build.ref, gates: build.sizeCheck ? [build.sizeCheck] : [], build };

@@ -3,7 +3,11 @@ import type { Settings } from "../../stacks/settings/types";
 import { kvrocksImage, type KvrocksArgs } from "../kvrocks";
 
 /** Kvrocks args from the settings; its image goes through `pin` (mirrors, digests in prod). */
-export function kvrocksArgs(settings: Settings, namespace: pulumi.Input<string>, pin: (ref: string) => pulumi.Input<string>): KvrocksArgs {
+export function kvrocksArgs(
+  settings: Settings,
+  namespace: pulumi.Input<string>,
+  pin: (ref: string) => pulumi.Input<string>,
+): KvrocksArgs {
   const k = settings.kvrocks;
   return {
     kvrocks: { storageSize: k.storageSize, storageClass: k.storageClass, protect: k.protect, resources: k.resources },

@@ -7,7 +7,10 @@ import { nodeExporterNamespace, type ContainerResources, type MonitoringArgs } f
 import type { StoreEndpoint } from "./network";
 
 /** The `as const` sizes, as the mutable shape the args take. */
-const sized = (r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): ContainerResources => ({
+const sized = (r: {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}): ContainerResources => ({
   requests: { ...r.requests },
   limits: { ...r.limits },
 });
@@ -39,15 +42,20 @@ export function monitoringArgs(
       storageClass: m.storageClass,
     },
     // Only the exporter of the store the app uses is deployed, so only its image is pinned (a lookup per image).
-    store: store.kind === "kvrocks"
-      ? {
-        kind: "kvrocks", ...target, diskAlertRatio: W.kvrocksDiskAlertRatio,
-        exporter: { image: pin(W.kvrocksExporter.image), resources: sized(W.kvrocksExporter.resources) },
-      }
-      : {
-        kind: "redis", ...target, memoryAlertRatio: W.redisMemoryAlertRatio,
-        exporter: { image: pin(W.redisExporter.image), resources: sized(W.redisExporter.resources) },
-      },
+    store:
+      store.kind === "kvrocks"
+        ? {
+            kind: "kvrocks",
+            ...target,
+            diskAlertRatio: W.kvrocksDiskAlertRatio,
+            exporter: { image: pin(W.kvrocksExporter.image), resources: sized(W.kvrocksExporter.resources) },
+          }
+        : {
+            kind: "redis",
+            ...target,
+            memoryAlertRatio: W.redisMemoryAlertRatio,
+            exporter: { image: pin(W.redisExporter.image), resources: sized(W.redisExporter.resources) },
+          },
     // The app is probed from outside on its liveness route (MoonTV has no /metrics).
     app: { serviceName: APP_NAME, port: APP_PORT, probePath: settings.app.probes.livenessPath },
     blackboxExporter: { image: pin(W.blackboxExporter.image), resources: sized(W.blackboxExporter.resources) },

@@ -14,7 +14,11 @@ export interface StoreEndpoint {
 }
 
 /** Network args from the settings, with the names and ports of the app, its store and the monitoring. */
-export function networkArgs(settings: Settings, store: StoreEndpoint | undefined, nodeExporterNamespace: string | undefined): NetworkIsolationArgs {
+export function networkArgs(
+  settings: Settings,
+  store: StoreEndpoint | undefined,
+  nodeExporterNamespace: string | undefined,
+): NetworkIsolationArgs {
   const n = settings.network;
   const monitoring = settings.monitoring;
   const exporter =

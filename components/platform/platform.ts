@@ -44,7 +44,9 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
     const { settings } = args;
     const instance = settings.stack;
 
-    this.provider = new k8s.Provider(`${name}-k8s`, buildProviderArgs(settings.kubernetes, settings.namespace), { parent: this });
+    this.provider = new k8s.Provider(`${name}-k8s`, buildProviderArgs(settings.kubernetes, settings.namespace), {
+      parent: this,
+    });
     const children = { parent: this, provider: this.provider };
 
     // The namespace holds the store's volume: deleting it would delete the data, so it is protected alike.
@@ -55,7 +57,8 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
     this.namespace = namespace.metadata.name;
 
     // Third-party images come through the stack's registry mirrors, and are pinned to digests there.
-    const thirdParty = (ref: string) => pinnedImage(mirroredImage(ref, settings.registryMirrors), settings.pinImageDigests);
+    const thirdParty = (ref: string) =>
+      pinnedImage(mirroredImage(ref, settings.registryMirrors), settings.pinImageDigests);
 
     if (settings.app.storage === "redis") {
       this.redis = new Redis("redis", redisArgs(settings, this.namespace, thirdParty), children);
@@ -68,29 +71,47 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
 
     const image = deployedImage(settings, this);
     this.image = image.build;
-    this.app = new MoonTvApp("moontv", {
-      app: settings.app,
-      namespace: this.namespace,
-      instance,
-      image: image.ref,
-      redisUrl: this.redis?.url,
-      kvrocksUrl: this.kvrocks?.url,
-      ingress: settings.ingress,
-      dependsOn: [...image.gates, ...(store ? [store.statefulSet] : [])],
-    }, children);
+    this.app = new MoonTvApp(
+      "moontv",
+      {
+        app: settings.app,
+        namespace: this.namespace,
+        instance,
+        image: image.ref,
+        redisUrl: this.redis?.url,
+        kvrocksUrl: this.kvrocks?.url,
+        ingress: settings.ingress,
+        dependsOn: [...image.gates, ...(store ? [store.statefulSet] : [])],
+      },
+      children,
+    );
 
-    const storeEndpoint = (kind: StoreEndpoint["kind"], s: Redis | Kvrocks): StoreEndpoint =>
-      ({ kind, host: s.host, port: s.port, secretName: s.secretName, secretKey: s.secretKey });
-    const endpoint = this.redis ? storeEndpoint("redis", this.redis) : this.kvrocks && storeEndpoint("kvrocks", this.kvrocks);
+    const storeEndpoint = (kind: StoreEndpoint["kind"], s: Redis | Kvrocks): StoreEndpoint => ({
+      kind,
+      host: s.host,
+      port: s.port,
+      secretName: s.secretName,
+      secretKey: s.secretKey,
+    });
+    const endpoint = this.redis
+      ? storeEndpoint("redis", this.redis)
+      : this.kvrocks && storeEndpoint("kvrocks", this.kvrocks);
     // The settings refuse monitoring without a store of ours, so `endpoint` is set whenever it is enabled.
     if (settings.monitoring.enabled && endpoint) {
-      this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, endpoint, thirdParty), { ...children, dependsOn: [namespace] });
-    }
-    if (settings.network.enabled) {
-      this.network = new NetworkIsolation("network", networkArgs(settings, endpoint, this.monitoring?.nodeExporterNamespace), {
+      this.monitoring = new Monitoring("monitoring", monitoringArgs(settings, endpoint, thirdParty), {
         ...children,
         dependsOn: [namespace],
       });
+    }
+    if (settings.network.enabled) {
+      this.network = new NetworkIsolation(
+        "network",
+        networkArgs(settings, endpoint, this.monitoring?.nodeExporterNamespace),
+        {
+          ...children,
+          dependsOn: [namespace],
+        },
+      );
     }
 
     this.outputs = toStackOutputs({

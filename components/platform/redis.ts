@@ -3,7 +3,11 @@ import type { Settings } from "../../stacks/settings/types";
 import { redisImage, type RedisArgs } from "../redis";
 
 /** Redis args from the settings; its image goes through `pin` (mirrors, digests in prod). */
-export function redisArgs(settings: Settings, namespace: pulumi.Input<string>, pin: (ref: string) => pulumi.Input<string>): RedisArgs {
+export function redisArgs(
+  settings: Settings,
+  namespace: pulumi.Input<string>,
+  pin: (ref: string) => pulumi.Input<string>,
+): RedisArgs {
   const r = settings.redis;
   return {
     redis: {

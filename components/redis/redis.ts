@@ -4,7 +4,13 @@ import * as random from "@pulumi/random";
 import { clusterRedisConfOptions, renderRedisAuthConf, renderRedisConf } from "./config";
 import { REDIS_NAME, REDIS_PORT, REDIS_SECRET_NAME } from "./names";
 import {
-  buildRedisConfigMap, buildRedisSecret, buildRedisServices, buildRedisStatefulSet, redisDataClaim, redisUrl, type RedisSettings,
+  buildRedisConfigMap,
+  buildRedisSecret,
+  buildRedisServices,
+  buildRedisStatefulSet,
+  redisDataClaim,
+  redisUrl,
+  type RedisSettings,
 } from "./statefulset";
 import { IGNORE_CLAIM_TEMPLATES, registerStatefulSetClaims, retainedData, STORE_PASSWORD_KEY } from "../shared";
 import { configHash } from "../../lib/annotations";
@@ -48,7 +54,11 @@ export class Redis extends pulumi.ComponentResource {
     this.url = pulumi.secret(this.password.apply((p) => redisUrl(this.host, this.port, p)));
 
     const conf = renderRedisConf(clusterRedisConfOptions(redis));
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, buildRedisConfigMap(namespace, instance, conf), child);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      buildRedisConfigMap(namespace, instance, conf),
+      child,
+    );
     const secret = new k8s.core.v1.Secret(
       `${name}-auth`,
       buildRedisSecret(namespace, instance, this.password, pulumi.secret(this.password.apply(renderRedisAuthConf))),
@@ -59,14 +69,18 @@ export class Redis extends pulumi.ComponentResource {
     new k8s.core.v1.Service(name, services.service, child);
 
     const hash = configHash(conf);
-    this.claims = registerStatefulSetClaims(`${name}-data`, {
-      statefulSet: REDIS_NAME,
-      namespace,
-      replicas: 1,
-      claim: redisDataClaim(redis, instance),
-      classSetting: args.storageClassSetting,
-      protect: redis.protect,
-    }, child);
+    this.claims = registerStatefulSetClaims(
+      `${name}-data`,
+      {
+        statefulSet: REDIS_NAME,
+        namespace,
+        replicas: 1,
+        claim: redisDataClaim(redis, instance),
+        classSetting: args.storageClassSetting,
+        protect: redis.protect,
+      },
+      child,
+    );
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
       buildRedisStatefulSet({ redis, namespace, instance, image: args.image, configHash: hash }),

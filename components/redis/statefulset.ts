@@ -1,10 +1,30 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { buildStoreSecret, buildStoreServices, claimTemplate, RETAIN_CLAIMS, redisProtocolUrl, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, standardLabels, STORE_PASSWORD_KEY, type DataClaim } from "../shared";
+import {
+  buildStoreSecret,
+  buildStoreServices,
+  claimTemplate,
+  RETAIN_CLAIMS,
+  redisProtocolUrl,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  selectorLabels,
+  standardLabels,
+  STORE_PASSWORD_KEY,
+  type DataClaim,
+} from "../shared";
 import { CONFIG_HASH_ANNOTATION } from "../../lib/annotations";
 import {
-  REDIS_CONF_PATH, REDIS_CONFIG_NAME, REDIS_DATA_DIR, REDIS_GID, REDIS_HEADLESS_NAME, REDIS_NAME, REDIS_PORT,
-  REDIS_SECRET_DIR, REDIS_SECRET_NAME, REDIS_UID,
+  REDIS_CONF_PATH,
+  REDIS_CONFIG_NAME,
+  REDIS_DATA_DIR,
+  REDIS_GID,
+  REDIS_HEADLESS_NAME,
+  REDIS_NAME,
+  REDIS_PORT,
+  REDIS_SECRET_DIR,
+  REDIS_SECRET_NAME,
+  REDIS_UID,
 } from "./names";
 
 /** What the Redis component needs to know of its settings (the platform maps `moontv:redis` to it). */
@@ -39,8 +59,16 @@ export function redisPingProbe(): k8s.types.input.core.v1.Probe {
 }
 
 /** Redis's data claim `data` (one replica: claim `data-redis-0`). */
-export function redisDataClaim(redis: Pick<RedisSettings, "storageSize" | "storageClass">, instance: string): DataClaim {
-  return { template: "data", labels: redisLabels(instance), storageSize: redis.storageSize, storageClass: redis.storageClass };
+export function redisDataClaim(
+  redis: Pick<RedisSettings, "storageSize" | "storageClass">,
+  instance: string,
+): DataClaim {
+  return {
+    template: "data",
+    labels: redisLabels(instance),
+    storageSize: redis.storageSize,
+    storageClass: redis.storageClass,
+  };
 }
 
 export interface RedisWorkloadInputs {
@@ -80,7 +108,12 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
               imagePullPolicy: "IfNotPresent",
               command: ["redis-server", REDIS_CONF_PATH],
               ports: [{ name: "redis", containerPort: REDIS_PORT, protocol: "TCP" }],
-              env: [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: REDIS_SECRET_NAME, key: STORE_PASSWORD_KEY } } }],
+              env: [
+                {
+                  name: "REDISCLI_AUTH",
+                  valueFrom: { secretKeyRef: { name: REDIS_SECRET_NAME, key: STORE_PASSWORD_KEY } },
+                },
+              ],
               // Loading a large AOF answers LOADING to PING: the startup probe allows 5 minutes for it.
               startupProbe: { ...ping, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
               livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
@@ -97,7 +130,14 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
           volumes: [
             { name: "config", configMap: { name: REDIS_CONFIG_NAME, defaultMode: 0o444 } },
             // 0440 with fsGroup 999: readable by redis only.
-            { name: "auth", secret: { secretName: REDIS_SECRET_NAME, items: [{ key: "auth.conf", path: "auth.conf" }], defaultMode: 0o440 } },
+            {
+              name: "auth",
+              secret: {
+                secretName: REDIS_SECRET_NAME,
+                items: [{ key: "auth.conf", path: "auth.conf" }],
+                defaultMode: 0o440,
+              },
+            },
           ],
         },
       },
@@ -108,11 +148,24 @@ export function buildRedisStatefulSet(inputs: RedisWorkloadInputs): k8s.apps.v1.
 
 /** ClusterIP Service `redis` (the compose host name) and the headless Service the StatefulSet needs. */
 export function buildRedisServices(namespace: pulumi.Input<string>, instance: string) {
-  return buildStoreServices(namespace, { name: REDIS_NAME, headlessName: REDIS_HEADLESS_NAME, port: REDIS_PORT, labels: redisLabels(instance), instance });
+  return buildStoreServices(namespace, {
+    name: REDIS_NAME,
+    headlessName: REDIS_HEADLESS_NAME,
+    port: REDIS_PORT,
+    labels: redisLabels(instance),
+    instance,
+  });
 }
 
-export function buildRedisConfigMap(namespace: pulumi.Input<string>, instance: string, redisConf: string): k8s.core.v1.ConfigMapArgs {
-  return { metadata: { name: REDIS_CONFIG_NAME, namespace, labels: redisLabels(instance) }, data: { "redis.conf": redisConf } };
+export function buildRedisConfigMap(
+  namespace: pulumi.Input<string>,
+  instance: string,
+  redisConf: string,
+): k8s.core.v1.ConfigMapArgs {
+  return {
+    metadata: { name: REDIS_CONFIG_NAME, namespace, labels: redisLabels(instance) },
+    data: { "redis.conf": redisConf },
+  };
 }
 
 export function buildRedisSecret(

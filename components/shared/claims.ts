@@ -45,7 +45,10 @@ export function buildReplicaClaims(
   replicas: number,
   c: DataClaim,
 ): k8s.core.v1.PersistentVolumeClaimArgs[] {
-  const { metadata, spec } = claimTemplate(c) as { metadata: { labels: Record<string, string> }; spec: k8s.types.input.core.v1.PersistentVolumeClaimSpec };
+  const { metadata, spec } = claimTemplate(c) as {
+    metadata: { labels: Record<string, string> };
+    spec: k8s.types.input.core.v1.PersistentVolumeClaimSpec;
+  };
   return Array.from({ length: replicas }, (_, i) => ({
     metadata: { name: replicaClaimName(c.template, statefulSet, i), namespace, labels: metadata.labels },
     spec,
@@ -115,15 +118,23 @@ export interface StatefulSetClaimsArgs {
  * Registers the guard and the claims. The StatefulSet must depend on the claims (so its controller
  * finds them instead of creating its own) and ignore changes to its templates.
  */
-export function registerStatefulSetClaims(name: string, args: StatefulSetClaimsArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.PersistentVolumeClaim[] {
+export function registerStatefulSetClaims(
+  name: string,
+  args: StatefulSetClaimsArgs,
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.PersistentVolumeClaim[] {
   return buildReplicaClaims(args.statefulSet, args.namespace, args.replicas, args.claim).map((claim, i) => {
     const claimName = replicaClaimName(args.claim.template, args.statefulSet, i);
-    const guard = new ClaimClassGuard(`${name}-${i}-class`, {
-      kind: CLAIM_CLASS_GUARD_KIND,
-      claim: claimName,
-      setting: args.classSetting,
-      storageClass: args.claim.storageClass ?? "",
-    }, { parent: opts.parent });
+    const guard = new ClaimClassGuard(
+      `${name}-${i}-class`,
+      {
+        kind: CLAIM_CLASS_GUARD_KIND,
+        claim: claimName,
+        setting: args.classSetting,
+        storageClass: args.claim.storageClass ?? "",
+      },
+      { parent: opts.parent },
+    );
     return new k8s.core.v1.PersistentVolumeClaim(`${name}-${i}`, claim, {
       ...opts,
       dependsOn: [guard],

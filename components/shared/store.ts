@@ -17,7 +17,10 @@ export interface StoreNames {
 }
 
 /** ClusterIP Service `<name>` (the compose host name) and the headless Service the StatefulSet needs. */
-export function buildStoreServices(namespace: pulumi.Input<string>, s: StoreNames): {
+export function buildStoreServices(
+  namespace: pulumi.Input<string>,
+  s: StoreNames,
+): {
   service: k8s.core.v1.ServiceArgs;
   headless: k8s.core.v1.ServiceArgs;
 } {

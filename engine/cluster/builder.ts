@@ -49,10 +49,14 @@ export interface RegistryAddress {
 export async function registryAddress(): Promise<RegistryAddress> {
   const name = os.hostname();
   const { address } = await dns.lookup(name, { family: 4 }).catch((err: Error) => {
-    throw new Error(`the local registry is named by this machine's host name, and "${name}" does not resolve (${err.message}): add "127.0.0.1 ${name}" to /etc/hosts`);
+    throw new Error(
+      `the local registry is named by this machine's host name, and "${name}" does not resolve (${err.message}): add "127.0.0.1 ${name}" to /etc/hosts`,
+    );
   });
   if (!/^127\./.test(address)) {
-    throw new Error(`the local registry is named by this machine's host name, and "${name}" resolves to ${address}, not a loopback address: add "127.0.0.1 ${name}" to /etc/hosts`);
+    throw new Error(
+      `the local registry is named by this machine's host name, and "${name}" resolves to ${address}, not a loopback address: add "127.0.0.1 ${name}" to /etc/hosts`,
+    );
   }
   return { name, ip: address };
 }
@@ -61,21 +65,62 @@ export async function registryAddress(): Promise<RegistryAddress> {
 export function makeRegistryPki(dir: string, at: RegistryAddress): RegistryPki {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj", "/CN=moontv-local-registry-ca", "-days", "30", "-out", "ca.crt"], dir);
+  openssl(
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-subj",
+      "/CN=moontv-local-registry-ca",
+      "-days",
+      "30",
+      "-out",
+      "ca.crt",
+    ],
+    dir,
+  );
   fs.writeFileSync(
     path.join(dir, "server.ext"),
     `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${at.name},IP:${at.ip},IP:127.0.0.1,DNS:localhost\n`,
   );
-  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-subj", `/CN=${at.name}`, "-out", "server.csr"], dir);
   openssl(
-    ["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-sha256",
-      "-extfile", "server.ext", "-out", "server.crt"],
+    ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-subj", `/CN=${at.name}`, "-out", "server.csr"],
+    dir,
+  );
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      "server.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "30",
+      "-sha256",
+      "-extfile",
+      "server.ext",
+      "-out",
+      "server.crt",
+    ],
     dir,
   );
   const bundle = path.join(dir, "ca-bundle.crt");
   const system = fs.existsSync(SYSTEM_CA_BUNDLE) ? fs.readFileSync(SYSTEM_CA_BUNDLE, "utf8") : "";
   fs.writeFileSync(bundle, system + "\n" + fs.readFileSync(path.join(dir, "ca.crt"), "utf8"));
-  return { caCert: path.join(dir, "ca.crt"), cert: path.join(dir, "server.crt"), key: path.join(dir, "server.key"), bundle };
+  return {
+    caCert: path.join(dir, "ca.crt"),
+    cert: path.join(dir, "server.crt"),
+    key: path.join(dir, "server.key"),
+    bundle,
+  };
 }
 
 /** docker-registry's configuration: TLS on ip:port, deletes enabled (docker-build deletes by digest). */
@@ -105,7 +150,13 @@ export function registryConfig(ip: string, port: number, dataDir: string, pki: R
  * network, the registry's CA, and the registry as docker.io's mirror (the only place the `# syntax=`
  * frontend can come from here).
  */
-export function buildkitdConfig(opts: { root: string; socket: string; registry: string; caCert: string; runc: string }): string {
+export function buildkitdConfig(opts: {
+  root: string;
+  socket: string;
+  registry: string;
+  caCert: string;
+  runc: string;
+}): string {
   return [
     `root = ${JSON.stringify(opts.root)}`,
     "[grpc]",
@@ -114,7 +165,7 @@ export function buildkitdConfig(opts: { root: string; socket: string; registry: 
     "  enabled = true",
     `  binary = ${JSON.stringify(opts.runc)}`,
     "  gc = true",
-    "  reservedSpace = \"2GB\"",
+    '  reservedSpace = "2GB"',
     "[worker.containerd]",
     "  enabled = false",
     `[registry."docker.io"]`,
@@ -136,8 +187,10 @@ export function ensureArm64Emulation(): string | undefined {
   const conf = "/usr/lib/binfmt.d/qemu-aarch64.conf";
   if (!fs.existsSync(conf)) return `${conf} is missing (apt-get install -y qemu-user-static)`;
   try {
-    if (!fs.existsSync(path.join(dir, "register"))) execFileSync("mount", ["-t", "binfmt_misc", "binfmt_misc", dir], { stdio: "pipe" });
-    if (!fs.existsSync(path.join(dir, "qemu-aarch64"))) fs.writeFileSync(path.join(dir, "register"), fs.readFileSync(conf, "utf8").trim());
+    if (!fs.existsSync(path.join(dir, "register")))
+      execFileSync("mount", ["-t", "binfmt_misc", "binfmt_misc", dir], { stdio: "pipe" });
+    if (!fs.existsSync(path.join(dir, "qemu-aarch64")))
+      fs.writeFileSync(path.join(dir, "register"), fs.readFileSync(conf, "utf8").trim());
     return undefined;
   } catch (err) {
     return `cannot register qemu-aarch64 with binfmt_misc: ${(err as Error).message.split("\n")[0]}`;
@@ -147,7 +200,10 @@ export function ensureArm64Emulation(): string | undefined {
 /** `buildx create` of the remote builder over buildkitd's socket, in the engine's own buildx store. */
 export function createBuilder(buildx: string, socket: string, env: NodeJS.ProcessEnv): void {
   spawnSync(buildx, ["rm", BUILDER_NAME], { env, stdio: "ignore" });
-  const r = spawnSync(buildx, ["create", "--name", BUILDER_NAME, "--driver", "remote", "--use", `unix://${socket}`], { env, encoding: "utf8" });
+  const r = spawnSync(buildx, ["create", "--name", BUILDER_NAME, "--driver", "remote", "--use", `unix://${socket}`], {
+    env,
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`buildx create ${BUILDER_NAME}: ${(r.stderr || r.stdout).trim()}`);
 }
 
@@ -182,7 +238,11 @@ const FRONTEND_LABELS = [
  * manifest list each when several) and the Dockerfile frontend image (the pinned BuildKit module's own
  * `dockerfile-frontend`, alone in the image as upstream ships it) to the registry.
  */
-export async function pushImages(registry: string, frontendBinary: string, archs: StandInArch[]): Promise<StandInImages> {
+export async function pushImages(
+  registry: string,
+  frontendBinary: string,
+  archs: StandInArch[],
+): Promise<StandInImages> {
   const root = cacheRoot();
   fs.mkdirSync(root, { recursive: true });
   const rootfs = [];
@@ -196,7 +256,8 @@ export async function pushImages(registry: string, frontendBinary: string, archs
     fs.chmodSync(path.join(frontendRoot, "bin", "dockerfile-frontend"), 0o755);
     const frontend = `${registry}/${FRONTEND_REPO}:${FRONTEND_TAG}`;
     await buildah.imageFromRootfs(frontendRoot, frontend, [
-      "--entrypoint", '["/bin/dockerfile-frontend"]',
+      "--entrypoint",
+      '["/bin/dockerfile-frontend"]',
       ...FRONTEND_LABELS.flatMap((l) => ["--label", l]),
     ]);
     await buildah.push(frontend);

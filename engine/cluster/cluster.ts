@@ -37,8 +37,16 @@ const KUBECONFIG = path.join(STATE, "kubeconfig");
 const ENV_FILE = path.join(ENGINE_DIR, "env");
 
 const BINARIES = [
-  "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "kwok", "pulumi",
-  "buildkitd", "buildx", "dockerfile-frontend",
+  "etcd",
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+  "kubectl",
+  "kwok",
+  "pulumi",
+  "buildkitd",
+  "buildx",
+  "dockerfile-frontend",
 ];
 const BUILDKIT_STATE = path.join(STATE, "buildkit");
 const BUILDKITD_CONFIG = path.join(STATE, "buildkitd.toml");
@@ -165,7 +173,9 @@ function envFileText(state: string, image: Record<string, string>): string {
 async function up(): Promise<void> {
   const running = readPids().filter((p) => alive(p.pid));
   if (running.length) {
-    console.log(`cluster: already up (${running.map((p) => `${p.name} ${p.pid}`).join(", ")}); \`down\` first to restart`);
+    console.log(
+      `cluster: already up (${running.map((p) => `${p.name} ${p.pid}`).join(", ")}); \`down\` first to restart`,
+    );
     return;
   }
   BINARIES.forEach(binary);
@@ -194,7 +204,12 @@ async function up(): Promise<void> {
       etcdPort,
       started,
     );
-    await waitFor("etcd", 30_000, () => httpOk(`${etcdUrl}/health`), () => logTail("etcd"));
+    await waitFor(
+      "etcd",
+      30_000,
+      () => httpOk(`${etcdUrl}/health`),
+      () => logTail("etcd"),
+    );
 
     start(
       "kube-apiserver",
@@ -277,7 +292,12 @@ async function up(): Promise<void> {
       "two Ready nodes",
       60_000,
       async () => {
-        const out = kubectl(["get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}"]);
+        const out = kubectl([
+          "get",
+          "nodes",
+          "-o",
+          'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}',
+        ]);
         return out.split(" ").filter((s) => s === "True").length >= 2;
       },
       () => logTail("kwok"),
@@ -338,7 +358,8 @@ async function waitForBuilder(env: NodeJS.ProcessEnv): Promise<string> {
  * builder; returns the variables .engine/env exports for them.
  */
 async function startImageSide(started: Started[]): Promise<Record<string, string>> {
-  if (process.getuid?.() !== 0) throw new Error("buildkitd runs rootful (its runc process sandbox needs root): run `up` as root");
+  if (process.getuid?.() !== 0)
+    throw new Error("buildkitd runs rootful (its runc process sandbox needs root): run `up` as root");
   const runc = requireBinary("runc", "runc");
   const registryExe = requireBinary("docker-registry", "docker-registry");
   const at = await registryAddress();
@@ -347,12 +368,23 @@ async function startImageSide(started: Started[]): Promise<Record<string, string
   const registry = `${at.name}:${port}`;
   const registryDir = path.join(STATE, "registry");
   fs.mkdirSync(registryDir, { recursive: true });
-  fs.writeFileSync(path.join(registryDir, "config.yml"), registryConfig(at.ip, port, path.join(registryDir, "data"), pki));
+  fs.writeFileSync(
+    path.join(registryDir, "config.yml"),
+    registryConfig(at.ip, port, path.join(registryDir, "data"), pki),
+  );
   start("docker-registry", ["serve", path.join(registryDir, "config.yml")], port, started, registryExe);
-  await waitFor("docker-registry (TLS)", 15_000, () => httpsOk(`https://${registry}/v2/`, pki.caCert), () => logTail("docker-registry"));
+  await waitFor(
+    "docker-registry (TLS)",
+    15_000,
+    () => httpsOk(`https://${registry}/v2/`, pki.caCert),
+    () => logTail("docker-registry"),
+  );
 
   const emulation = ensureArm64Emulation();
-  fs.writeFileSync(BUILDKITD_CONFIG, buildkitdConfig({ root: BUILDKIT_STATE, socket: BUILDKITD_SOCKET, registry, caCert: pki.caCert, runc }));
+  fs.writeFileSync(
+    BUILDKITD_CONFIG,
+    buildkitdConfig({ root: BUILDKIT_STATE, socket: BUILDKITD_SOCKET, registry, caCert: pki.caCert, runc }),
+  );
   startBuildkitd(started);
   const env = { ...process.env, ...builderEnv(pki) };
   fs.mkdirSync(DOCKER_CONFIG, { recursive: true });
@@ -360,7 +392,12 @@ async function startImageSide(started: Started[]): Promise<Record<string, string
   // environment by bench:image, refuses a DOCKER_CONFIG without one.
   const dockerConfigFile = path.join(DOCKER_CONFIG, "config.json");
   if (!fs.existsSync(dockerConfigFile)) fs.writeFileSync(dockerConfigFile, '{ "auths": {} }\n');
-  await waitFor("buildkitd's socket", 30_000, async () => fs.existsSync(BUILDKITD_SOCKET), () => logTail("buildkitd"));
+  await waitFor(
+    "buildkitd's socket",
+    30_000,
+    async () => fs.existsSync(BUILDKITD_SOCKET),
+    () => logTail("buildkitd"),
+  );
   createBuilder(binary("buildx"), BUILDKITD_SOCKET, env);
   const platforms = await waitForBuilder(env);
   // The stand-in bases serve every CPU the builder can run: this machine's, and arm64 under QEMU.
@@ -451,7 +488,8 @@ async function main(): Promise<void> {
     case "status": {
       const pids = readPids();
       if (!pids.length) console.log("cluster: down");
-      for (const p of pids) console.log(`${p.name.padEnd(24)} pid ${p.pid} port ${p.port} ${alive(p.pid) ? "running" : "exited"}`);
+      for (const p of pids)
+        console.log(`${p.name.padEnd(24)} pid ${p.pid} port ${p.port} ${alive(p.pid) ? "running" : "exited"}`);
       return;
     }
     default:

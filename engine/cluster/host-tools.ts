@@ -15,7 +15,9 @@ export function requireBinary(binary: string, aptPackage: string): string {
     const candidate = path.join(dir, binary);
     if (dir && fs.existsSync(candidate)) return candidate;
   }
-  throw new Error(`${binary} is not installed: apt-get install ${aptPackage} (.ci/run installs it from .ci/apt-packages.txt)`);
+  throw new Error(
+    `${binary} is not installed: apt-get install ${aptPackage} (.ci/run installs it from .ci/apt-packages.txt)`,
+  );
 }
 
 /** A free TCP port on `host` (default 127.0.0.1), chosen by the kernel. */

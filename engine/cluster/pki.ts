@@ -55,8 +55,24 @@ function issue(pki: Pki, name: string, subject: string, extensions: string): voi
   openssl(["genrsa", "-out", `${name}.key`, "2048"], pki.dir);
   openssl(["req", "-new", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`], pki.dir);
   openssl(
-    ["x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "3650",
-      "-sha256", "-extfile", ext, "-out", `${name}.crt`],
+    [
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "3650",
+      "-sha256",
+      "-extfile",
+      ext,
+      "-out",
+      `${name}.crt`,
+    ],
     pki.dir,
   );
 }
@@ -69,7 +85,10 @@ export function ensurePki(dir: string): Pki {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   openssl(["genrsa", "-out", "ca.key", "2048"], dir);
-  openssl(["req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=moontv-local-ca", "-days", "3650", "-out", "ca.crt"], dir);
+  openssl(
+    ["req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=moontv-local-ca", "-days", "3650", "-out", "ca.crt"],
+    dir,
+  );
   issue(
     pki,
     "apiserver",

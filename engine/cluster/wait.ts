@@ -14,7 +14,8 @@ export async function waitFor(
       ok = false;
     }
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; its log ends:\n${log()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; its log ends:\n${log()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -75,11 +75,28 @@ export class Buildah {
   /** Runs `buildah <args>` against this storage. TMPDIR also holds RUN --mount=type=cache dirs. */
   exec(args: string[], opts: RunOptions = {}): Promise<RunResult> {
     const env = { ...process.env, TMPDIR: this.tmp, BUILDAH_ISOLATION: "chroot", ...opts.env };
-    return run("buildah", ["--root", this.storage, "--runroot", this.runroot, "--storage-driver", "overlay", ...args], { ...opts, env });
+    return run("buildah", ["--root", this.storage, "--runroot", this.runroot, "--storage-driver", "overlay", ...args], {
+      ...opts,
+      env,
+    });
   }
 
   async bud(o: BudOptions): Promise<BuildReport> {
-    const args = ["bud", "--isolation", "chroot", "--network", "host", "--layers", "--format", "docker", "--tls-verify=false", "-f", o.dockerfile, "-t", o.tag];
+    const args = [
+      "bud",
+      "--isolation",
+      "chroot",
+      "--network",
+      "host",
+      "--layers",
+      "--format",
+      "docker",
+      "--tls-verify=false",
+      "-f",
+      o.dockerfile,
+      "-t",
+      o.tag,
+    ];
     if (o.ignoreFile) args.push("--ignorefile", o.ignoreFile);
     if (o.target) args.push("--target", o.target);
     for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);

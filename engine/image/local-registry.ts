@@ -50,7 +50,10 @@ export async function startRegistry(auth?: { username: string; password: string 
       await stop();
       throw new Error(`docker-registry exited at start: ${text.slice(-2000)}`);
     }
-    const status = await fetch(`http://${host}/v2/`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://${host}/v2/`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200 || status === 401) break;
     if (Date.now() > deadline) {
       await stop();

@@ -77,9 +77,25 @@ export class Sandbox {
     const argv = [...(o.config.Entrypoint ?? []), ...(o.config.Cmd ?? [])];
     if (argv.length === 0) throw new Error("image has neither ENTRYPOINT nor CMD");
     const args = [
-      "--mount", "--net", "--pid", "--fork", "--kill-child", "--propagation", "private",
-      "bash", SCRIPT, o.rootfs, mnt, o.config.WorkingDir || "/", String(uid), String(gid), envFile,
-      ...o.volumes.map((v) => `${v.hostDir}:${v.target}`), ...(o.files ?? []).map((f) => `${f.hostFile}:${f.target}:ro`), "--", ...argv,
+      "--mount",
+      "--net",
+      "--pid",
+      "--fork",
+      "--kill-child",
+      "--propagation",
+      "private",
+      "bash",
+      SCRIPT,
+      o.rootfs,
+      mnt,
+      o.config.WorkingDir || "/",
+      String(uid),
+      String(gid),
+      envFile,
+      ...o.volumes.map((v) => `${v.hostDir}:${v.target}`),
+      ...(o.files ?? []).map((f) => `${f.hostFile}:${f.target}:ro`),
+      "--",
+      ...argv,
     ];
     const child = spawn("unshare", args, { stdio: ["ignore", "pipe", "pipe"] });
     return new Sandbox(child, env, uid, gid, o.scratchDir);
@@ -122,19 +138,38 @@ export class Sandbox {
   exec(argv: string[], timeoutMs = 30000): Promise<ExecResult> {
     const target = String(this.innerPid());
     const args = [
-      "-i", ...this.env, "/usr/bin/nsenter", "--target", target, "--mount", "--net", "--pid", "--root", "--wd",
-      "--setgid", String(this.gid), "--setuid", String(this.uid), "--", ...argv,
+      "-i",
+      ...this.env,
+      "/usr/bin/nsenter",
+      "--target",
+      target,
+      "--mount",
+      "--net",
+      "--pid",
+      "--root",
+      "--wd",
+      "--setgid",
+      String(this.gid),
+      "--setuid",
+      String(this.uid),
+      "--",
+      ...argv,
     ];
     return collect(spawn("/usr/bin/env", args, { stdio: ["ignore", "pipe", "pipe"] }), timeoutMs);
   }
 
   /** GET http://127.0.0.1:<port><urlPath> from inside the sandbox's network (with this machine's node). */
-  async httpGet(urlPath: string, port = 3000): Promise<{ status: number; body: string; headers: Record<string, string> }> {
+  async httpGet(
+    urlPath: string,
+    port = 3000,
+  ): Promise<{ status: number; body: string; headers: Record<string, string> }> {
     const script = `fetch(${JSON.stringify(`http://127.0.0.1:${port}${urlPath}`)}, {redirect: "manual"})
       .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text(), headers: Object.fromEntries(r.headers) })),
             (e) => console.log(JSON.stringify({ status: 0, body: String(e.cause ?? e), headers: {} })))`;
     const r = await collect(
-      spawn("nsenter", ["--target", String(this.innerPid()), "--net", "--", process.execPath, "-e", script], { stdio: ["ignore", "pipe", "pipe"] }),
+      spawn("nsenter", ["--target", String(this.innerPid()), "--net", "--", process.execPath, "-e", script], {
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
       15000,
     );
     if (r.code !== 0) throw new Error(`GET ${urlPath} could not run: ${r.stderr}`);
@@ -146,10 +181,12 @@ export class Sandbox {
   async waitHealthy(urlPath: string, timeoutMs: number): Promise<number> {
     const started = Date.now();
     for (;;) {
-      if (this.exitCode !== null) throw new Error(`the app exited with ${this.exitCode} before answering:\n${this.out.slice(-3000)}`);
+      if (this.exitCode !== null)
+        throw new Error(`the app exited with ${this.exitCode} before answering:\n${this.out.slice(-3000)}`);
       const r = await this.httpGet(urlPath).catch(() => ({ status: 0 }));
       if (r.status >= 200 && r.status < 300) return (Date.now() - started) / 1000;
-      if (Date.now() - started > timeoutMs) throw new Error(`no 2xx on ${urlPath} within ${timeoutMs} ms:\n${this.out.slice(-3000)}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`no 2xx on ${urlPath} within ${timeoutMs} ms:\n${this.out.slice(-3000)}`);
       await new Promise((res) => setTimeout(res, 250));
     }
   }
@@ -167,7 +204,10 @@ export class Sandbox {
       process.kill(this.child.pid as number, "SIGKILL");
       await ended;
       // The namespace dies with its PID 1; make sure of it rather than leave a server behind.
-      const alive = () => app !== undefined && fs.existsSync(`/proc/${app}/status`) && !/State:\s+Z/.test(fs.readFileSync(`/proc/${app}/status`, "utf8"));
+      const alive = () =>
+        app !== undefined &&
+        fs.existsSync(`/proc/${app}/status`) &&
+        !/State:\s+Z/.test(fs.readFileSync(`/proc/${app}/status`, "utf8"));
       for (let i = 0; alive() && i < 50; i++) await new Promise((r) => setTimeout(r, 100));
       if (alive()) {
         process.kill(app as number, "SIGKILL");

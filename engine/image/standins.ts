@@ -15,17 +15,51 @@ import type { Buildah } from "./buildah";
 
 /** Packages of gcr.io/distroless/nodejs20-debian12 (base + cc layers). */
 export const RUNTIME_PACKAGES = [
-  "base-files", "netbase", "tzdata", "ca-certificates", "libc6", "libssl3",
-  "gcc-12-base", "libgcc-s1", "libstdc++6", "libgomp1",
+  "base-files",
+  "netbase",
+  "tzdata",
+  "ca-certificates",
+  "libc6",
+  "libssl3",
+  "gcc-12-base",
+  "libgcc-s1",
+  "libstdc++6",
+  "libgomp1",
 ];
 
 /** A bookworm-slim subset: what a Dockerfile RUN step and node/corepack/pnpm use. */
 export const BUILD_PACKAGES = [
-  "base-files", "netbase", "tzdata", "ca-certificates", "libc6", "libc-bin", "libssl3",
-  "gcc-12-base", "libgcc-s1", "libstdc++6", "zlib1g",
-  "bash", "dash", "coreutils", "grep", "sed", "findutils", "tar", "gzip", "mawk", "debianutils",
-  "libacl1", "libattr1", "libselinux1", "libpcre2-8-0", "libgmp10", "libtinfo6", "libzstd1",
-  "liblzma5", "libbz2-1.0", "libmd0",
+  "base-files",
+  "netbase",
+  "tzdata",
+  "ca-certificates",
+  "libc6",
+  "libc-bin",
+  "libssl3",
+  "gcc-12-base",
+  "libgcc-s1",
+  "libstdc++6",
+  "zlib1g",
+  "bash",
+  "dash",
+  "coreutils",
+  "grep",
+  "sed",
+  "findutils",
+  "tar",
+  "gzip",
+  "mawk",
+  "debianutils",
+  "libacl1",
+  "libattr1",
+  "libselinux1",
+  "libpcre2-8-0",
+  "libgmp10",
+  "libtinfo6",
+  "libzstd1",
+  "liblzma5",
+  "libbz2-1.0",
+  "libmd0",
 ];
 
 /** Debian's name of a CPU; the stand-ins exist for these. */
@@ -35,7 +69,10 @@ const NODE_ARCH: Record<StandInArch, string> = { amd64: "x64", arm64: "arm64" };
 /** This machine's architecture, whose node and apt state are used as they are. */
 export function hostArch(): StandInArch {
   const arch = (Object.keys(NODE_ARCH) as StandInArch[]).find((a) => NODE_ARCH[a] === process.arch);
-  if (!arch) throw new Error(`stand-in bases: this machine's CPU ${process.arch} is not one of ${Object.values(NODE_ARCH).join(", ")}`);
+  if (!arch)
+    throw new Error(
+      `stand-in bases: this machine's CPU ${process.arch} is not one of ${Object.values(NODE_ARCH).join(", ")}`,
+    );
   return arch;
 }
 
@@ -85,9 +122,16 @@ function recipeKey(nodeVersion: string): string {
  * package lists under `aptRoot`, nothing installed. The system's apt configuration is not touched. */
 function foreignAptOptions(arch: StandInArch, aptRoot: string): string[] {
   return [
-    "-o", `APT::Architecture=${arch}`, "-o", `APT::Architectures=${arch}`,
-    "-o", `Dir::State::Lists=${path.join(aptRoot, "lists")}`, "-o", `Dir::Cache=${path.join(aptRoot, "cache")}`,
-    "-o", "Dir::State::status=/dev/null",
+    "-o",
+    `APT::Architecture=${arch}`,
+    "-o",
+    `APT::Architectures=${arch}`,
+    "-o",
+    `Dir::State::Lists=${path.join(aptRoot, "lists")}`,
+    "-o",
+    `Dir::Cache=${path.join(aptRoot, "cache")}`,
+    "-o",
+    "Dir::State::status=/dev/null",
   ];
 }
 
@@ -98,7 +142,8 @@ async function aptFor(arch: StandInArch, aptRoot: string): Promise<string[]> {
   const opts = foreignAptOptions(arch, aptRoot);
   const lists = path.join(aptRoot, "lists");
   if (!fs.existsSync(lists) || !fs.readdirSync(lists).some((f) => f.endsWith("_Packages"))) {
-    for (const d of ["lists/partial", "cache/archives/partial"]) fs.mkdirSync(path.join(aptRoot, d), { recursive: true });
+    for (const d of ["lists/partial", "cache/archives/partial"])
+      fs.mkdirSync(path.join(aptRoot, d), { recursive: true });
     await run("apt-get", ["update", "-q", ...opts], { timeoutSeconds: 600 }).catch((err: Error) => {
       throw new Error(`cannot fetch Debian's ${arch} package lists for the ${arch} stand-in bases: ${err.message}`);
     });
@@ -117,7 +162,9 @@ async function download(pkgs: string[], debDir: string, apt: string[]): Promise<
       await run("apt-get", ["download", "-q", ...apt, ...missing], { cwd: tmp, timeoutSeconds: 600 });
       for (const f of fs.readdirSync(tmp)) fs.renameSync(path.join(tmp, f), path.join(debDir, f));
     } catch (err) {
-      throw new Error(`cannot download the stand-in packages (run \`apt-get update\` first): ${(err as Error).message}`);
+      throw new Error(
+        `cannot download the stand-in packages (run \`apt-get update\` first): ${(err as Error).message}`,
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -178,7 +225,9 @@ async function nodeBinary(arch: StandInArch, nodeVersion: string, cacheRoot: str
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     const tmp = fs.mkdtempSync(`${dir}.tmp-`);
     try {
-      await run("npm", ["pack", "--silent", `${pkg}@${nodeVersion}`, "--pack-destination", tmp], { timeoutSeconds: 600 }).catch((err: Error) => {
+      await run("npm", ["pack", "--silent", `${pkg}@${nodeVersion}`, "--pack-destination", tmp], {
+        timeoutSeconds: 600,
+      }).catch((err: Error) => {
         throw new Error(`cannot fetch ${pkg}@${nodeVersion} from npm for the ${arch} stand-in bases: ${err.message}`);
       });
       await run("tar", ["-xzf", path.join(tmp, `${pkg}-${nodeVersion}.tgz`), "-C", tmp, "package/bin/node"]);
@@ -198,7 +247,8 @@ function writeAccounts(root: string, users: string[], groups: string[]): void {
 }
 
 function commonDirs(root: string): void {
-  for (const d of ["proc", "sys", "dev", "root", "etc/ssl/certs"]) fs.mkdirSync(path.join(root, d), { recursive: true });
+  for (const d of ["proc", "sys", "dev", "root", "etc/ssl/certs"])
+    fs.mkdirSync(path.join(root, d), { recursive: true });
   fs.mkdirSync(path.join(root, "tmp"), { recursive: true });
   fs.chmodSync(path.join(root, "tmp"), 0o1777);
   fs.chmodSync(path.join(root, "root"), 0o700);
@@ -219,7 +269,11 @@ async function makeRuntime(dir: string, src: StandInSources): Promise<void> {
   commonDirs(dir);
   writeAccounts(
     dir,
-    ["root:x:0:0:root:/root:/sbin/nologin", "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin", "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin"],
+    [
+      "root:x:0:0:root:/root:/sbin/nologin",
+      "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin",
+      "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin",
+    ],
     ["root:x:0:", "nobody:x:65534:", "nonroot:x:65532:"],
   );
   fs.mkdirSync(path.join(dir, "home/nonroot"), { recursive: true });
@@ -239,13 +293,20 @@ async function makeBuild(dir: string, src: StandInSources): Promise<void> {
   commonDirs(dir);
   writeAccounts(
     dir,
-    ["root:x:0:0:root:/root:/bin/bash", "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin", "node:x:1000:1000::/home/node:/bin/bash"],
+    [
+      "root:x:0:0:root:/root:/bin/bash",
+      "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin",
+      "node:x:1000:1000::/home/node:/bin/bash",
+    ],
     ["root:x:0:", "nogroup:x:65534:", "node:x:1000:"],
   );
   fs.mkdirSync(path.join(dir, "home/node"), { recursive: true });
   fs.chownSync(path.join(dir, "home/node"), 1000, 1000);
   // Links that maintainer scripts (not run by dpkg-deb -x) or alternatives would create.
-  const links: Array<[string, string]> = [["usr/bin/sh", "dash"], ["usr/bin/awk", "mawk"]];
+  const links: Array<[string, string]> = [
+    ["usr/bin/sh", "dash"],
+    ["usr/bin/awk", "mawk"],
+  ];
   for (const [at, to] of links) if (!fs.existsSync(path.join(dir, at))) fs.symlinkSync(to, path.join(dir, at));
   const local = path.join(dir, "usr/local");
   fs.mkdirSync(path.join(local, "bin"), { recursive: true });
@@ -274,10 +335,17 @@ export async function prepareStandInRootfs(cacheRoot: string, arch: StandInArch 
   const runtimeDir = path.join(archRoot, "runtime");
   const buildDir = path.join(archRoot, "build");
   const debDir = arch === hostArch() ? path.join(cacheRoot, "debs") : path.join(cacheRoot, `debs-${arch}`);
-  const needed = [[runtimeDir, makeRuntime], [buildDir, makeBuild]] as const;
+  const needed = [
+    [runtimeDir, makeRuntime],
+    [buildDir, makeBuild],
+  ] as const;
   const src: StandInSources | undefined = needed.every(([dir]) => fs.existsSync(dir))
     ? undefined
-    : { debDir, apt: await aptFor(arch, path.join(cacheRoot, `apt-${arch}`)), node: await nodeBinary(arch, nodeVersion, cacheRoot) };
+    : {
+        debDir,
+        apt: await aptFor(arch, path.join(cacheRoot, `apt-${arch}`)),
+        node: await nodeBinary(arch, nodeVersion, cacheRoot),
+      };
   for (const [dir, make] of needed) {
     if (fs.existsSync(dir)) continue;
     // Made aside and renamed into place, so a concurrent run never sees a half-made root.
@@ -294,7 +362,8 @@ export async function prepareStandInRootfs(cacheRoot: string, arch: StandInArch 
   }
   // Root file systems of older recipes are never used again.
   for (const old of fs.readdirSync(path.dirname(base))) {
-    if (old !== path.basename(base) && !old.includes(".tmp-")) fs.rmSync(path.join(path.dirname(base), old), { recursive: true, force: true });
+    if (old !== path.basename(base) && !old.includes(".tmp-"))
+      fs.rmSync(path.join(path.dirname(base), old), { recursive: true, force: true });
   }
   return { arch, runtimeDir, buildDir, nodeVersion };
 }
@@ -304,25 +373,47 @@ const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 /** Commits the stand-ins (one root file system set per architecture, all of one Node version) as images
  * with the real bases' configuration and pushes them to the registry at `registryHost`. With several
  * architectures each ref is a manifest list, as the real bases' are. */
-export async function pushStandIns(buildah: Buildah, rootfs: StandInRootfs[], registryHost: string): Promise<StandInImages> {
+export async function pushStandIns(
+  buildah: Buildah,
+  rootfs: StandInRootfs[],
+  registryHost: string,
+): Promise<StandInImages> {
   const nodeVersion = rootfs[0].nodeVersion;
-  if (rootfs.some((r) => r.nodeVersion !== nodeVersion)) throw new Error("stand-in bases: every architecture must carry one Node version");
+  if (rootfs.some((r) => r.nodeVersion !== nodeVersion))
+    throw new Error("stand-in bases: every architecture must carry one Node version");
   const major = nodeVersion.split(".")[0];
   const buildBase = `${registryHost}/moontv-standin/node:${major}-bookworm-slim`;
   const runtimeBase = `${registryHost}/moontv-standin/distroless-nodejs${major}-debian12:latest`;
   const note = "org.opencontainers.image.description=STAND-IN made from Debian packages for tests, not the real base";
   const runtimeConfig = [
-    "--entrypoint", '["/nodejs/bin/node"]', "--cmd", "",
-    "--env", `PATH=${PATH}`, "--env", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
-    "--label", note,
+    "--entrypoint",
+    '["/nodejs/bin/node"]',
+    "--cmd",
+    "",
+    "--env",
+    `PATH=${PATH}`,
+    "--env",
+    "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
+    "--label",
+    note,
   ];
   const buildConfig = [
-    "--entrypoint", '["docker-entrypoint.sh"]', "--cmd", "node",
-    "--env", `PATH=${PATH}`, "--env", `NODE_VERSION=${nodeVersion}`,
+    "--entrypoint",
+    '["docker-entrypoint.sh"]',
+    "--cmd",
+    "node",
+    "--env",
+    `PATH=${PATH}`,
+    "--env",
+    `NODE_VERSION=${nodeVersion}`,
     // Only machines like CI's need these two: their npm traffic is re-signed by a local CA,
     // and the registry mirror strips the signatures corepack checks.
-    "--env", "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt", "--env", "COREPACK_INTEGRITY_KEYS=0",
-    "--label", note,
+    "--env",
+    "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt",
+    "--env",
+    "COREPACK_INTEGRITY_KEYS=0",
+    "--label",
+    note,
   ];
   if (rootfs.length === 1) {
     await buildah.imageFromRootfs(rootfs[0].runtimeDir, runtimeBase, runtimeConfig);

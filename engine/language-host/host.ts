@@ -187,7 +187,11 @@ class NodeLanguageHost {
     if (opts.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
     if (opts.tsconfigpath) env.PULUMI_NODEJS_TSCONFIG_PATH = opts.tsconfigpath;
     // stdout and stderr go straight to ours, which the CLI shows as the program's output.
-    const child = spawn(process.execPath, [...opts.nodeargs, ...args], { cwd: programDir, env, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(process.execPath, [...opts.nodeargs, ...args], {
+      cwd: programDir,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     child.on("error", (err) => respond(`Problem executing program (could not run language executor): ${err.message}`));
     child.on("exit", (code, signal) => {
       if (code === 0) return respond("");
@@ -212,16 +216,26 @@ class NodeLanguageHost {
     if (opts.tsconfigpath) env.PULUMI_NODEJS_TSCONFIG_PATH = opts.tsconfigpath;
     let runPath: string;
     try {
-      runPath = resolveFrom(programDir, analyzer ? "@pulumi/pulumi/cmd/run-policy-pack" : "@pulumi/pulumi/cmd/run-plugin");
+      runPath = resolveFrom(
+        programDir,
+        analyzer ? "@pulumi/pulumi/cmd/run-policy-pack" : "@pulumi/pulumi/cmd/run-plugin",
+      );
     } catch {
-      call.emit("error", { code: grpc.status.FAILED_PRECONDITION, details: `could not find @pulumi/pulumi from ${programDir}` });
+      call.emit("error", {
+        code: grpc.status.FAILED_PRECONDITION,
+        details: `could not find @pulumi/pulumi from ${programDir}`,
+      });
       return;
     }
     // As the real host: a policy pack gets its directory last and runs in it; other plugins get it first.
     const args = analyzer
       ? [runPath, ...opts.nodeargs, ...req.getArgsList(), programDir]
       : [runPath, ...opts.nodeargs, programDir, ...req.getArgsList()];
-    const child = spawn(process.execPath, args, { cwd: analyzer ? programDir : req.getPwd(), env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, {
+      cwd: analyzer ? programDir : req.getPwd(),
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const send = (field: "setStdout" | "setStderr", data: Buffer) => {
       const res = new langProto.RunPluginResponse();
       res[field](new Uint8Array(data));
@@ -270,7 +284,10 @@ function main(): void {
       typeof method === "function"
         ? method.bind(host)
         : (_call: unknown, cb?: Callback) => {
-            const err = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not offered by this language host` } as grpc.ServiceError;
+            const err = {
+              code: grpc.status.UNIMPLEMENTED,
+              details: `${name} is not offered by this language host`,
+            } as grpc.ServiceError;
             if (cb) cb(err);
             else (_call as grpc.ServerWritableStream<unknown, unknown>).emit("error", err);
           };

@@ -106,7 +106,11 @@ export function effectiveInstruction(df: ParsedDockerfile, stage: Stage, keyword
 }
 
 /** ARG defaults and ENV values visible in the stage, overridden by the build's args. */
-export function variablesFor(df: ParsedDockerfile, stage: Stage, buildArgs: Record<string, string>): Map<string, string> {
+export function variablesFor(
+  df: ParsedDockerfile,
+  stage: Stage,
+  buildArgs: Record<string, string>,
+): Map<string, string> {
   const vars = new Map<string, string>();
   const globals = new Map<string, string>();
   for (const a of df.globalArgs) {

@@ -55,7 +55,11 @@ function dockerfileText(props: unknown): string | Unknown | BuildTargetError {
   const context = at(props, "context", "location");
   if (isUnknown(location) || (location === undefined && isUnknown(context))) return UNKNOWN;
   const file =
-    typeof location === "string" ? location : typeof context === "string" ? path.join(context, "Dockerfile") : undefined;
+    typeof location === "string"
+      ? location
+      : typeof context === "string"
+        ? path.join(context, "Dockerfile")
+        : undefined;
   if (!file) return { error: "the build has neither dockerfile.inline nor dockerfile.location" };
   // The CLI runs the pack from policy/ while the program's relative paths start one level up.
   for (const candidate of path.isAbsolute(file) ? [file] : [path.resolve(file), path.resolve("..", file)]) {
@@ -72,7 +76,10 @@ function dockerfileText(props: unknown): string | Unknown | BuildTargetError {
  * A validation of every image build's Dockerfile target stage: `problemOf` says what is wrong (or
  * undefined); an unreadable Dockerfile is reported naming `subject`; unknown inputs are skipped.
  */
-export function validateBuildTarget(subject: string, problemOf: (build: BuildTarget) => string | undefined): ResourceValidation {
+export function validateBuildTarget(
+  subject: string,
+  problemOf: (build: BuildTarget) => string | undefined,
+): ResourceValidation {
   return forType(IMAGE_TYPE, (_props, args, report) => {
     const build = buildTargetOf(args.props);
     if (build === UNKNOWN) return;

@@ -1,7 +1,8 @@
 /** Recognising secret-like names and values in literal configuration. */
 
 /** A name that says it holds a secret: PASSWORD, TOKEN, SECRET, KEY as a word (REDIS_PASSWORD, api-key). */
-const SECRET_NAME = /(^|[^a-z0-9])(pass(word|wd)?|token|secret|(api|private|access|secret)?_?key|requirepass|masterauth|credentials?)s?($|[^a-z0-9])/i;
+const SECRET_NAME =
+  /(^|[^a-z0-9])(pass(word|wd)?|token|secret|(api|private|access|secret)?_?key|requirepass|masterauth|credentials?)s?($|[^a-z0-9])/i;
 
 /** Names that point at a secret rather than hold one (`PASSWORD_FILE`, `bearer_token_file`, `keyRef`). */
 const REFERENCE_NAME = /[_.-]?(file|path|ref|name|id)$/i;

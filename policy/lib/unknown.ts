@@ -25,10 +25,7 @@ const SENTINELS = new Set<unknown>([
 /** True for an error thrown by the engine's unknown-checking proxy. */
 export function isUnknownValueError(err: unknown): boolean {
   // The class is internal to @pulumi/policy (not in its typings), so recognise it by shape.
-  return (
-    err instanceof Error &&
-    (err.constructor?.name === "UnknownValueError" || "unknownTypeSentinel" in err)
-  );
+  return err instanceof Error && (err.constructor?.name === "UnknownValueError" || "unknownTypeSentinel" in err);
 }
 
 /** True if the value is an unknown marker or a raw unknown sentinel. */

@@ -29,13 +29,14 @@ export function cacheProblem(props: unknown): string | undefined {
   const verdicts = entries.map(isRegistryMax);
   if (verdicts.includes(true) || verdicts.includes(UNKNOWN)) return undefined;
   return entries.length === 0
-    ? "The image build exports no cache; add cacheTo: [{ registry: { ref, mode: \"max\" } }]."
+    ? 'The image build exports no cache; add cacheTo: [{ registry: { ref, mode: "max" } }].'
     : "The image build exports no registry cache with mode max (the default mode min drops the builder stages' layers).";
 }
 
 export const buildRegistryCache: ResourceValidationPolicy = {
   name: "build-registry-cache",
-  description: "Every image build exports its layer cache to a registry with mode max, so every stage is reused by the next build.",
+  description:
+    "Every image build exports its layer cache to a registry with mode max, so every stage is reused by the next build.",
   validateResource: forType(IMAGE_TYPE, (_props, args, report) => {
     const problem = cacheProblem(args.props);
     if (problem) report(problem);

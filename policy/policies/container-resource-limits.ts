@@ -17,7 +17,10 @@ export const DEFAULT_CEILINGS: Required<ResourceCeilings> = { maxCpu: "2", maxMe
 export function resourceProblems(ref: ContainerRef, ceilings: Required<ResourceCeilings>): string[] {
   const who = `${describeContainer(ref)} (${ref.path})`;
   const problems: string[] = [];
-  for (const [resource, ceiling] of [["cpu", ceilings.maxCpu], ["memory", ceilings.maxMemory]] as const) {
+  for (const [resource, ceiling] of [
+    ["cpu", ceilings.maxCpu],
+    ["memory", ceilings.maxMemory],
+  ] as const) {
     const max = parseQuantity(ceiling) ?? Infinity;
     const values: Record<string, number | undefined> = {};
     for (const kind of ["requests", "limits"]) {
@@ -30,7 +33,9 @@ export function resourceProblems(ref: ContainerRef, ceilings: Required<ResourceC
       const value = parseQuantity(raw);
       if (value === undefined) problems.push(`${who} has an invalid ${resource} ${kind} "${String(raw)}".`);
       else if (value > max) {
-        problems.push(`${who} has a ${resource} ${kind.slice(0, -1)} of ${String(raw)}, above the ceiling of ${ceiling}.`);
+        problems.push(
+          `${who} has a ${resource} ${kind.slice(0, -1)} of ${String(raw)}, above the ceiling of ${ceiling}.`,
+        );
       }
       values[kind] = value;
     }
@@ -46,8 +51,16 @@ export const containerResourceLimits: ResourceValidationPolicy = {
   description: "Every container sets CPU and memory requests and limits, none above the configured ceilings.",
   configSchema: {
     properties: {
-      maxCpu: { type: "string", default: DEFAULT_CEILINGS.maxCpu, description: "Largest CPU request or limit of a container (quantity)." },
-      maxMemory: { type: "string", default: DEFAULT_CEILINGS.maxMemory, description: "Largest memory request or limit of a container (quantity)." },
+      maxCpu: {
+        type: "string",
+        default: DEFAULT_CEILINGS.maxCpu,
+        description: "Largest CPU request or limit of a container (quantity).",
+      },
+      maxMemory: {
+        type: "string",
+        default: DEFAULT_CEILINGS.maxMemory,
+        description: "Largest memory request or limit of a container (quantity).",
+      },
     },
   },
   validateResource: eachContainer((ref, _template, args, report) => {

@@ -6,7 +6,8 @@ import { BuildTarget, validateBuildTarget } from "../lib/image-build";
 export function imageHealthcheckProblem(build: BuildTarget): string | undefined {
   const check = effectiveInstruction(build.dockerfile, build.stage, "HEALTHCHECK");
   if (!check) return `The ${build.label} of the Dockerfile has no HEALTHCHECK; add HEALTHCHECK CMD ….`;
-  if (/^NONE\b/i.test(check.args)) return `The ${build.label} disables its health check (HEALTHCHECK NONE, line ${check.line}).`;
+  if (/^NONE\b/i.test(check.args))
+    return `The ${build.label} disables its health check (HEALTHCHECK NONE, line ${check.line}).`;
   return undefined;
 }
 

@@ -13,10 +13,13 @@ export interface SizeBudgetConfig {
 export function budgetLabelProblem(props: unknown, maxBudgetMiB: number): string | undefined {
   const label = at(props, "labels", SIZE_BUDGET_LABEL);
   if (isUnknown(label)) return undefined;
-  if (label === undefined) return `The image declares no size budget; set the label ${SIZE_BUDGET_LABEL} to its budget in MiB.`;
+  if (label === undefined)
+    return `The image declares no size budget; set the label ${SIZE_BUDGET_LABEL} to its budget in MiB.`;
   const budget = parseBudgetMiB(label);
-  if (budget === undefined) return `The label ${SIZE_BUDGET_LABEL} is "${String(label)}"; it must be a positive number of MiB.`;
-  if (budget > maxBudgetMiB) return `The image's size budget of ${budget} MiB exceeds the allowed maximum of ${maxBudgetMiB} MiB.`;
+  if (budget === undefined)
+    return `The label ${SIZE_BUDGET_LABEL} is "${String(label)}"; it must be a positive number of MiB.`;
+  if (budget > maxBudgetMiB)
+    return `The image's size budget of ${budget} MiB exceeds the allowed maximum of ${maxBudgetMiB} MiB.`;
   return undefined;
 }
 
@@ -25,7 +28,12 @@ export const imageSizeBudgetDeclared: ResourceValidationPolicy = {
   description: "Every image build declares a size budget (a label in MiB) no larger than the configured maximum.",
   configSchema: {
     properties: {
-      maxBudgetMiB: { type: "number", minimum: 1, default: DEFAULT_MAX_BUDGET_MIB, description: "Largest budget an image may declare, in MiB." },
+      maxBudgetMiB: {
+        type: "number",
+        minimum: 1,
+        default: DEFAULT_MAX_BUDGET_MIB,
+        description: "Largest budget an image may declare, in MiB.",
+      },
     },
   },
   validateResource: forType(IMAGE_TYPE, (_props, args, report) => {

@@ -13,7 +13,8 @@ export function measuredSizeProblems(props: unknown, maxBudgetMiB: number): stri
   const budget = parseBudgetMiB(budgetValue);
   if (budget === undefined) return [`The size check of ${image} has no valid sizeBudgetMiB.`];
   const problems: string[] = [];
-  if (budget > maxBudgetMiB) problems.push(`${image} has a size budget of ${budget} MiB, above the maximum of ${maxBudgetMiB} MiB.`);
+  if (budget > maxBudgetMiB)
+    problems.push(`${image} has a size budget of ${budget} MiB, above the maximum of ${maxBudgetMiB} MiB.`);
   const sizes = at(props, "sizes");
   for (const platform of keysOf(sizes)) {
     const bytes = at(sizes, platform);
@@ -34,7 +35,12 @@ export const imageSizeWithinBudget: StackValidationPolicy = {
   description: "The image sizes measured after each push are within the size budget the image declares.",
   configSchema: {
     properties: {
-      maxBudgetMiB: { type: "number", minimum: 1, default: DEFAULT_MAX_BUDGET_MIB, description: "Largest budget an image may declare, in MiB." },
+      maxBudgetMiB: {
+        type: "number",
+        minimum: 1,
+        default: DEFAULT_MAX_BUDGET_MIB,
+        description: "Largest budget an image may declare, in MiB.",
+      },
     },
   },
   validateStack: (args, report) => {

@@ -14,7 +14,8 @@ export function imageRefProblem(image: string, requireDigest: boolean): string |
   const ref = parseImageRef(image);
   if (isSha256Digest(ref.digest)) return undefined;
   if (ref.digest !== undefined) return `uses image ${image} with a malformed digest`;
-  if (ref.tag === undefined || ref.tag === "latest") return `uses image ${image}, which floats with :latest; pin it by digest (repo@sha256:…)`;
+  if (ref.tag === undefined || ref.tag === "latest")
+    return `uses image ${image}, which floats with :latest; pin it by digest (repo@sha256:…)`;
   if (requireDigest) return `uses image ${image} by tag only; pin it by digest (repo@sha256:…)`;
   return undefined;
 }
@@ -24,7 +25,11 @@ export const imagesPinnedByDigest: ResourceValidationPolicy = {
   description: "Every container image is referenced by digest, never by :latest or a tag alone.",
   configSchema: {
     properties: {
-      requireDigest: { type: "boolean", default: true, description: "Require a sha256 digest; when false only :latest and untagged refs fail." },
+      requireDigest: {
+        type: "boolean",
+        default: true,
+        description: "Require a sha256 digest; when false only :latest and untagged refs fail.",
+      },
     },
   },
   validateResource: eachContainer((ref, _template, args, report) => {

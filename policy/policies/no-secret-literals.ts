@@ -12,8 +12,10 @@ export function envProblems(env: unknown, who: string): string[] {
     const name = at(entry, "name");
     const value = at(entry, "value");
     if (typeof name !== "string" || typeof value !== "string" || value === "") continue;
-    if (isSecretName(name)) problems.push(`${who} sets ${name} as a literal env value; take it from a Secret with valueFrom.secretKeyRef.`);
-    else if (hasUrlCredentials(value)) problems.push(`${who} sets ${name} to a URL with credentials; take it from a Secret.`);
+    if (isSecretName(name))
+      problems.push(`${who} sets ${name} as a literal env value; take it from a Secret with valueFrom.secretKeyRef.`);
+    else if (hasUrlCredentials(value))
+      problems.push(`${who} sets ${name} to a URL with credentials; take it from a Secret.`);
   }
   return problems;
 }
@@ -25,7 +27,8 @@ export function configMapProblems(data: unknown): string[] {
     const value = at(data, key);
     if (isUnknown(value) || typeof value !== "string" || value === "") continue;
     if (isSecretName(key)) problems.push(`The ConfigMap holds "${key}", which looks like a secret; use a Secret.`);
-    else if (hasUrlCredentials(value)) problems.push(`The ConfigMap's "${key}" holds a URL with credentials; use a Secret.`);
+    else if (hasUrlCredentials(value))
+      problems.push(`The ConfigMap's "${key}" holds a URL with credentials; use a Secret.`);
     else {
       for (const found of secretAssignments(value)) {
         problems.push(`The ConfigMap's "${key}" assigns ${found} a literal value; use a Secret.`);
@@ -37,7 +40,8 @@ export function configMapProblems(data: unknown): string[] {
 
 export const noSecretLiterals: ResourceValidationPolicy = {
   name: "no-secret-literals",
-  description: "No password, token, key or credential-bearing URL is written as a literal env value or into a ConfigMap.",
+  description:
+    "No password, token, key or credential-bearing URL is written as a literal env value or into a ConfigMap.",
   validateResource: (args, report) => {
     if (args.type === "kubernetes:core/v1:ConfigMap") {
       for (const problem of configMapProblems(at(args.props, "data"))) report(problem);
@@ -46,7 +50,8 @@ export const noSecretLiterals: ResourceValidationPolicy = {
     const template = podTemplateOf(args.type, args.props);
     if (!template) return;
     for (const ref of containersOf(template)) {
-      for (const problem of envProblems(at(ref.container, "env"), `${describeContainer(ref)} (${ref.path})`)) report(problem);
+      for (const problem of envProblems(at(ref.container, "env"), `${describeContainer(ref)} (${ref.path})`))
+        report(problem);
     }
   },
 };

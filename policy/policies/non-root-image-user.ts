@@ -5,7 +5,8 @@ import { BuildTarget, validateBuildTarget } from "../lib/image-build";
 /** What is wrong with the USER of the build's target stage, or undefined if it is a numeric non-zero UID. */
 export function imageUserProblem(build: BuildTarget): string | undefined {
   const user = effectiveInstruction(build.dockerfile, build.stage, "USER");
-  if (!user) return `The ${build.label} of the Dockerfile sets no USER, so the image runs as root; add USER <uid>:<gid>.`;
+  if (!user)
+    return `The ${build.label} of the Dockerfile sets no USER, so the image runs as root; add USER <uid>:<gid>.`;
   const value = substitute(user.args, build.vars);
   const uid = value.split(":")[0];
   // A name (even "node") needs /etc/passwd and defeats runAsNonRoot's check; only a UID is verifiable.

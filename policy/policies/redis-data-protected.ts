@@ -16,7 +16,9 @@ export function dataProtectionProblems(props: unknown, protect: boolean): string
   if (!protect) problems.push("The StatefulSet holds data but is not protected; set the protect resource option.");
   const whenDeleted = at(props, "spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted");
   if (!isUnknown(whenDeleted) && whenDeleted !== "Retain") {
-    problems.push("The StatefulSet must keep its volume claims when deleted: set persistentVolumeClaimRetentionPolicy.whenDeleted: Retain.");
+    problems.push(
+      "The StatefulSet must keep its volume claims when deleted: set persistentVolumeClaimRetentionPolicy.whenDeleted: Retain.",
+    );
   }
   return problems;
 }

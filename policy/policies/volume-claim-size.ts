@@ -16,7 +16,8 @@ export function claimProblem(spec: unknown, where: string, maxStorage: string): 
   if (raw === undefined) return `${where} requests no storage size.`;
   const value = parseQuantity(raw);
   if (value === undefined) return `${where} has an invalid storage request "${String(raw)}".`;
-  if (value > (parseQuantity(maxStorage) ?? Infinity)) return `${where} requests ${String(raw)}, above the ceiling of ${maxStorage}.`;
+  if (value > (parseQuantity(maxStorage) ?? Infinity))
+    return `${where} requests ${String(raw)}, above the ceiling of ${maxStorage}.`;
   return undefined;
 }
 
@@ -34,10 +35,15 @@ export function claimSpecsOf(type: string, props: unknown): [unknown, string][] 
 
 export const volumeClaimSize: ResourceValidationPolicy = {
   name: "volume-claim-size",
-  description: "Every persistent volume claim (standalone or a StatefulSet template) requests storage no larger than the configured ceiling.",
+  description:
+    "Every persistent volume claim (standalone or a StatefulSet template) requests storage no larger than the configured ceiling.",
   configSchema: {
     properties: {
-      maxStorage: { type: "string", default: DEFAULT_MAX_STORAGE, description: "Largest storage request of a claim (quantity)." },
+      maxStorage: {
+        type: "string",
+        default: DEFAULT_MAX_STORAGE,
+        description: "Largest storage request of a claim (quantity).",
+      },
     },
   },
   validateResource: (args, report) => {

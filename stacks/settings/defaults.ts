@@ -22,7 +22,10 @@ export const IMAGE_BUILD_DEFAULTS = {
  * the default of each of moontv:image.baseImages, which follows moontv:image.nodeVersion.
  */
 export function defaultBaseImages(nodeVersion: string): { build: string; runtime: string } {
-  return { build: `node:${nodeVersion}-bookworm-slim`, runtime: `gcr.io/distroless/nodejs${nodeVersion.split(".")[0]}-debian12` };
+  return {
+    build: `node:${nodeVersion}-bookworm-slim`,
+    runtime: `gcr.io/distroless/nodejs${nodeVersion.split(".")[0]}-debian12`,
+  };
 }
 
 const common = {
@@ -49,7 +52,12 @@ const common = {
   // The compose deployment's private network: default deny, then the flows the services need. The app
   // fetches video source APIs over HTTP(S); DNS egress goes to the cluster DNS pods only (CoreDNS
   // keeps kube-dns's label).
-  network: { enabled: true, egressPorts: [80, 443], egressExcept: [], dns: { namespace: "kube-system", podSelector: "k8s-app=kube-dns" } },
+  network: {
+    enabled: true,
+    egressPorts: [80, 443],
+    egressExcept: [],
+    dns: { namespace: "kube-system", podSelector: "k8s-app=kube-dns" },
+  },
   // Many controllers never set the Ingress's load-balancer status that `pulumi up` would wait for.
   ingress: { enabled: false, waitForLoadBalancer: false },
   // No Alertmanager: alerts show in Prometheus only.
@@ -61,8 +69,14 @@ const byEnvironment = {
     pinImageDigests: false,
     image: { platforms: ["linux/amd64"], sizeBudgetMiB: 250 },
     monitoring: {
-      enabled: false, grafana: false, nodeExporter: false, protect: false,
-      scrapeInterval: "30s", retentionTime: "2d", retentionSize: "1GB", storageSize: "2Gi",
+      enabled: false,
+      grafana: false,
+      nodeExporter: false,
+      protect: false,
+      scrapeInterval: "30s",
+      retentionTime: "2d",
+      retentionSize: "1GB",
+      storageSize: "2Gi",
     },
     app: {
       replicas: 1,
@@ -90,8 +104,14 @@ const byEnvironment = {
     // Measured: runtime base + ~33 MB of app (docs/moontv.md); the published image is 186 MB unpacked.
     image: { platforms: ["linux/amd64", "linux/arm64"], sizeBudgetMiB: 200 },
     monitoring: {
-      enabled: true, grafana: true, nodeExporter: true, protect: true,
-      scrapeInterval: "30s", retentionTime: "15d", retentionSize: "8GB", storageSize: "10Gi",
+      enabled: true,
+      grafana: true,
+      nodeExporter: true,
+      protect: true,
+      scrapeInterval: "30s",
+      retentionTime: "15d",
+      retentionSize: "8GB",
+      storageSize: "10Gi",
     },
     app: {
       replicas: 2,
@@ -115,7 +135,10 @@ const byEnvironment = {
 } as const;
 
 // The exporters are equally small.
-const EXPORTER_RESOURCES = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } } as const;
+const EXPORTER_RESOURCES = {
+  requests: { cpu: "10m", memory: "32Mi" },
+  limits: { cpu: "100m", memory: "64Mi" },
+} as const;
 
 /**
  * What the monitoring workloads run with in every stack: images (pinned like every third-party image),

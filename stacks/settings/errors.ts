@@ -32,7 +32,7 @@ export function showValue(value: unknown): string {
   if (value === undefined) return "nothing (the key is missing)";
   let text: string;
   try {
-    text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }

@@ -12,12 +12,16 @@ import type { RawStackConfig, Settings } from "./types";
 
 /** Keys whose values are mappings; Pulumi hands them to the program as JSON text. */
 const STRUCTURED_KEYS = new Set(
-  Object.entries(settingsSchema.shape).filter(([, s]) => s.def.type === "object" || s.def.type === "record").map(([k]) => k),
+  Object.entries(settingsSchema.shape)
+    .filter(([, s]) => s.def.type === "object" || s.def.type === "record")
+    .map(([k]) => k),
 );
 
 /** Declared boolean keys; the engine hands every scalar as text. */
 const BOOLEAN_KEYS = new Set(
-  Object.entries(settingsSchema.shape).filter(([, s]) => s.def.type === "boolean").map(([k]) => k),
+  Object.entries(settingsSchema.shape)
+    .filter(([, s]) => s.def.type === "boolean")
+    .map(([k]) => k),
 );
 
 function parseBoolean(text: string): unknown {
@@ -35,7 +39,11 @@ export function readRawStackConfig(stackFile: string): RawStackConfig {
     const [ns, key] = splitKey(fullKey);
     if (ns !== NAMESPACE) continue;
     if (isConfigSecret(fullKey) || isConfigSecret(`${ns}:config:${key}`)) secretKeys.add(key);
-    values[key] = STRUCTURED_KEYS.has(key) ? parseJson(key, text, stackFile) : BOOLEAN_KEYS.has(key) ? parseBoolean(text) : text;
+    values[key] = STRUCTURED_KEYS.has(key)
+      ? parseJson(key, text, stackFile)
+      : BOOLEAN_KEYS.has(key)
+        ? parseBoolean(text)
+        : text;
   }
   return { values, secretKeys };
 }
@@ -67,6 +75,11 @@ function parseJson(key: string, text: string, stackFile: string): unknown {
   } catch {
     // A plain string where a mapping belongs (e.g. `moontv:app: big`): let the schema say what is allowed.
     if (!/^\s*[[{]/.test(text)) return text;
-    throw new SettingsError(`${NAMESPACE}:${key}`, stackFile, showValue(text), "a YAML mapping (set fields with `pulumi config set --path`)");
+    throw new SettingsError(
+      `${NAMESPACE}:${key}`,
+      stackFile,
+      showValue(text),
+      "a YAML mapping (set fields with `pulumi config set --path`)",
+    );
   }
 }

@@ -26,5 +26,7 @@ export function missingContextIgnores(ignoreFile: string | undefined): string[] 
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith("#") && !l.startsWith("!"))
     .map((l) => l.replace(/^(\*\*\/|\/)/, "").replace(/\/$/, ""));
-  return REQUIRED_CONTEXT_IGNORES.filter((req) => !patterns.some((p) => p === req || (req === ".env" && /^\.env\*?$/.test(p))));
+  return REQUIRED_CONTEXT_IGNORES.filter(
+    (req) => !patterns.some((p) => p === req || (req === ".env" && /^\.env\*?$/.test(p))),
+  );
 }

@@ -14,7 +14,12 @@ import type { ParseContext, RawStackConfig, Settings } from "./types";
 export const NAMESPACE = "moontv";
 
 /** Setting paths (without the `moontv:` prefix) whose values are secrets. */
-export const SECRET_PATHS = ["kubernetes.kubeconfig", "app.password", "app.upstash.token", "image.registry.password"] as const;
+export const SECRET_PATHS = [
+  "kubernetes.kubeconfig",
+  "app.password",
+  "app.upstash.token",
+  "image.registry.password",
+] as const;
 
 /**
  * Parses one stack's raw config into frozen settings, or throws a SettingsError that names the key, the
@@ -26,23 +31,39 @@ export function parseSettings(raw: RawStackConfig, ctx: ParseContext): Settings 
   } catch (err) {
     if (isSettingsError(err)) throw err;
     // A bug in this parser must not hide the user's stack; say where it happened.
-    throw new SettingsError(`${NAMESPACE}:*`, ctx.stackFile, "a value this program could not read", `well-formed settings (${String(err)})`);
+    throw new SettingsError(
+      `${NAMESPACE}:*`,
+      ctx.stackFile,
+      "a value this program could not read",
+      `well-formed settings (${String(err)})`,
+    );
   }
 }
 
 function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
   const fail = (path: string, value: unknown, allowed: string): never => {
-    throw new SettingsError(`${NAMESPACE}:${path}`, ctx.stackFile, isSecretPath(path) ? "[secret]" : showValue(value), allowed);
+    throw new SettingsError(
+      `${NAMESPACE}:${path}`,
+      ctx.stackFile,
+      isSecretPath(path) ? "[secret]" : showValue(value),
+      allowed,
+    );
   };
 
   const known = Object.keys(settingsSchema.shape);
   for (const key of Object.keys(raw.values)) {
-    if (!known.includes(key)) fail(key, raw.values[key], `one of the keys ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+    if (!known.includes(key))
+      fail(key, raw.values[key], `one of the keys ${known.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
   }
 
-  const environment = (raw.values.environment ?? ((ENVIRONMENTS as readonly string[]).includes(ctx.stack) ? ctx.stack : undefined)) as Environment;
+  const environment = (raw.values.environment ??
+    ((ENVIRONMENTS as readonly string[]).includes(ctx.stack) ? ctx.stack : undefined)) as Environment;
   if (!(ENVIRONMENTS as readonly unknown[]).includes(environment)) {
-    fail("environment", raw.values.environment, `one of ${ENVIRONMENTS.join(", ")} (required when the stack is not named dev or prod)`);
+    fail(
+      "environment",
+      raw.values.environment,
+      `one of ${ENVIRONMENTS.join(", ")} (required when the stack is not named dev or prod)`,
+    );
   }
 
   const merged = deepMerge(defaultsFor(environment), { ...raw.values, environment });
@@ -56,15 +77,28 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
   for (const path of SECRET_PATHS) {
     const top = path.split(".")[0];
     if (valueAt(parsed, path) !== undefined && !raw.secretKeys.has(top)) {
-      fail(path, undefined, `a value stored encrypted: run \`pulumi config set --secret --path ${NAMESPACE}:${path} <value>\``);
+      fail(
+        path,
+        undefined,
+        `a value stored encrypted: run \`pulumi config set --secret --path ${NAMESPACE}:${path} <value>\``,
+      );
     }
   }
 
   const { renderYamlToDirectory, context, kubeconfig } = parsed.kubernetes;
   if (renderYamlToDirectory !== undefined && (context !== undefined || kubeconfig !== undefined)) {
     // The provider refuses the pair at its check, after resources have been registered.
-    const set = [context !== undefined && `kubernetes.context (${showValue(context)})`, kubeconfig !== undefined && "kubernetes.kubeconfig"].filter(Boolean).join(" and ");
-    fail("kubernetes.renderYamlToDirectory", renderYamlToDirectory, `a render directory only without a cluster to talk to: unset ${set} (the kubernetes provider refuses them together), or unset renderYamlToDirectory to deploy`);
+    const set = [
+      context !== undefined && `kubernetes.context (${showValue(context)})`,
+      kubeconfig !== undefined && "kubernetes.kubeconfig",
+    ]
+      .filter(Boolean)
+      .join(" and ");
+    fail(
+      "kubernetes.renderYamlToDirectory",
+      renderYamlToDirectory,
+      `a render directory only without a cluster to talk to: unset ${set} (the kubernetes provider refuses them together), or unset renderYamlToDirectory to deploy`,
+    );
   }
   checkFlavor(parsed.app, fail);
   if (parsed.app.storage === "upstash" && !parsed.app.upstash) {
@@ -73,31 +107,61 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
   const image = parseImage(parsed.image, environment, ctx, fail);
   const redisLimit = parseMemory(parsed.redis.resources.limits.memory)!;
   if (parseRedisMemory(parsed.redis.maxmemory)! > redisLimit * 0.75) {
-    fail("redis.maxmemory", parsed.redis.maxmemory, `at most 75% of redis.resources.limits.memory (${parsed.redis.resources.limits.memory}), leaving room for fragmentation and AOF rewrites`);
+    fail(
+      "redis.maxmemory",
+      parsed.redis.maxmemory,
+      `at most 75% of redis.resources.limits.memory (${parsed.redis.resources.limits.memory}), leaving room for fragmentation and AOF rewrites`,
+    );
   }
 
   if (parseMemory(parsed.kvrocks.resources.limits.memory)! < 256 * 1024 ** 2) {
-    fail("kvrocks.resources.limits.memory", parsed.kvrocks.resources.limits.memory, "at least 256Mi: RocksDB's block cache (a quarter of the limit) and write buffers live in it");
+    fail(
+      "kvrocks.resources.limits.memory",
+      parsed.kvrocks.resources.limits.memory,
+      "at least 256Mi: RocksDB's block cache (a quarter of the limit) and write buffers live in it",
+    );
   }
   if (parsed.app.autoscaling.enabled && parsed.app.autoscaling.maxReplicas < parsed.app.replicas) {
-    fail("app.autoscaling.maxReplicas", parsed.app.autoscaling.maxReplicas, `at least app.replicas (${parsed.app.replicas}), the autoscaler's minimum`);
+    fail(
+      "app.autoscaling.maxReplicas",
+      parsed.app.autoscaling.maxReplicas,
+      `at least app.replicas (${parsed.app.replicas}), the autoscaler's minimum`,
+    );
   }
   if (parsed.monitoring.enabled && parsed.app.storage !== "redis" && parsed.app.storage !== "kvrocks") {
-    fail("monitoring.enabled", true, "false unless app.storage is redis or kvrocks (the monitoring watches the store this program deploys)");
+    fail(
+      "monitoring.enabled",
+      true,
+      "false unless app.storage is redis or kvrocks (the monitoring watches the store this program deploys)",
+    );
   }
   if (parsed.ingress.annotations?.[SKIP_AWAIT] !== undefined) {
-    fail(`ingress.annotations.${SKIP_AWAIT}`, parsed.ingress.annotations[SKIP_AWAIT], "no such annotation here: set moontv:ingress.waitForLoadBalancer (true: wait for the load-balancer address; false, the default: do not)");
+    fail(
+      `ingress.annotations.${SKIP_AWAIT}`,
+      parsed.ingress.annotations[SKIP_AWAIT],
+      "no such annotation here: set moontv:ingress.waitForLoadBalancer (true: wait for the load-balancer address; false, the default: do not)",
+    );
   }
   if (parsed.ingress.enabled && !parsed.ingress.host) {
-    fail("ingress.host", undefined, "the host name the Ingress serves, e.g. \"tv.example.com\" (required when ingress.enabled is true)");
+    fail(
+      "ingress.host",
+      undefined,
+      'the host name the Ingress serves, e.g. "tv.example.com" (required when ingress.enabled is true)',
+    );
   }
   // Prometheus sizes are binary (1GB = 1024^3 bytes).
-  const retention = parseMemory(parsed.monitoring.retentionSize.replace(/([KMGT])B$/, "$1i").replace(/^(\d+)B$/, "$1")) ?? 0;
+  const retention =
+    parseMemory(parsed.monitoring.retentionSize.replace(/([KMGT])B$/, "$1i").replace(/^(\d+)B$/, "$1")) ?? 0;
   if (retention > parseMemory(parsed.monitoring.storageSize)! * 0.85) {
-    fail("monitoring.retentionSize", parsed.monitoring.retentionSize, `at most 85% of monitoring.storageSize (${parsed.monitoring.storageSize}): Prometheus needs room for the WAL and compaction`);
+    fail(
+      "monitoring.retentionSize",
+      parsed.monitoring.retentionSize,
+      `at most 85% of monitoring.storageSize (${parsed.monitoring.storageSize}): Prometheus needs room for the WAL and compaction`,
+    );
   }
 
-  const configJson = parsed.app.configJson === undefined ? undefined : readMoonTvConfig(parsed.app.configJson, ctx, fail);
+  const configJson =
+    parsed.app.configJson === undefined ? undefined : readMoonTvConfig(parsed.app.configJson, ctx, fail);
 
   const settings: Settings = {
     stack: ctx.stack,
@@ -108,7 +172,8 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
     registryMirrors: parsed.registryMirrors,
     kubernetes: {
       ...parsed.kubernetes,
-      kubeconfig: parsed.kubernetes.kubeconfig === undefined ? undefined : new SecretValue(parsed.kubernetes.kubeconfig),
+      kubeconfig:
+        parsed.kubernetes.kubeconfig === undefined ? undefined : new SecretValue(parsed.kubernetes.kubeconfig),
     },
     image,
     app: {
@@ -130,13 +195,18 @@ function parseOrThrow(raw: RawStackConfig, ctx: ParseContext): Settings {
 function checkFlavor(app: ParsedSettings["app"], fail: (path: string, value: unknown, allowed: string) => never): void {
   const storages = FLAVOR_STORAGES[app.flavor];
   if (!storages.includes(app.storage)) {
-    const why = app.flavor === "lunatv"
-      ? "LunaTV keeps its configuration in the database, so it has no localstorage mode"
-      : "kvrocks is LunaTV's; set app.flavor: lunatv to use it";
+    const why =
+      app.flavor === "lunatv"
+        ? "LunaTV keeps its configuration in the database, so it has no localstorage mode"
+        : "kvrocks is LunaTV's; set app.flavor: lunatv to use it";
     fail("app.storage", app.storage, `with app.flavor ${app.flavor}, one of ${storages.join(", ")} (${why})`);
   }
   if (app.flavor === "lunatv" && app.configJson !== undefined) {
-    fail("app.configJson", app.configJson, "nothing with app.flavor lunatv: LunaTV ignores /app/config.json and keeps its video sources in its database, set on its admin page (/admin, config file); unset app.configJson, or set app.flavor: moontv");
+    fail(
+      "app.configJson",
+      app.configJson,
+      "nothing with app.flavor lunatv: LunaTV ignores /app/config.json and keeps its video sources in its database, set on its admin page (/admin, config file); unset app.configJson, or set app.flavor: moontv",
+    );
   }
 }
 
@@ -149,24 +219,45 @@ function parseImage(
 ): Settings["image"] {
   const { ref, repository, context, registry, ...build } = image;
   if (ref !== undefined && repository !== undefined) {
-    return fail("image.ref", ref, "either image.ref (deploy a prebuilt image) or image.repository (build the sources), not both");
+    return fail(
+      "image.ref",
+      ref,
+      "either image.ref (deploy a prebuilt image) or image.repository (build the sources), not both",
+    );
   }
   if (ref !== undefined) {
     if (environment === "prod" && !isDigestPinned(ref)) {
-      fail("image.ref", ref, "in prod, a digest-pinned reference \"repo@sha256:<64 hex>\" (a tag can move under a running Deployment)");
+      fail(
+        "image.ref",
+        ref,
+        'in prod, a digest-pinned reference "repo@sha256:<64 hex>" (a tag can move under a running Deployment)',
+      );
     }
     return { ref };
   }
   if (repository === undefined) {
-    return fail("image.ref", undefined, "image.ref (a prebuilt image to deploy) or image.repository with image.context (build the sources)");
+    return fail(
+      "image.ref",
+      undefined,
+      "image.ref (a prebuilt image to deploy) or image.repository with image.context (build the sources)",
+    );
   }
-  if (context === undefined) return fail("image.context", undefined, "the sources to build: { location: <directory or git URL>, gitRef? }");
+  if (context === undefined)
+    return fail("image.context", undefined, "the sources to build: { location: <directory or git URL>, gitRef? }");
   if (!build.push && (environment === "prod" || build.platforms.length > 1)) {
-    fail("image.push", build.push, "true in prod and with several platforms (the cluster pulls the pushed digest; an index exists only in a registry)");
+    fail(
+      "image.push",
+      build.push,
+      "true in prod and with several platforms (the cluster pulls the pushed digest; an index exists only in a registry)",
+    );
   }
   // Every build is tagged with the stack's name, and Pulumi allows stack names no tag can be.
   if (!TAG.test(ctx.stack)) {
-    fail("image.repository", repository, `a build only in a stack whose name can be an image tag (the build tags the stack name, and "${ctx.stack}" is none: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'), or image.ref`);
+    fail(
+      "image.repository",
+      repository,
+      `a build only in a stack whose name can be an image tag (the build tags the stack name, and "${ctx.stack}" is none: letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-'), or image.ref`,
+    );
   }
   const bases = defaultBaseImages(build.nodeVersion);
   return {
@@ -175,7 +266,10 @@ function parseImage(
       repository,
       context: parseImageContext(context, ctx.readFile, fail),
       registry: registry && { username: registry.username, password: new SecretValue(registry.password) },
-      baseImages: { build: build.baseImages?.build ?? bases.build, runtime: build.baseImages?.runtime ?? bases.runtime },
+      baseImages: {
+        build: build.baseImages?.build ?? bases.build,
+        runtime: build.baseImages?.runtime ?? bases.runtime,
+      },
     },
   };
 }
@@ -189,16 +283,28 @@ function parseImageContext(
   const { location, gitRef, subdirectory } = context;
   if (isGitUrl(location)) {
     if (location.includes("#")) {
-      fail("image.context.location", location, "a git URL without a #fragment: give the branch, tag or commit as image.context.gitRef and the directory as image.context.subdirectory");
+      fail(
+        "image.context.location",
+        location,
+        "a git URL without a #fragment: give the branch, tag or commit as image.context.gitRef and the directory as image.context.subdirectory",
+      );
     }
     return { kind: "git", url: location, gitRef, subdirectory };
   }
   if (gitRef !== undefined || subdirectory !== undefined) {
-    fail("image.context.location", location, "a git URL (https://….git, git@host:path.git) when gitRef or subdirectory is given");
+    fail(
+      "image.context.location",
+      location,
+      "a git URL (https://….git, git@host:path.git) when gitRef or subdirectory is given",
+    );
   }
   const missing = missingContextIgnores(readFile(`${location.replace(/\/+$/, "")}/.dockerignore`));
   if (missing.length > 0) {
-    fail("image.context.location", location, `a directory whose .dockerignore excludes ${missing.join(", ")} (COPY . . would otherwise ship them or clobber the installed dependencies): copy components/image/.dockerignore there`);
+    fail(
+      "image.context.location",
+      location,
+      `a directory whose .dockerignore excludes ${missing.join(", ")} (COPY . . would otherwise ship them or clobber the installed dependencies): copy components/image/.dockerignore there`,
+    );
   }
   return { kind: "directory", path: location };
 }
@@ -209,7 +315,8 @@ function readMoonTvConfig(
   fail: (path: string, value: unknown, allowed: string) => never,
 ): { path: string; text: string } {
   const text = ctx.readFile(path);
-  if (text === undefined) return fail("app.configJson", path, "the path of an existing config.json, relative to the project directory");
+  if (text === undefined)
+    return fail("app.configJson", path, "the path of an existing config.json, relative to the project directory");
   let json: unknown;
   try {
     json = JSON.parse(text!);
@@ -230,7 +337,11 @@ function firstIssue(issues: z.core.$ZodIssue[]): z.core.$ZodIssue {
 }
 
 /** The dotted key path, the offending value and the allowed phrase of a zod issue. */
-function describeIssue(issue: z.core.$ZodIssue, root: unknown, schema: z.ZodType): { path: string; value: unknown; allowed: string } {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  root: unknown,
+  schema: z.ZodType,
+): { path: string; value: unknown; allowed: string } {
   let segments = issue.path.map(String);
   let allowed = issue.message;
   if (issue.code === "unrecognized_keys") {

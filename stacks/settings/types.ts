@@ -7,7 +7,10 @@ type ParsedApp = ParsedSettings["app"];
 type ParsedImage = ParsedSettings["image"];
 
 /** How to build the image from the MoonTV sources (present when `image.repository` is set). */
-export interface ImageBuildSettings extends Omit<ParsedImage, "ref" | "repository" | "context" | "registry" | "baseImages"> {
+export interface ImageBuildSettings extends Omit<
+  ParsedImage,
+  "ref" | "repository" | "context" | "registry" | "baseImages"
+> {
   repository: string;
   context: ImageContext;
   registry?: { username: string; password: SecretValue };

@@ -37,7 +37,11 @@ function numbersAsText<T extends z.ZodType>(schema: T, convert: Convert, quoteHi
     if (typeof value !== "number") return value;
     const result = convert(value);
     if ("text" in result) return result.text;
-    ctx.issues.push({ code: "custom", input: value, message: `${result.problem}: quote it in the stack file (${quoteHint}) or set it with \`pulumi config set --type string --path …\`` });
+    ctx.issues.push({
+      code: "custom",
+      input: value,
+      message: `${result.problem}: quote it in the stack file (${quoteHint}) or set it with \`pulumi config set --type string --path …\``,
+    });
     return value;
   }, schema);
 }
@@ -54,13 +58,20 @@ export function textOrNumber<T extends z.ZodType>(schema: T, example: string) {
 
 /** A git commit id that may be written as a YAML number when it is all digits (`gitSha: 1234567`). */
 export function commitOrNumber<T extends z.ZodType>(schema: T) {
-  return numbersAsText(schema, (n) => {
-    const problem = commitNumberProblem(n);
-    return problem ? { problem } : { text: String(n) };
-  }, "gitSha: \"0123456\"");
+  return numbersAsText(
+    schema,
+    (n) => {
+      const problem = commitNumberProblem(n);
+      return problem ? { problem } : { text: String(n) };
+    },
+    'gitSha: "0123456"',
+  );
 }
 
 /** An annotation value: YAML `true` and `600` are the strings "true" and "600" to Kubernetes. */
 export function annotationValue<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (typeof value === "boolean" ? String(value) : value), numbersAsText(schema, plainNumber, "\"600\""));
+  return z.preprocess(
+    (value) => (typeof value === "boolean" ? String(value) : value),
+    numbersAsText(schema, plainNumber, '"600"'),
+  );
 }

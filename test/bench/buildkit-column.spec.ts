@@ -4,16 +4,45 @@ import { buildxArgs, buildxCacheFlags, vertexTimings } from "../../bench/buildki
 describe("bench:image's BuildKit column", () => {
   it("builds with StagedImage's registry cache: own and main's cache read, both written with mode max", () => {
     assert.deepEqual(buildxCacheFlags("127.0.0.2:5000/bench/moontv"), [
-      "--cache-from", "type=registry,ref=127.0.0.2:5000/bench/moontv:cache-amd64",
-      "--cache-from", "type=registry,ref=127.0.0.2:5000/bench/moontv:cache-amd64-main",
-      "--cache-to", "type=registry,ref=127.0.0.2:5000/bench/moontv:cache-amd64,mode=max,image-manifest=true,oci-mediatypes=true",
-      "--cache-to", "type=registry,ref=127.0.0.2:5000/bench/moontv:cache-amd64-main,mode=max,image-manifest=true,oci-mediatypes=true",
+      "--cache-from",
+      "type=registry,ref=127.0.0.2:5000/bench/moontv:cache-amd64",
+      "--cache-from",
+      "type=registry,ref=127.0.0.2:5000/bench/moontv:cache-amd64-main",
+      "--cache-to",
+      "type=registry,ref=127.0.0.2:5000/bench/moontv:cache-amd64,mode=max,image-manifest=true,oci-mediatypes=true",
+      "--cache-to",
+      "type=registry,ref=127.0.0.2:5000/bench/moontv:cache-amd64-main,mode=max,image-manifest=true,oci-mediatypes=true",
     ]);
   });
 
   it("pushes one linux/amd64 build of the target with the build args, the context last; the baseline has no cache", () => {
-    const args = buildxArgs({ builder: "b", contextDir: "/ctx", dockerfile: "/D", tag: "r:t", buildArgs: { A: "1" }, target: "runner" });
-    assert.deepEqual(args, ["build", "--builder", "b", "--progress", "plain", "--platform", "linux/amd64", "--push", "-f", "/D", "-t", "r:t", "--target", "runner", "--build-arg", "A=1", "/ctx"]);
+    const args = buildxArgs({
+      builder: "b",
+      contextDir: "/ctx",
+      dockerfile: "/D",
+      tag: "r:t",
+      buildArgs: { A: "1" },
+      target: "runner",
+    });
+    assert.deepEqual(args, [
+      "build",
+      "--builder",
+      "b",
+      "--progress",
+      "plain",
+      "--platform",
+      "linux/amd64",
+      "--push",
+      "-f",
+      "/D",
+      "-t",
+      "r:t",
+      "--target",
+      "runner",
+      "--build-arg",
+      "A=1",
+      "/ctx",
+    ]);
   });
 
   it("times every vertex of the plain progress, slowest first, under its first name", () => {

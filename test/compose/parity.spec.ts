@@ -45,7 +45,10 @@ describe("compose parity: every part of the compose deployment has its counterpa
         assert.ok(service, `no Service ${name}`);
         for (const p of svc.ports ?? []) {
           const containerPort = Number(p.split(":").pop());
-          assert.ok((service!.props as any).spec.ports.some((sp: any) => sp.port === containerPort), `${name}: port ${containerPort}`);
+          assert.ok(
+            (service!.props as any).spec.ports.some((sp: any) => sp.port === containerPort),
+            `${name}: port ${containerPort}`,
+          );
         }
       });
 
@@ -53,7 +56,10 @@ describe("compose parity: every part of the compose deployment has its counterpa
         const w = workloadOf(resources, name);
         assert.ok(w, `no workload ${name}`);
         const pod = (w.props as any).spec.template.spec;
-        assert.ok(pod.restartPolicy === undefined || pod.restartPolicy === "Always", `${name}: restartPolicy ${pod.restartPolicy}`);
+        assert.ok(
+          pod.restartPolicy === undefined || pod.restartPolicy === "Always",
+          `${name}: restartPolicy ${pod.restartPolicy}`,
+        );
         if (svc.healthcheck || svc.restart) {
           for (const c of pod.containers) assert.ok(c.readinessProbe && c.livenessProbe, `${name}/${c.name}: probes`);
         }
@@ -79,7 +85,8 @@ describe("compose parity: every part of the compose deployment has its counterpa
           const key = entry.split("=")[0];
           const e = env.find((x: any) => x.name === key);
           assert.ok(e, `${name}: ${key} is not set`);
-          if (/PASSWORD|REDIS_URL/.test(key)) assert.ok(e.valueFrom?.secretKeyRef, `${name}: ${key} must come from a Secret`);
+          if (/PASSWORD|REDIS_URL/.test(key))
+            assert.ok(e.valueFrom?.secretKeyRef, `${name}: ${key} must come from a Secret`);
         }
       });
 
@@ -96,16 +103,22 @@ describe("compose parity: every part of the compose deployment has its counterpa
 
   it("prometheus.yml (bind-mounted in compose) comes from a ConfigMap", () => {
     const pod = (workloadOf(resources, "prometheus").props as any).spec.template.spec;
-    assert.ok(pod.volumes.some((v: any) => v.configMap), "no ConfigMap volume");
+    assert.ok(
+      pod.volumes.some((v: any) => v.configMap),
+      "no ConfigMap volume",
+    );
   });
 
   it(`the private network ${Object.keys(compose.networks).join(", ")} is a default-deny NetworkPolicy plus allowed flows`, () => {
     const policies = resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
-    const empty = (x: unknown) => x === undefined || (Array.isArray(x) ? x.length === 0 : Object.keys(x as object).length === 0);
+    const empty = (x: unknown) =>
+      x === undefined || (Array.isArray(x) ? x.length === 0 : Object.keys(x as object).length === 0);
     const selectsAll = (sel: any) => empty(sel?.matchLabels) && empty(sel?.matchExpressions);
     const deny = policies.find((p) => {
       const { metadata, spec } = p.props as any;
-      return metadata.namespace === "moontv" && selectsAll(spec.podSelector) && empty(spec.ingress) && empty(spec.egress);
+      return (
+        metadata.namespace === "moontv" && selectsAll(spec.podSelector) && empty(spec.ingress) && empty(spec.egress)
+      );
     });
     assert.ok(deny, "no default-deny policy selecting every pod of the namespace");
     assert.deepEqual([...(deny!.props as any).spec.policyTypes].sort(), ["Egress", "Ingress"]);

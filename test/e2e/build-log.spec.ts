@@ -28,17 +28,18 @@ const log = [
 
 describe("e2e build-log parsing (buildSteps)", () => {
   it("lists every step but FROM and internal ones", () => {
-    assert.deepEqual(buildSteps(log.join("\n")).steps.map((s) => s.split("]")[0] + "]"), [
-      "[system-base 2/3]",
-      "[deps 3/3]",
-      "[builder 3/4]",
-      "[runner 3/8]",
-    ]);
+    assert.deepEqual(
+      buildSteps(log.join("\n")).steps.map((s) => s.split("]")[0] + "]"),
+      ["[system-base 2/3]", "[deps 3/3]", "[builder 3/4]", "[runner 3/8]"],
+    );
   });
 
   it("counts CACHED steps and registry-cache pulls as from cache, never a step that ran", () => {
     const { cached } = buildSteps(log.join("\n"));
-    assert.deepEqual(cached.map((s) => s.split("]")[0] + "]"), ["[system-base 2/3]", "[deps 3/3]"]);
+    assert.deepEqual(
+      cached.map((s) => s.split("]")[0] + "]"),
+      ["[system-base 2/3]", "[deps 3/3]"],
+    );
   });
 
   it("a step that pulled a base layer and then ran is not from cache", () => {

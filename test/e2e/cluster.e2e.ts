@@ -43,19 +43,28 @@ describe("local control plane (e2e)", () => {
   });
 
   it("docker-build serves exactly its release's committed schema (the codegen stand-ins change nothing in it)", () => {
-    const r = spawnSync(path.join(BIN, "pulumi"), ["package", "get-schema", path.join(BIN, "pulumi-resource-docker-build")], {
-      env: engineEnv(),
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const r = spawnSync(
+      path.join(BIN, "pulumi"),
+      ["package", "get-schema", path.join(BIN, "pulumi-resource-docker-build")],
+      {
+        env: engineEnv(),
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     const served = JSON.parse(r.stdout) as Record<string, unknown>;
     const dir = spawnSync("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi-docker-build"], {
       cwd: path.join(ROOT, "engine", "provider-docker-build"),
       encoding: "utf8",
     }).stdout.trim();
-    const committed = JSON.parse(fs.readFileSync(path.join(dir, "provider/cmd/pulumi-resource-docker-build/schema.json"), "utf8"));
-    assert.equal(served.version, JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/docker-build"]);
+    const committed = JSON.parse(
+      fs.readFileSync(path.join(dir, "provider/cmd/pulumi-resource-docker-build/schema.json"), "utf8"),
+    );
+    assert.equal(
+      served.version,
+      JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/docker-build"],
+    );
     delete served.version;
     assert.deepEqual(served, committed);
   });
@@ -84,9 +93,17 @@ describe("local control plane (e2e)", () => {
     kubectl(["create", "namespace", ns]);
     try {
       const labels = (app: string) => ({ matchLabels: { app } });
-      const podTemplate = (app: string) => ({ metadata: { labels: { app } }, spec: { containers: [{ name: "c", image: "busybox" }] } });
+      const podTemplate = (app: string) => ({
+        metadata: { labels: { app } },
+        spec: { containers: [{ name: "c", image: "busybox" }] },
+      });
       const objects = [
-        { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: ns }, spec: { replicas: 2, selector: labels("d"), template: podTemplate("d") } },
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "d", namespace: ns },
+          spec: { replicas: 2, selector: labels("d"), template: podTemplate("d") },
+        },
         {
           apiVersion: "apps/v1",
           kind: "StatefulSet",
@@ -96,10 +113,20 @@ describe("local control plane (e2e)", () => {
             replicas: 1,
             selector: labels("s"),
             template: podTemplate("s"),
-            volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
+            volumeClaimTemplates: [
+              {
+                metadata: { name: "data" },
+                spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+              },
+            ],
           },
         },
-        { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "ds", namespace: ns }, spec: { selector: labels("ds"), template: podTemplate("ds") } },
+        {
+          apiVersion: "apps/v1",
+          kind: "DaemonSet",
+          metadata: { name: "ds", namespace: ns },
+          spec: { selector: labels("ds"), template: podTemplate("ds") },
+        },
       ];
       kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }));
       await waitUntil("the Deployment, StatefulSet and DaemonSet to be ready", 120_000, () => {

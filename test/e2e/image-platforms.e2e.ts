@@ -30,9 +30,16 @@ describe("the staged image for two platforms, joined by an index (e2e)", functio
     const reg = clusterImageEnv();
     // QEMU works on this machine: a cluster without arm64 is a defect to see, not a reason to skip.
     if (!reg.platforms.includes("linux/arm64")) {
-      throw new Error(`the cluster's builder and stand-in bases serve only ${reg.platforms.join(", ")}: ${reg.noArm64 ?? "linux/arm64 missing"}`);
+      throw new Error(
+        `the cluster's builder and stand-in bases serve only ${reg.platforms.join(", ")}: ${reg.noArm64 ?? "linux/arm64 missing"}`,
+      );
     }
-    stack = await createImageStack({ name: "platforms", namespace: NAMESPACE, repo, image: { platforms: PLATFORMS, version: VERSION, gitSha: GIT_SHA } });
+    stack = await createImageStack({
+      name: "platforms",
+      namespace: NAMESPACE,
+      repo,
+      image: { platforms: PLATFORMS, version: VERSION, gitSha: GIT_SHA },
+    });
     const t0 = Date.now();
     const r = await stack.up();
     upSeconds = (Date.now() - t0) / 1000;
@@ -49,10 +56,13 @@ describe("the staged image for two platforms, joined by an index (e2e)", functio
   it("every tag (stack, version, sha-<7>) is one index listing linux/amd64 and linux/arm64, and the app runs the index digest", async () => {
     const digest = await tagDigest(registry(), repo, "dev");
     assert.ok(digest?.startsWith("sha256:"), "tag dev pushed");
-    for (const tag of [VERSION, `sha-${GIT_SHA.slice(0, 7)}`]) assert.equal(await tagDigest(registry(), repo, tag), digest, tag);
+    for (const tag of [VERSION, `sha-${GIT_SHA.slice(0, 7)}`])
+      assert.equal(await tagDigest(registry(), repo, tag), digest, tag);
     const index = await registryJson<IndexManifest>(registry(), `/v2/${repo}/manifests/${digest}`);
     assert.ok(/index|manifest\.list/.test(index.mediaType), `the dev tag is a ${index.mediaType}, not an index`);
-    const platforms = index.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}`).filter((p) => !p.endsWith("/unknown"));
+    const platforms = index.manifests
+      .map((m) => `${m.platform?.os}/${m.platform?.architecture}`)
+      .filter((p) => !p.endsWith("/unknown"));
     assert.deepEqual(platforms.sort(), PLATFORMS);
     const ref = `${registry()}/${repo}@${digest}`;
     assert.equal(stack.deployedImage(), ref);
@@ -64,14 +74,25 @@ describe("the staged image for two platforms, joined by an index (e2e)", functio
     const index = await registryJson<IndexManifest>(registry(), `/v2/${repo}/manifests/${digest}`);
     for (const want of ["amd64", "arm64"]) {
       const entry = index.manifests.find((m) => m.platform?.architecture === want)!;
-      const manifest = await registryJson<{ config: { digest: string } }>(registry(), `/v2/${repo}/manifests/${entry.digest}`);
-      const config = await registryJson<{ architecture: string; os: string; config: { User?: string } }>(registry(), `/v2/${repo}/blobs/${manifest.config.digest}`);
+      const manifest = await registryJson<{ config: { digest: string } }>(
+        registry(),
+        `/v2/${repo}/manifests/${entry.digest}`,
+      );
+      const config = await registryJson<{ architecture: string; os: string; config: { User?: string } }>(
+        registry(),
+        `/v2/${repo}/blobs/${manifest.config.digest}`,
+      );
       assert.equal(config.architecture, want);
       assert.equal(config.os, "linux");
       assert.equal(config.config.User, "1001:1001");
     }
     // The pruning step prints the CPU its node runs on: arm64 means the arm64 base's node ran (under QEMU).
-    for (const arch of ["x64", "arm64"]) assert.match(upOutput, new RegExp(`pruned foreign binaries: \\d+ paths, \\d+ bytes \\(target linux/${arch}, glibc\\)`), arch);
+    for (const arch of ["x64", "arm64"])
+      assert.match(
+        upOutput,
+        new RegExp(`pruned foreign binaries: \\d+ paths, \\d+ bytes \\(target linux/${arch}, glibc\\)`),
+        arch,
+      );
   });
 
   it("each platform exports its own registry cache (cache-amd64, cache-arm64)", async () => {
@@ -83,7 +104,10 @@ describe("the staged image for two platforms, joined by an index (e2e)", functio
 
   it("the size check measured both platforms in the registry", async () => {
     const state = await stack.stackState();
-    const check = state.deployment.resources.find((r: { type: string; urn: string }) => r.type === "pulumi-nodejs:dynamic:Resource" && r.urn.endsWith("moontv-image-size"));
+    const check = state.deployment.resources.find(
+      (r: { type: string; urn: string }) =>
+        r.type === "pulumi-nodejs:dynamic:Resource" && r.urn.endsWith("moontv-image-size"),
+    );
     for (const p of PLATFORMS) {
       const size = check.outputs.sizes[p] as number;
       assert.ok(size > 5_000_000 && size < 250 * 2 ** 20, `${p}: measured ${size} bytes`);

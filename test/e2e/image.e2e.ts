@@ -25,7 +25,12 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
   const deployedImage = () => stack.deployedImage();
 
   before(async function () {
-    stack = await createImageStack({ name: "image", namespace: NAMESPACE, repo, image: { version: VERSION, gitSha: GIT_SHA } });
+    stack = await createImageStack({
+      name: "image",
+      namespace: NAMESPACE,
+      repo,
+      image: { version: VERSION, gitSha: GIT_SHA },
+    });
     // Cold: a builder with no local state, and a repository with no cache yet.
     wipeBuilder();
     const t0 = Date.now();
@@ -39,13 +44,18 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
 
   after(async function () {
     if (stack) await stack.remove();
-    console.log(`      build times: ${Object.entries(times).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
+    console.log(
+      `      build times: ${Object.entries(times)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+        .join(", ")}`,
+    );
   });
 
   it("pushes every tag (version, sha-<7>, stack) and the app runs exactly the pushed repo@sha256", async () => {
     const digest = await tagDigest(reg().registry, repo, "dev");
     assert.ok(digest?.startsWith("sha256:"), "tag dev pushed");
-    for (const tag of [VERSION, `sha-${GIT_SHA.slice(0, 7)}`]) assert.equal(await tagDigest(reg().registry, repo, tag), digest, tag);
+    for (const tag of [VERSION, `sha-${GIT_SHA.slice(0, 7)}`])
+      assert.equal(await tagDigest(reg().registry, repo, tag), digest, tag);
     const ref = `${reg().registry}/${repo}@${digest}`;
     assert.equal(deployedImage(), ref);
     assert.equal((await stack.outputs()).imageRef, ref);
@@ -72,7 +82,10 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
 
   it("the size check measured the pushed image in the registry (the real dynamic resource)", async () => {
     const state = await stack.stackState();
-    const check = state.deployment.resources.find((r: { type: string; urn: string }) => r.type === "pulumi-nodejs:dynamic:Resource" && r.urn.endsWith("moontv-image-size"));
+    const check = state.deployment.resources.find(
+      (r: { type: string; urn: string }) =>
+        r.type === "pulumi-nodejs:dynamic:Resource" && r.urn.endsWith("moontv-image-size"),
+    );
     const size = check.outputs.sizes["linux/amd64"] as number;
     assert.ok(size > 5_000_000 && size < 250 * 2 ** 20, `measured ${size} bytes`);
   });
@@ -91,7 +104,10 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
     await stack.setDev("moontv:image.sizeBudgetMiB", "1");
     const r = await up();
     assert.notEqual(r.code, 0);
-    assert.match(r.output, /platform linux\/amd64 is \d+(\.\d)? MiB compressed, over the size budget of 1 MiB \(image\.sizeBudgetMiB\)/);
+    assert.match(
+      r.output,
+      /platform linux\/amd64 is \d+(\.\d)? MiB compressed, over the size budget of 1 MiB \(image\.sizeBudgetMiB\)/,
+    );
     assert.equal(deployedImage(), before);
     await stack.setDev("moontv:image.sizeBudgetMiB", "250");
   });
@@ -115,7 +131,8 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
   it("no change on a wiped builder: the rebuild (a forced replace) takes at least 95 % of its steps from the registry cache", async () => {
     wipeBuilder();
     const state = await stack.stackState();
-    const urn = state.deployment.resources.find((r: { type: string }) => r.type === "docker-build:index:Image").urn as string;
+    const urn = state.deployment.resources.find((r: { type: string }) => r.type === "docker-build:index:Image")
+      .urn as string;
     const t0 = Date.now();
     const r = await up("--replace", urn);
     times.noChangeFreshBuilder = Date.now() - t0;
@@ -124,7 +141,10 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
     const { steps, cached } = buildSteps(r.output);
     console.log(`      no change on a fresh builder: ${cached.length}/${steps.length} steps from cache`);
     assert.ok(steps.length > 0);
-    assert.ok(cached.length / steps.length >= 0.95, `only ${cached.length}/${steps.length} from cache; missed: ${steps.filter((x) => !cached.includes(x)).join(" | ")}`);
+    assert.ok(
+      cached.length / steps.length >= 0.95,
+      `only ${cached.length}/${steps.length} from cache; missed: ${steps.filter((x) => !cached.includes(x)).join(" | ")}`,
+    );
     assert.match(deployedImage(), /@sha256:[a-f0-9]{64}$/);
   });
 

@@ -17,7 +17,10 @@ describe("policy pack: the entry point the Pulumi CLI loads", () => {
   it("starts under @pulumi/pulumi's own run-policy-pack and announces its port, as the CLI starts it", async function () {
     this.timeout(60_000);
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICY] });
-    const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:1", "."], { cwd: POLICY, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:1", "."], {
+      cwd: POLICY,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let err = "";
     child.stderr.on("data", (d) => (err += d));
     try {

@@ -33,7 +33,13 @@ export function resourceArgs(type: string, props: object, o: ArgsOptions = {}): 
     props: p,
     urn: `urn:pulumi:test::moontv::${type}::${name}`,
     name,
-    opts: { protect: o.protect ?? false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+    opts: {
+      protect: o.protect ?? false,
+      ignoreChanges: [],
+      aliases: [],
+      additionalSecretOutputs: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    },
     stackTags: new Map(),
     // As the analyzer does: compare the class's type token with the resource's type.
     isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === type,
@@ -46,9 +52,18 @@ export function resourceArgs(type: string, props: object, o: ArgsOptions = {}): 
 }
 
 /** Runs every validation of a resource policy; returns the messages it reported. */
-export async function runResourcePolicy(p: policy.ResourceValidationPolicy, type: string, props: object, o: ArgsOptions = {}): Promise<string[]> {
+export async function runResourcePolicy(
+  p: policy.ResourceValidationPolicy,
+  type: string,
+  props: object,
+  o: ArgsOptions = {},
+): Promise<string[]> {
   const messages: string[] = [];
-  const validations = Array.isArray(p.validateResource) ? p.validateResource : p.validateResource ? [p.validateResource] : [];
+  const validations = Array.isArray(p.validateResource)
+    ? p.validateResource
+    : p.validateResource
+      ? [p.validateResource]
+      : [];
   for (const v of validations) {
     try {
       await v(resourceArgs(type, props, o), (m) => messages.push(m));
@@ -60,14 +75,25 @@ export async function runResourcePolicy(p: policy.ResourceValidationPolicy, type
 }
 
 /** Runs a stack policy over resources given as {type, props}; returns the messages it reported. */
-export async function runStackPolicy(p: policy.StackValidationPolicy, resources: { type: string; props: object; name?: string }[], config: object = {}): Promise<string[]> {
+export async function runStackPolicy(
+  p: policy.StackValidationPolicy,
+  resources: { type: string; props: object; name?: string }[],
+  config: object = {},
+): Promise<string[]> {
   const messages: string[] = [];
   const policyResources = resources.map((r, i) => {
     const args = resourceArgs(r.type, r.props, { name: r.name ?? `r${i}` });
     return { ...args, dependencies: [], propertyDependencies: {} } as unknown as policy.PolicyResource;
   });
   await p.validateStack(
-    { resources: policyResources, stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable: () => { throw new Error("n/a"); } },
+    {
+      resources: policyResources,
+      stackTags: new Map(),
+      getConfig: <T extends object>() => config as T,
+      notApplicable: () => {
+        throw new Error("n/a");
+      },
+    },
     (m) => messages.push(m),
   );
   return messages;
@@ -96,7 +122,10 @@ export function compliantContainer(name = "app"): Record<string, unknown> {
     name,
     image: `ghcr.io/example/${name}@${DIGEST}`,
     ports: [{ name: "http", containerPort: 3000 }],
-    env: [{ name: "NODE_ENV", value: "production" }, { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "s", key: "password" } } }],
+    env: [
+      { name: "NODE_ENV", value: "production" },
+      { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "s", key: "password" } } },
+    ],
     readinessProbe: { httpGet: { path: "/api/health", port: "http" } },
     livenessProbe: { tcpSocket: { port: 3000 } },
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
@@ -112,7 +141,10 @@ export function compliantContainer(name = "app"): Record<string, unknown> {
 }
 
 export function compliantPodSpec(): Record<string, unknown> {
-  return { securityContext: { runAsNonRoot: true, runAsUser: 1001, fsGroup: 1001 }, containers: [compliantContainer()] };
+  return {
+    securityContext: { runAsNonRoot: true, runAsUser: 1001, fsGroup: 1001 },
+    containers: [compliantContainer()],
+  };
 }
 
 export function compliantDeployment(): Record<string, unknown> {
@@ -129,7 +161,12 @@ export function compliantStatefulSet(): Record<string, unknown> {
       serviceName: "redis",
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
       template: { spec: compliantPodSpec() },
-      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data" },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+        },
+      ],
     },
   };
 }
@@ -165,7 +202,12 @@ export function compliantImage(): Record<string, unknown> {
 
 let counter = 0;
 /** A RecordedResource for the gRPC specs and the benchmark. */
-export function recorded(type: string, name: string, props: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
+export function recorded(
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+  extra: Partial<RecordedResource> = {},
+): RecordedResource {
   counter++;
   return {
     urn: `urn:pulumi:test::moontv::${type}::${name}`,

@@ -41,7 +41,7 @@ describe("analyzer wire encoding (the client's stand-in for the engine)", () => 
       extremes: [Number.MAX_VALUE, Number.MIN_VALUE, -1e-300, Infinity, -Infinity],
     };
     assert.deepStrictEqual(encodeStruct(big), protobufBytes(big));
-    assert.ok(Object.is((Struct.deserializeBinary(encodeStruct(big)).toJavaScript().zero as number), -0));
+    assert.ok(Object.is(Struct.deserializeBinary(encodeStruct(big)).toJavaScript().zero as number, -0));
   });
 
   it("keeps a __proto__ key, as the engine sends it", () => {
@@ -52,7 +52,10 @@ describe("analyzer wire encoding (the client's stand-in for the engine)", () => 
   });
 
   it("refuses a value JSON cannot hold, naming where it is", () => {
-    assert.throws(() => encodeStruct({ spec: [1, undefined as unknown as Json] }), /Cannot encode undefined at "spec\[1\]"/);
+    assert.throws(
+      () => encodeStruct({ spec: [1, undefined as unknown as Json] }),
+      /Cannot encode undefined at "spec\[1\]"/,
+    );
     assert.throws(() => encodeStruct({ f: (() => 1) as unknown as Json }), /Cannot encode function at "f"/);
   });
 

@@ -36,13 +36,21 @@ describe("examples/consumer: its own Pulumi project", () => {
   it("has a package.json of its own whose main is the same program", () => {
     const manifest = searchupPackageManifest(CONSUMER);
     assert.equal(manifest, path.join(CONSUMER, "package.json"));
-    assert.equal(path.resolve(CONSUMER, (readPackageManifest(CONSUMER).data as { main: string }).main), path.join(CONSUMER, "index.ts"));
+    assert.equal(
+      path.resolve(CONSUMER, (readPackageManifest(CONSUMER).data as { main: string }).main),
+      path.join(CONSUMER, "index.ts"),
+    );
   });
 
   it("resolves its dependencies from the repository's node_modules", () => {
     for (const dep of ["@pulumi/pulumi", "@pulumi/kubernetes", "ts-node", "typescript"]) {
       // Real paths: node_modules may be a link.
-      assert.ok(require.resolve(dep, { paths: [CONSUMER] }).startsWith(fs.realpathSync(path.resolve(CONSUMER, "../../node_modules"))), dep);
+      assert.ok(
+        require
+          .resolve(dep, { paths: [CONSUMER] })
+          .startsWith(fs.realpathSync(path.resolve(CONSUMER, "../../node_modules"))),
+        dep,
+      );
     }
   });
 });

@@ -40,7 +40,10 @@ describe("Pulumi.yaml", () => {
   });
 
   it("declares every scalar setting of the schema, and nothing the schema does not know", () => {
-    const scalar = Object.entries(settingsSchema.shape).filter(([, s]) => s.def.type !== "object" && s.def.type !== "record").map(([k]) => k).sort();
+    const scalar = Object.entries(settingsSchema.shape)
+      .filter(([, s]) => s.def.type !== "object" && s.def.type !== "record")
+      .map(([k]) => k)
+      .sort();
     assert.deepEqual(Object.keys(project.config).sort(), scalar);
   });
 });
@@ -63,7 +66,8 @@ for (const stack of listStacks()) {
     it("stores any secret setting encrypted (secure:)", () => {
       const walk = (v: unknown, p: string): void => {
         if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, `${p}.${k}`);
-        else if (/password|token|kubeconfig/i.test(p) && !p.endsWith(".secure")) assert.fail(`${p} must be stored with --secret`);
+        else if (/password|token|kubeconfig/i.test(p) && !p.endsWith(".secure"))
+          assert.fail(`${p} must be stored with --secret`);
       };
       walk(doc.config, "config");
     });
@@ -73,7 +77,13 @@ for (const stack of listStacks()) {
 describe("the schema validator used by the specs", () => {
   it("rejects an object that breaks the Kubernetes schema (so passing means something)", () => {
     assert.throws(
-      () => validateKubernetesObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { replicas: "two", selector: {}, template: {} } } as never),
+      () =>
+        validateKubernetesObject({
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "x" },
+          spec: { replicas: "two", selector: {}, template: {} },
+        } as never),
       /Deployment\/x is invalid/,
     );
   });

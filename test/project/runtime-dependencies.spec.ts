@@ -56,7 +56,8 @@ describe("package.json: what `pulumi up` needs at run time", () => {
   it("every package index.ts imports, directly or through the project's modules, is a dependency", () => {
     const imported = [...packagesImportedBy(path.join(ROOT, "index.ts"))].sort();
     assert.ok(imported.includes("@pulumi/pulumi") && imported.includes("zod"), imported.join(", "));
-    for (const name of imported) assert.ok(pkg.dependencies[name], `${name} is imported by the program but not in dependencies`);
+    for (const name of imported)
+      assert.ok(pkg.dependencies[name], `${name} is imported by the program but not in dependencies`);
   });
 
   it("pins every version exactly", () => {

@@ -36,7 +36,10 @@ describe("stacks/reader: typed outputs through a (mocked) StackReference", () =>
           created.push({ type: args.type, name: args.name, inputs: args.inputs });
           if (args.type === "pulumi:pulumi:StackReference") {
             // The referenced stack did not mark redisUrl secret: the reader must still keep it secret.
-            return { id: args.inputs.name, state: { name: args.inputs.name, outputs: stackOutputs, secretOutputNames: [] } };
+            return {
+              id: args.inputs.name,
+              state: { name: args.inputs.name, outputs: stackOutputs, secretOutputNames: [] },
+            };
           }
           return { id: `${args.name}-id`, state: args.inputs };
         },
@@ -62,8 +65,16 @@ describe("stacks/reader: typed outputs through a (mocked) StackReference", () =>
   });
 
   it("reads a Kvrocks stack's store outputs, the Kvrocks URL kept secret", async () => {
-    stackOutputs = { ...PROD_OUTPUTS, storageType: "kvrocks", redisHost: undefined, redisPort: undefined, redisUrl: undefined,
-      kvrocksHost: "kvrocks", kvrocksPort: 6666, kvrocksUrl: "redis://:s3cret-value@kvrocks:6666" };
+    stackOutputs = {
+      ...PROD_OUTPUTS,
+      storageType: "kvrocks",
+      redisHost: undefined,
+      redisPort: undefined,
+      redisUrl: undefined,
+      kvrocksHost: "kvrocks",
+      kvrocksPort: 6666,
+      kvrocksUrl: "redis://:s3cret-value@kvrocks:6666",
+    };
     const ref = readMoonTvStack(new pulumi.StackReference("acme/moontv/luna"));
     assert.equal(await value(ref.kvrocksPort), 6666);
     assert.equal(await value(ref.redisUrl), undefined);
@@ -74,7 +85,11 @@ describe("stacks/reader: typed outputs through a (mocked) StackReference", () =>
   it("names the stack and the key when a required output is missing", async () => {
     delete stackOutputs.appPort;
     const ref = readMoonTvStack(new pulumi.StackReference("acme/moontv/old"));
-    await assert.rejects(value(ref.appPort), (e: Error) => e instanceof StackContractError && /stack acme\/moontv\/old has no output "appPort"/.test(e.message));
+    await assert.rejects(
+      value(ref.appPort),
+      (e: Error) =>
+        e instanceof StackContractError && /stack acme\/moontv\/old has no output "appPort"/.test(e.message),
+    );
   });
 
   it("refuses a value of the wrong type", async () => {
@@ -93,7 +108,11 @@ describe("stacks/reader: typed outputs through a (mocked) StackReference", () =>
     assert.equal(await pulumi.isSecret(program.moontvRedisUrl), true);
     await value(program.linksConfigMap);
     const cm = created.find((c) => c.type === "kubernetes:core/v1:ConfigMap")!;
-    assert.deepEqual(cm.inputs.data, { MOONTV_URL: PROD_OUTPUTS.appUrl, MOONTV_NAMESPACE: "moontv", PROMETHEUS_URL: PROD_OUTPUTS.prometheusUrl });
+    assert.deepEqual(cm.inputs.data, {
+      MOONTV_URL: PROD_OUTPUTS.appUrl,
+      MOONTV_NAMESPACE: "moontv",
+      PROMETHEUS_URL: PROD_OUTPUTS.prometheusUrl,
+    });
     assert.ok(!JSON.stringify(cm.inputs).includes("s3cret-value"));
   });
 });

@@ -15,13 +15,23 @@ const nearValid = fc.record(
         timezone: fc.constantFrom("UTC", "Asia/Shanghai", "Nowhere/City", ""),
         password: fc.string(),
         configJson: fc.constantFrom("config.json", "bad.json", "missing.json", "../../etc/passwd"),
-        probes: fc.record({ livenessPath: fc.constantFrom("/login", "/api/cron", "login", "/x?y=1") }, { requiredKeys: [] }),
-        resources: fc.record({ limits: fc.record({ memory: fc.constantFrom("1Mi", "512Mi", "0", "lots", "1Ti") }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+        probes: fc.record(
+          { livenessPath: fc.constantFrom("/login", "/api/cron", "login", "/x?y=1") },
+          { requiredKeys: [] },
+        ),
+        resources: fc.record(
+          { limits: fc.record({ memory: fc.constantFrom("1Mi", "512Mi", "0", "lots", "1Ti") }, { requiredKeys: [] }) },
+          { requiredKeys: [] },
+        ),
       },
       { requiredKeys: [] },
     ),
     redis: fc.record(
-      { maxmemory: fc.constantFrom("1mb", "64mb", "1gb", "0", "many"), maxmemoryPolicy: fc.string(), storageSize: fc.string() },
+      {
+        maxmemory: fc.constantFrom("1mb", "64mb", "1gb", "0", "many"),
+        maxmemoryPolicy: fc.string(),
+        storageSize: fc.string(),
+      },
       { requiredKeys: [] },
     ),
     image: fc.record({ ref: fc.oneof(fc.string(), fc.constant(`r/x@sha256:${"b".repeat(64)}`)) }, { requiredKeys: [] }),
@@ -66,11 +76,19 @@ function check(values: Record<string, unknown>, secret: boolean, stack: string):
 
 describe("settings: property-based (fast-check)", () => {
   it("near-valid configs give valid settings or a SettingsError naming a key, never another exception", () => {
-    fc.assert(fc.property(nearValid, fc.boolean(), fc.constantFrom("dev", "prod", "qa"), (v, secret, stack) => check(v as Record<string, unknown>, secret, stack)), { numRuns: 1500 });
+    fc.assert(
+      fc.property(nearValid, fc.boolean(), fc.constantFrom("dev", "prod", "qa"), (v, secret, stack) =>
+        check(v as Record<string, unknown>, secret, stack),
+      ),
+      { numRuns: 1500 },
+    );
   });
 
   it("hostile configs (any JSON, prototype keys, huge numbers) never raise anything but a SettingsError", () => {
-    fc.assert(fc.property(hostile, fc.boolean(), fc.constantFrom("dev", "prod"), (v, secret, stack) => check(v, secret, stack)), { numRuns: 1500 });
+    fc.assert(
+      fc.property(hostile, fc.boolean(), fc.constantFrom("dev", "prod"), (v, secret, stack) => check(v, secret, stack)),
+      { numRuns: 1500 },
+    );
   });
 
   it("the search does reach valid settings (the property is not vacuous)", () => {
@@ -78,7 +96,10 @@ describe("settings: property-based (fast-check)", () => {
     fc.assert(
       fc.property(nearValid, (v) => {
         try {
-          parseSettings({ values: v as Record<string, unknown>, secretKeys: new Set(KEYS) }, { stack: "dev", stackFile: "Pulumi.dev.yaml", readFile: (p) => files[p] });
+          parseSettings(
+            { values: v as Record<string, unknown>, secretKeys: new Set(KEYS) },
+            { stack: "dev", stackFile: "Pulumi.dev.yaml", readFile: (p) => files[p] },
+          );
           valid++;
         } catch {
           /* counted below */

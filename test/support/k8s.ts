@@ -7,7 +7,16 @@ export type Obj = { apiVersion: string; kind: string; metadata: any; spec?: any;
 /** Validates against the Kubernetes OpenAPI schema (kubernetes-models v4); throws naming the object. */
 export const validateK8s = (obj: Obj): void => validateKubernetesObject(obj);
 
-const ALLOWED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+const ALLOWED_VOLUMES = [
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
+];
 
 /**
  * Violations of the Pod Security Standard `restricted` profile (v1.30) in a pod spec; [] = compliant.
@@ -48,7 +57,9 @@ export function podSpecOf(obj: Obj): any {
   return ["Deployment", "StatefulSet", "DaemonSet"].includes(obj.kind) ? obj.spec.template.spec : undefined;
 }
 
-export const STANDARD_LABEL_KEYS = ["name", "instance", "component", "part-of", "managed-by"].map((k) => `app.kubernetes.io/${k}`);
+export const STANDARD_LABEL_KEYS = ["name", "instance", "component", "part-of", "managed-by"].map(
+  (k) => `app.kubernetes.io/${k}`,
+);
 
 /** Views builder output (Pulumi input types) as plain objects, which they are, for reading in specs. */
 export function plain<T extends object>(objects: T): { [K in keyof T]: Obj } {

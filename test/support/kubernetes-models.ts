@@ -2,7 +2,11 @@
  * Validates a rendered Kubernetes object against the OpenAPI schema shipped by kubernetes-models 4
  * (types, required fields, enums; unknown fields are not checked). Throws naming the object.
  */
-export function validateKubernetesObject(obj: { apiVersion?: string; kind?: string; metadata?: { name?: string } }): void {
+export function validateKubernetesObject(obj: {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+}): void {
   const { apiVersion, kind } = obj;
   if (!apiVersion || !kind) throw new Error(`object ${obj.metadata?.name} has no apiVersion/kind`);
   const modulePath = `kubernetes-models/${apiVersion}/${kind}`;

@@ -12,10 +12,18 @@ import { settingsFor } from "./settings";
 
 /** The stores as the platform hands them on: the names their components give their Service and Secret. */
 export const REDIS_ENDPOINT: StoreEndpoint = {
-  kind: "redis", host: REDIS_NAME, port: REDIS_PORT, secretName: REDIS_SECRET_NAME, secretKey: STORE_PASSWORD_KEY,
+  kind: "redis",
+  host: REDIS_NAME,
+  port: REDIS_PORT,
+  secretName: REDIS_SECRET_NAME,
+  secretKey: STORE_PASSWORD_KEY,
 };
 export const KVROCKS_ENDPOINT: StoreEndpoint = {
-  kind: "kvrocks", host: KVROCKS_NAME, port: KVROCKS_PORT, secretName: KVROCKS_SECRET_NAME, secretKey: STORE_PASSWORD_KEY,
+  kind: "kvrocks",
+  host: KVROCKS_NAME,
+  port: KVROCKS_PORT,
+  secretName: KVROCKS_SECRET_NAME,
+  secretKey: STORE_PASSWORD_KEY,
 };
 
 /**
@@ -38,8 +46,16 @@ export function stagedImageArgsFor(
   stack = "prod",
   opts: { registryMirrors?: Record<string, string>; dockerfile?: string } = {},
 ): StagedImageArgs {
-  const files = { [`${image.context.location.replace(/\/+$/, "")}/.dockerignore`]: fs.readFileSync(DOCKERIGNORE_PATH, "utf8") };
+  const files = {
+    [`${image.context.location.replace(/\/+$/, "")}/.dockerignore`]: fs.readFileSync(DOCKERIGNORE_PATH, "utf8"),
+  };
   const values = { image, ...(opts.registryMirrors ? { registryMirrors: opts.registryMirrors } : {}) };
   const settings = settingsFor(stack, values, { secretKeys: ["image"], files });
-  return stagedImageArgs(settings.image.build!, settings.stack, settings.pinImageDigests, opts.dockerfile ?? "FROM scratch AS runner\n", settings.registryMirrors);
+  return stagedImageArgs(
+    settings.image.build!,
+    settings.stack,
+    settings.pinImageDigests,
+    opts.dockerfile ?? "FROM scratch AS runner\n",
+    settings.registryMirrors,
+  );
 }

@@ -57,7 +57,13 @@ export function buildOciImage(layout: string, tag: string, arch: string, files: 
 }
 
 interface LayoutIndex {
-  manifests: { mediaType: string; digest: string; size: number; annotations?: Record<string, string>; platform?: object }[];
+  manifests: {
+    mediaType: string;
+    digest: string;
+    size: number;
+    annotations?: Record<string, string>;
+    platform?: object;
+  }[];
 }
 
 function readLayoutIndex(layout: string): LayoutIndex {
@@ -106,7 +112,10 @@ export function addOciIndex(layout: string, indexTag: string, members: { tag: st
  * A two-platform image in the layout: tags `amd64` and `arm64` (one layer of the given files each)
  * and an OCI index over them tagged `multi`.
  */
-export function buildMultiPlatformLayout(layout: string, files: { amd64: Record<string, string>; arm64: Record<string, string> }): void {
+export function buildMultiPlatformLayout(
+  layout: string,
+  files: { amd64: Record<string, string>; arm64: Record<string, string> },
+): void {
   buildOciImage(layout, "amd64", "amd64", files.amd64);
   buildOciImage(layout, "arm64", "arm64", files.arm64);
   addOciIndex(layout, "multi", [
@@ -116,7 +125,12 @@ export function buildMultiPlatformLayout(layout: string, files: { amd64: Record<
 }
 
 /** `skopeo copy` of a layout tag to the registry (`--all` so that an index keeps every platform). */
-export function pushOci(layout: string, tag: string, dest: string, creds?: { username: string; password: string }): void {
+export function pushOci(
+  layout: string,
+  tag: string,
+  dest: string,
+  creds?: { username: string; password: string },
+): void {
   const args = ["copy", "--all", "--quiet", "--dest-tls-verify=false"];
   if (creds) args.push("--dest-creds", `${creds.username}:${creds.password}`);
   args.push(`oci:${layout}:${tag}`, `docker://${dest}`);
@@ -135,7 +149,13 @@ export async function putBlob(host: string, repo: string, body: Buffer): Promise
   return { digest, size: body.length };
 }
 
-export async function putManifest(host: string, repo: string, tag: string, mediaType: string, doc: object): Promise<string> {
+export async function putManifest(
+  host: string,
+  repo: string,
+  tag: string,
+  mediaType: string,
+  doc: object,
+): Promise<string> {
   const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, ...doc }));
   const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
     method: "PUT",

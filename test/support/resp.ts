@@ -50,9 +50,12 @@ function parse(buf: Buffer, at: number): { value: Reply; end: number } | undefin
   const line = buf.toString("utf8", at + 1, eol);
   const next = eol + 2;
   switch (String.fromCharCode(buf[at])) {
-    case "+": return { value: line, end: next };
-    case "-": return { value: new Error(line), end: next };
-    case ":": return { value: Number(line), end: next };
+    case "+":
+      return { value: line, end: next };
+    case "-":
+      return { value: new Error(line), end: next };
+    case ":":
+      return { value: Number(line), end: next };
     case "$": {
       const len = Number(line);
       if (len < 0) return { value: null, end: next };
@@ -71,6 +74,7 @@ function parse(buf: Buffer, at: number): { value: Reply; end: number } | undefin
       }
       return { value: items, end: pos };
     }
-    default: throw new Error(`bad RESP reply: ${line}`);
+    default:
+      throw new Error(`bad RESP reply: ${line}`);
   }
 }

@@ -31,7 +31,12 @@ export function startServer(command: string, args: string[], port: number): Runn
 }
 
 /** Polls until `probe` resolves true, or fails with the server's log after `timeoutMs`. */
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, log: () => string = () => ""): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  log: () => string = () => "",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;

@@ -24,7 +24,8 @@ export function settingsErrorOf(fn: () => unknown): import("../../stacks/setting
   try {
     fn();
   } catch (err) {
-    if ((err as { isSettingsError?: boolean }).isSettingsError) return err as import("../../stacks/settings").SettingsError;
+    if ((err as { isSettingsError?: boolean }).isSettingsError)
+      return err as import("../../stacks/settings").SettingsError;
     throw new Error(`expected a SettingsError, got ${String(err)}`);
   }
   throw new Error("expected a SettingsError, nothing was thrown");

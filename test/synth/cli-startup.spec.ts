@@ -41,7 +41,8 @@ describe("offline preview CLI: startup", () => {
   });
 
   it("sees a heavy import, and not a type-only one (the check can fail)", () => {
-    const source = 'import * as pulumi from "@pulumi/pulumi";\nimport type { Output } from "@pulumi/kubernetes";\nimport {\n  a,\n} from "./input";\n';
+    const source =
+      'import * as pulumi from "@pulumi/pulumi";\nimport type { Output } from "@pulumi/kubernetes";\nimport {\n  a,\n} from "./input";\n';
     assert.deepEqual(staticImports(source), ["@pulumi/pulumi", "./input"]);
   });
 });

@@ -8,7 +8,8 @@ import { PROJECT_DIR } from "../../tools/synth/input";
 import { synthOnce } from "../support/synth";
 
 const BROKEN_PROGRAM = path.join(__dirname, "fixtures", "broken-program");
-const policyConfig = (stack: string) => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "config", `${stack}.json`), "utf8"));
+const policyConfig = (stack: string) =>
+  JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "config", `${stack}.json`), "utf8"));
 
 describe("offline preview through the real policy pack", function () {
   this.timeout(180_000);
@@ -35,30 +36,54 @@ describe("offline preview through the real policy pack", function () {
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-policy-"));
       fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-      fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), [
-        "config:",
-        "  moontv:environment: prod",
-        "  moontv:pinImageDigests: true",
-        "  moontv:image:",
-        "    repository: registry.example.com/moontv",
-        "    context: { location: 'https://github.com/MoonTechLab/LunaTV.git', gitRef: main }",
-        "    sizeBudgetMiB: 4000",
-        "  moontv:app:",
-        "    resources: { requests: { cpu: '4', memory: 4Gi }, limits: { cpu: '8', memory: 8Gi } }",
-        "",
-      ].join("\n"));
-      run = spawnSync(process.execPath, [
-        "-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), "broken",
-        "--policy-config", path.join(PROJECT_DIR, "policy/config/prod.json"), "--out", path.join(dir, "out"), "--stack-dir", dir,
-      ], { cwd: PROJECT_DIR, encoding: "utf8" });
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.broken.yaml"),
+        [
+          "config:",
+          "  moontv:environment: prod",
+          "  moontv:pinImageDigests: true",
+          "  moontv:image:",
+          "    repository: registry.example.com/moontv",
+          "    context: { location: 'https://github.com/MoonTechLab/LunaTV.git', gitRef: main }",
+          "    sizeBudgetMiB: 4000",
+          "  moontv:app:",
+          "    resources: { requests: { cpu: '4', memory: 4Gi }, limits: { cpu: '8', memory: 8Gi } }",
+          "",
+        ].join("\n"),
+      );
+      run = spawnSync(
+        process.execPath,
+        [
+          "-r",
+          path.join(PROJECT_DIR, "tools/ts-register.js"),
+          path.join(PROJECT_DIR, "tools/synth/cli.ts"),
+          "broken",
+          "--policy-config",
+          path.join(PROJECT_DIR, "policy/config/prod.json"),
+          "--out",
+          path.join(dir, "out"),
+          "--stack-dir",
+          dir,
+        ],
+        { cwd: PROJECT_DIR, encoding: "utf8" },
+      );
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("exits 1 and prints the mandatory violations grouped by policy", () => {
       assert.equal(run.status, 1, `${run.stdout}\n${run.stderr}`);
-      assert.match(String(run.stdout), /image-size-budget-declared \(mandatory\)\n(\s+Image moontv-image-amd64: .*4000.*\n)/);
-      assert.match(String(run.stdout), /container-resource-limits \(mandatory\)\n\s+Deployment moontv: container "moontv" .* has a cpu request of 4, above the ceiling of 2\./);
-      assert.match(String(run.stdout), /Deployment moontv: container "moontv" .* memory limit of 8Gi, above the ceiling of 2Gi/);
+      assert.match(
+        String(run.stdout),
+        /image-size-budget-declared \(mandatory\)\n(\s+Image moontv-image-amd64: .*4000.*\n)/,
+      );
+      assert.match(
+        String(run.stdout),
+        /container-resource-limits \(mandatory\)\n\s+Deployment moontv: container "moontv" .* has a cpu request of 4, above the ceiling of 2\./,
+      );
+      assert.match(
+        String(run.stdout),
+        /Deployment moontv: container "moontv" .* memory limit of 8Gi, above the ceiling of 2Gi/,
+      );
     });
 
     it("writes policy-report.json with policy, level, URN and message of each finding", () => {
@@ -77,28 +102,64 @@ describe("offline preview through the real policy pack", function () {
     let run: ReturnType<typeof spawnSync>;
     before(() => {
       out = fs.mkdtempSync(path.join(os.tmpdir(), "synth-broken-program-"));
-      run = spawnSync(process.execPath, [
-        "-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), "broken",
-        "--policy-config", path.join(PROJECT_DIR, "policy/config/prod.json"), "--out", out,
-        "--stack-dir", BROKEN_PROGRAM, "--program", path.join(BROKEN_PROGRAM, "index.ts"),
-      ], { cwd: PROJECT_DIR, encoding: "utf8" });
+      run = spawnSync(
+        process.execPath,
+        [
+          "-r",
+          path.join(PROJECT_DIR, "tools/ts-register.js"),
+          path.join(PROJECT_DIR, "tools/synth/cli.ts"),
+          "broken",
+          "--policy-config",
+          path.join(PROJECT_DIR, "policy/config/prod.json"),
+          "--out",
+          out,
+          "--stack-dir",
+          BROKEN_PROGRAM,
+          "--program",
+          path.join(BROKEN_PROGRAM, "index.ts"),
+        ],
+        { cwd: PROJECT_DIR, encoding: "utf8" },
+      );
     });
     after(() => fs.rmSync(out, { recursive: true, force: true }));
 
     it("exits 1 with the root container, the missing probe and the undeclared budget named under their policies", () => {
       assert.equal(run.status, 1, `${run.stdout}\n${run.stderr}`);
       const stdout = String(run.stdout);
-      assert.match(stdout, /non-root-workloads \(mandatory\)\n(\s+Deployment broken: .*\n)*\s+Deployment broken: container "app" \(spec\.template\.spec\.containers\[0\]\) runs as user 0 \(root\)/);
-      assert.match(stdout, /workload-health-probes \(mandatory\)\n\s+Deployment broken: container "app" .* has no readinessProbe\./);
-      assert.match(stdout, /image-size-budget-declared \(mandatory\)\n\s+Image app-image: The image declares no size budget/);
-      assert.match(stdout, /non-root-image-user \(mandatory\)\n\s+Image app-image: The target stage "runner" of the Dockerfile sets no USER/);
-      assert.match(stdout, /image-healthcheck \(mandatory\)\n\s+Image app-image: The target stage "runner" of the Dockerfile has no HEALTHCHECK/);
+      assert.match(
+        stdout,
+        /non-root-workloads \(mandatory\)\n(\s+Deployment broken: .*\n)*\s+Deployment broken: container "app" \(spec\.template\.spec\.containers\[0\]\) runs as user 0 \(root\)/,
+      );
+      assert.match(
+        stdout,
+        /workload-health-probes \(mandatory\)\n\s+Deployment broken: container "app" .* has no readinessProbe\./,
+      );
+      assert.match(
+        stdout,
+        /image-size-budget-declared \(mandatory\)\n\s+Image app-image: The image declares no size budget/,
+      );
+      assert.match(
+        stdout,
+        /non-root-image-user \(mandatory\)\n\s+Image app-image: The target stage "runner" of the Dockerfile sets no USER/,
+      );
+      assert.match(
+        stdout,
+        /image-healthcheck \(mandatory\)\n\s+Image app-image: The target stage "runner" of the Dockerfile has no HEALTHCHECK/,
+      );
     });
 
     it("records the same findings in policy-report.json", () => {
-      const report: { policy: string; enforcementLevel: string }[] = JSON.parse(fs.readFileSync(path.join(out, "broken", "policy-report.json"), "utf8"));
+      const report: { policy: string; enforcementLevel: string }[] = JSON.parse(
+        fs.readFileSync(path.join(out, "broken", "policy-report.json"), "utf8"),
+      );
       const policies = new Set(report.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
-      for (const p of ["non-root-workloads", "workload-health-probes", "image-size-budget-declared", "non-root-image-user", "image-healthcheck"]) {
+      for (const p of [
+        "non-root-workloads",
+        "workload-health-probes",
+        "image-size-budget-declared",
+        "non-root-image-user",
+        "image-healthcheck",
+      ]) {
         assert.ok(policies.has(p), `${p} is in the report`);
       }
     });

@@ -17,7 +17,9 @@ const named = (rs: RecordedResource[], type: string, name: string) =>
   rs.find((r) => r.type === type && (r.props.metadata as { name?: string } | undefined)?.name === name);
 
 function allFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? allFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 for (const stack of ["dev", "prod"]) {
@@ -50,7 +52,8 @@ for (const stack of ["dev", "prod"]) {
       assert.ok(named(resources, "kubernetes:core/v1:Service", "moontv"));
       assert.ok(named(resources, "kubernetes:apps/v1:StatefulSet", "redis"));
       assert.ok(named(resources, "kubernetes:core/v1:Service", "redis"));
-      for (const name of ["moontv-auth", "redis-auth"]) assert.ok(named(resources, "kubernetes:core/v1:Secret", name), name);
+      for (const name of ["moontv-auth", "redis-auth"])
+        assert.ok(named(resources, "kubernetes:core/v1:Secret", name), name);
     });
 
     it("writes no secret value into any file: Secret data, generated passwords and stack outputs are [secret]", async () => {
@@ -61,7 +64,9 @@ for (const stack of ["dev", "prod"]) {
         for (const leak of leaks) assert.ok(!text.includes(leak), `${path.basename(f)} contains ${leak}`);
         assert.doesNotMatch(text, /redis:\/\/:[^@[]+@/, `${path.basename(f)} contains a Redis URL with a password`);
       }
-      const secret = parseYaml(fs.readFileSync(path.join(outRoot, stack, "kubernetes", "secret-redis-auth.yaml"), "utf8"));
+      const secret = parseYaml(
+        fs.readFileSync(path.join(outRoot, stack, "kubernetes", "secret-redis-auth.yaml"), "utf8"),
+      );
       assert.deepEqual(secret.stringData, { password: "[secret]", "auth.conf": "[secret]" });
       const outputs = JSON.parse(fs.readFileSync(path.join(outRoot, stack, "outputs.json"), "utf8"));
       assert.equal(outputs.redisUrl, "[secret]");
@@ -74,7 +79,8 @@ for (const stack of ["dev", "prod"]) {
       }
       const dep = named(resources, "kubernetes:apps/v1:Deployment", "moontv")!;
       const containers = (dep.props as any).spec.template.spec.containers; // eslint-disable-line @typescript-eslint/no-explicit-any
-      for (const e of containers[0].env) if (/PASSWORD|TOKEN|REDIS_URL/.test(e.name)) assert.ok(e.valueFrom?.secretKeyRef, e.name);
+      for (const e of containers[0].env)
+        if (/PASSWORD|TOKEN|REDIS_URL/.test(e.name)) assert.ok(e.valueFrom?.secretKeyRef, e.name);
     });
 
     it("writes the Dockerfile the build uses and build.json describing each build", async () => {
@@ -82,7 +88,18 @@ for (const stack of ["dev", "prod"]) {
       const builds = JSON.parse(fs.readFileSync(path.join(outRoot, stack, "image", "build.json"), "utf8"));
       assert.equal(builds.length, stack === "prod" ? 2 : 1);
       for (const b of builds) {
-        for (const key of ["name", "context", "target", "platforms", "tags", "buildArgs", "cacheFrom", "cacheTo", "push"]) assert.ok(key in b, `build.json lacks ${key}`);
+        for (const key of [
+          "name",
+          "context",
+          "target",
+          "platforms",
+          "tags",
+          "buildArgs",
+          "cacheFrom",
+          "cacheTo",
+          "push",
+        ])
+          assert.ok(key in b, `build.json lacks ${key}`);
         assert.equal(b.target, "runner");
         assert.equal(b.push, true);
         assert.ok(b.cacheTo.every((c: { registry: { mode: string } }) => c.registry.mode === "max"));
@@ -111,9 +128,15 @@ describe("offline preview: per-stack differences", function () {
   this.timeout(120_000);
 
   it("prod protects and retains Redis and its namespace; dev does not", async () => {
-    for (const [stack, expected] of [["prod", true], ["dev", false]] as const) {
+    for (const [stack, expected] of [
+      ["prod", true],
+      ["dev", false],
+    ] as const) {
       const { resources } = await synthOnce(stack);
-      for (const r of [named(resources, "kubernetes:apps/v1:StatefulSet", "redis")!, byType(resources, "kubernetes:core/v1:Namespace")[0]]) {
+      for (const r of [
+        named(resources, "kubernetes:apps/v1:StatefulSet", "redis")!,
+        byType(resources, "kubernetes:core/v1:Namespace")[0],
+      ]) {
         assert.equal(r.options.protect, expected, `${stack} ${r.name} protect`);
         assert.equal(r.options.retainOnDelete, expected, `${stack} ${r.name} retainOnDelete`);
       }
@@ -127,8 +150,14 @@ describe("offline preview: per-stack differences", function () {
     assert.equal(replicas(named(prod.resources, "kubernetes:apps/v1:Deployment", "moontv")!), 2);
     assert.equal(replicas(named(dev.resources, "kubernetes:apps/v1:Deployment", "moontv")!), 1);
     const image = (r: RecordedResource) => (r.props as any).spec.template.spec.containers[0].image; // eslint-disable-line @typescript-eslint/no-explicit-any
-    assert.match(image(named(prod.resources, "kubernetes:apps/v1:StatefulSet", "redis")!), /^docker\.io\/library\/redis:7\.4-bookworm@sha256:[a-f0-9]{64}$/);
-    assert.equal(image(named(dev.resources, "kubernetes:apps/v1:StatefulSet", "redis")!), "docker.io/library/redis:7.4-bookworm");
+    assert.match(
+      image(named(prod.resources, "kubernetes:apps/v1:StatefulSet", "redis")!),
+      /^docker\.io\/library\/redis:7\.4-bookworm@sha256:[a-f0-9]{64}$/,
+    );
+    assert.equal(
+      image(named(dev.resources, "kubernetes:apps/v1:StatefulSet", "redis")!),
+      "docker.io/library/redis:7.4-bookworm",
+    );
   });
 
   it("the app waits for Redis: the Deployment depends on the StatefulSet", async () => {
@@ -139,11 +168,19 @@ describe("offline preview: per-stack differences", function () {
   });
 
   it("builds the image and deploys the pushed digest: the Index digest in prod, the image digest in dev", async () => {
-    for (const [stack, platforms] of [["prod", ["linux/amd64", "linux/arm64"]], ["dev", ["linux/amd64"]]] as const) {
+    for (const [stack, platforms] of [
+      ["prod", ["linux/amd64", "linux/arm64"]],
+      ["dev", ["linux/amd64"]],
+    ] as const) {
       const { resources, outputs } = await synthOnce(stack);
       const builds = byType(resources, "docker-build:index:Image");
-      assert.deepEqual(builds.map((b) => (b.props.platforms as string[])[0]), platforms);
-      const image = (named(resources, "kubernetes:apps/v1:Deployment", "moontv")!.props as any).spec.template.spec.containers[0].image; // eslint-disable-line @typescript-eslint/no-explicit-any
+      assert.deepEqual(
+        builds.map((b) => (b.props.platforms as string[])[0]),
+        platforms,
+      );
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const image = (named(resources, "kubernetes:apps/v1:Deployment", "moontv")!.props as any).spec.template.spec
+        .containers[0].image;
       assert.match(image, /^[a-z0-9.:/-]+@sha256:[a-f0-9]{64}$/, image);
       assert.equal(image, outputs.imageRef.value);
       assert.equal(byType(resources, "docker-build:index:Index").length, platforms.length > 1 ? 1 : 0);
@@ -153,7 +190,9 @@ describe("offline preview: per-stack differences", function () {
   it("rolls the app out only after the image passed its size check", async () => {
     for (const stack of ["dev", "prod"]) {
       const { resources } = await synthOnce(stack);
-      const check = resources.find((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.props.kind === "moontv:image:SizeBudgetCheck")!;
+      const check = resources.find(
+        (r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.props.kind === "moontv:image:SizeBudgetCheck",
+      )!;
       assert.ok(check, `${stack}: no size check`);
       const dep = named(resources, "kubernetes:apps/v1:Deployment", "moontv")!;
       assert.ok(dep.options.dependsOn.includes(check.urn), `${stack}: ${dep.options.dependsOn.join(", ")}`);
@@ -177,32 +216,52 @@ describe("offline preview: bad input", function () {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-bad-"));
     fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  moontv:environment: dev\n  moontv:image:\n    ref: x/y:1\n  moontv:app:\n    replicas: 0\n");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.broken.yaml"),
+      "config:\n  moontv:environment: dev\n  moontv:image:\n    ref: x/y:1\n  moontv:app:\n    replicas: 0\n",
+    );
     fs.writeFileSync(path.join(dir, "Pulumi.garbled.yaml"), "config: [\n");
-    fs.writeFileSync(path.join(dir, "Pulumi.prebuilt.yaml"), `config:\n  moontv:environment: prod\n  moontv:image:\n    ref: ghcr.io/acme/moontv@sha256:${"e".repeat(64)}\n`);
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.prebuilt.yaml"),
+      `config:\n  moontv:environment: prod\n  moontv:image:\n    ref: ghcr.io/acme/moontv@sha256:${"e".repeat(64)}\n`,
+    );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("an invalid setting stops the preview with a SynthInputError naming the key", async () => {
-    await assert.rejects(synthesize("broken", { stackDir: dir }), (err: Error) => err instanceof SynthInputError && /moontv:app\.replicas in Pulumi\.broken\.yaml: got 0/.test(err.message));
+    await assert.rejects(
+      synthesize("broken", { stackDir: dir }),
+      (err: Error) =>
+        err instanceof SynthInputError && /moontv:app\.replicas in Pulumi\.broken\.yaml: got 0/.test(err.message),
+    );
   });
 
   it("a prebuilt image ref is deployed as given, with no build", async () => {
     const { resources, outputs } = await synthesize("prebuilt", { stackDir: dir });
     assert.equal(byType(resources, "docker-build:index:Image").length, 0);
-    const image = (named(resources, "kubernetes:apps/v1:Deployment", "moontv")!.props as any).spec.template.spec.containers[0].image; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const image = (named(resources, "kubernetes:apps/v1:Deployment", "moontv")!.props as any).spec.template.spec
+      .containers[0].image;
     assert.equal(image, `ghcr.io/acme/moontv@sha256:${"e".repeat(64)}`);
     assert.equal(outputs.imageRef.value, image);
   });
 
   it("a malformed stack file is named", async () => {
-    await assert.rejects(synthesize("garbled", { stackDir: dir }), (err: Error) => err instanceof SynthInputError && /Pulumi\.garbled\.yaml is not valid YAML/.test(err.message));
+    await assert.rejects(
+      synthesize("garbled", { stackDir: dir }),
+      (err: Error) => err instanceof SynthInputError && /Pulumi\.garbled\.yaml is not valid YAML/.test(err.message),
+    );
   });
 
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ["-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), ...args], {
-      cwd: PROJECT_DIR, encoding: "utf8",
-    });
+    spawnSync(
+      process.execPath,
+      ["-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), ...args],
+      {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+      },
+    );
 
   it("`npm run synth` exits 2 with one clear line for an unknown stack", () => {
     const r = cli(["staging"]);
@@ -213,7 +272,10 @@ describe("offline preview: bad input", function () {
   it("`npm run synth` exits 2 with the message and no stack trace for an invalid setting", () => {
     const r = cli(["broken", "--stack-dir", dir]);
     assert.equal(r.status, 2, r.stderr);
-    assert.equal(r.stderr.trim(), "error: moontv:app.replicas in Pulumi.broken.yaml: got 0; allowed: a whole number of replicas from 1 to 50.");
+    assert.equal(
+      r.stderr.trim(),
+      "error: moontv:app.replicas in Pulumi.broken.yaml: got 0; allowed: a whole number of replicas from 1 to 50.",
+    );
   });
 
   it("`npm run synth` exits 2 naming --program or --stack-dir when it does not exist", () => {
@@ -231,8 +293,18 @@ describe("offline preview: file names", () => {
     const { kubernetesFileNames } = await import("../../tools/synth/write");
     const np = (name: string, namespace: string) => ({ kind: "NetworkPolicy", metadata: { name, namespace } });
     assert.deepEqual(
-      kubernetesFileNames([np("default-deny", "moontv"), np("default-deny", "moontv-node-exporter"), np("allow-dns", "moontv"), { kind: "Namespace", metadata: { name: "moontv" } }]),
-      ["networkpolicy-moontv-default-deny.yaml", "networkpolicy-moontv-node-exporter-default-deny.yaml", "networkpolicy-allow-dns.yaml", "namespace-moontv.yaml"],
+      kubernetesFileNames([
+        np("default-deny", "moontv"),
+        np("default-deny", "moontv-node-exporter"),
+        np("allow-dns", "moontv"),
+        { kind: "Namespace", metadata: { name: "moontv" } },
+      ]),
+      [
+        "networkpolicy-moontv-default-deny.yaml",
+        "networkpolicy-moontv-node-exporter-default-deny.yaml",
+        "networkpolicy-allow-dns.yaml",
+        "namespace-moontv.yaml",
+      ],
     );
   });
 });

@@ -16,7 +16,10 @@ describe("tools/ts-register.js", () => {
 
   it("runs TypeScript (types erased, `export =` and imports compiled to CommonJS)", () => {
     fs.writeFileSync(path.join(dir, "lib.ts"), "const answer: number = 42;\nexport = { answer };\n");
-    fs.writeFileSync(path.join(dir, "main.ts"), 'import lib = require("./lib");\ninterface X { a: string }\nconst x: X = { a: "v" };\nconsole.log(`${x.a}${lib.answer}`);\n');
+    fs.writeFileSync(
+      path.join(dir, "main.ts"),
+      'import lib = require("./lib");\ninterface X { a: string }\nconst x: X = { a: "v" };\nconsole.log(`${x.a}${lib.answer}`);\n',
+    );
     assert.equal(run(path.join(dir, "main.ts")), "v42");
   });
 

@@ -8,7 +8,10 @@ export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disable
 const LEVELS: readonly string[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 /** A `--policy-pack-config` file: policy name (or "all") to a level or `{ enforcementLevel?, ...props }`. */
-export type PolicyPackConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PolicyPackConfigFile = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 export interface PolicyDescriptor {
   name: string;
@@ -33,7 +36,8 @@ export interface ReconciledConfig {
 function splitEntry(entry: unknown, where: string): { level?: EnforcementLevel; props: Record<string, unknown> } {
   if (entry === undefined) return { props: {} };
   if (typeof entry === "string") {
-    if (!LEVELS.includes(entry)) throw new Error(`${where}: "${entry}" is not an enforcement level (${LEVELS.join(", ")}).`);
+    if (!LEVELS.includes(entry))
+      throw new Error(`${where}: "${entry}" is not an enforcement level (${LEVELS.join(", ")}).`);
     return { level: entry as EnforcementLevel, props: {} };
   }
   if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
@@ -48,27 +52,41 @@ function splitEntry(entry: unknown, where: string): { level?: EnforcementLevel; 
 
 function typeMatches(value: unknown, type: string | undefined): boolean {
   switch (type) {
-    case undefined: return true;
-    case "integer": return Number.isInteger(value);
-    case "number": return typeof value === "number" && Number.isFinite(value);
-    case "array": return Array.isArray(value);
-    case "object": return value !== null && typeof value === "object" && !Array.isArray(value);
-    default: return typeof value === type;
+    case undefined:
+      return true;
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return value !== null && typeof value === "object" && !Array.isArray(value);
+    default:
+      return typeof value === type;
   }
 }
 
 /** Schema violations of one policy's properties, as messages naming the key. */
-export function validateProperties(policy: string, props: Record<string, unknown>, schema: PolicyDescriptor["schema"]): string[] {
+export function validateProperties(
+  policy: string,
+  props: Record<string, unknown>,
+  schema: PolicyDescriptor["schema"],
+): string[] {
   if (!schema) return [];
   const errors: string[] = [];
   for (const key of schema.required) if (props[key] === undefined) errors.push(`${policy}.${key} is required.`);
   for (const [key, value] of Object.entries(props)) {
     const s = schema.properties[key];
     if (!s) continue; // JSON schema allows additional properties unless told otherwise
-    if (!typeMatches(value, s.type)) errors.push(`${policy}.${key} must be of type ${s.type}, got ${JSON.stringify(value)}.`);
-    else if (s.enum && !s.enum.includes(value)) errors.push(`${policy}.${key} must be one of ${JSON.stringify(s.enum)}.`);
-    else if (typeof value === "number" && s.minimum !== undefined && value < s.minimum) errors.push(`${policy}.${key} must be at least ${s.minimum}.`);
-    else if (typeof value === "number" && s.maximum !== undefined && value > s.maximum) errors.push(`${policy}.${key} must be at most ${s.maximum}.`);
+    if (!typeMatches(value, s.type))
+      errors.push(`${policy}.${key} must be of type ${s.type}, got ${JSON.stringify(value)}.`);
+    else if (s.enum && !s.enum.includes(value))
+      errors.push(`${policy}.${key} must be one of ${JSON.stringify(s.enum)}.`);
+    else if (typeof value === "number" && s.minimum !== undefined && value < s.minimum)
+      errors.push(`${policy}.${key} must be at least ${s.minimum}.`);
+    else if (typeof value === "number" && s.maximum !== undefined && value > s.maximum)
+      errors.push(`${policy}.${key} must be at most ${s.maximum}.`);
   }
   return errors;
 }
@@ -96,7 +114,8 @@ export function reconcileConfig(
   const out: Record<string, ReconciledConfig> = {};
   for (const p of policies) {
     const defaults: Record<string, unknown> = {};
-    for (const [k, s] of Object.entries(p.schema?.properties ?? {})) if (s.default !== undefined) defaults[k] = s.default;
+    for (const [k, s] of Object.entries(p.schema?.properties ?? {}))
+      if (s.default !== undefined) defaults[k] = s.default;
     const initial = entry(initialConfig[p.name], `initial config ${p.name}`);
     const own = entry(file[p.name], p.name);
     const properties = { ...defaults, ...initial.props, ...own.props };

@@ -40,7 +40,10 @@ function readPort(child: ChildProcess, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
-    const timer = setTimeout(() => fail(new Error(`The policy pack printed no port within ${timeoutMs} ms.\n${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`The policy pack printed no port within ${timeoutMs} ms.\n${err}`)),
+      timeoutMs,
+    );
     const fail = (e: Error) => {
       clearTimeout(timer);
       reject(e);
@@ -55,7 +58,9 @@ function readPort(child: ChildProcess, timeoutMs: number): Promise<number> {
       }
     });
     child.on("error", fail);
-    child.on("exit", (code) => fail(new Error(`The policy pack exited (code ${code}) before printing its port.\n${err}`)));
+    child.on("exit", (code) =>
+      fail(new Error(`The policy pack exited (code ${code}) before printing its port.\n${err}`)),
+    );
   });
 }
 

@@ -96,7 +96,10 @@ export class PackSession {
     });
     const initialConfig: Record<string, unknown> = {};
     info.getInitialconfigMap().forEach((v, k) => {
-      initialConfig[k] = { enforcementLevel: LEVEL_NAMES[v.getEnforcementlevel()], ...(v.getProperties()?.toJavaScript() ?? {}) };
+      initialConfig[k] = {
+        enforcementLevel: LEVEL_NAMES[v.getEnforcementlevel()],
+        ...(v.getProperties()?.toJavaScript() ?? {}),
+      };
     });
     return { name: info.getName(), version: info.getVersion(), policies, initialConfig };
   }
@@ -128,7 +131,10 @@ export class PackSession {
   }
 
   /** AnalyzeStack: the stack-level results over all resources (their props stand in for outputs). */
-  async analyzeStack(resources: readonly RecordedResource[], props?: readonly Uint8Array[]): Promise<PolicyViolation[]> {
+  async analyzeStack(
+    resources: readonly RecordedResource[],
+    props?: readonly Uint8Array[],
+  ): Promise<PolicyViolation[]> {
     const req = analyzeStackRequestBytes(
       resources.map((r, i) => {
         const envelope = new pb.AnalyzerResource();
@@ -169,6 +175,11 @@ export class PackSession {
     const description = d.getDescription() || this.descriptions.get(d.getPolicyname()) || "";
     const raw = d.getMessage();
     const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
-    return { policy: d.getPolicyname(), enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()], urn: d.getUrn() || urn, message };
+    return {
+      policy: d.getPolicyname(),
+      enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()],
+      urn: d.getUrn() || urn,
+      message,
+    };
   }
 }

@@ -11,19 +11,26 @@ export const UNKNOWN = unknownValue;
 
 /** Splits `a.b[0].c` or `a.b.0.c` into keys. */
 export function splitPath(path: string): string[] {
-  return path.replace(/\[(\d+)\]/g, ".$1").split(".").filter((k) => k !== "");
+  return path
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter((k) => k !== "");
 }
 
 /**
  * A deep copy of `props` with undefined dropped (as JSON does) and the values at `secretPaths` wrapped
  * as secrets, the engine marshals them (KeepSecrets, KeepUnknowns).
  */
-export function marshalProps(props: Record<string, unknown>, secretPaths: readonly string[] = []): Record<string, unknown> {
+export function marshalProps(
+  props: Record<string, unknown>,
+  secretPaths: readonly string[] = [],
+): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(props ?? {})) as Record<string, unknown>;
   for (const path of secretPaths) {
     const keys = splitPath(path);
     let parent: unknown = copy;
-    for (const k of keys.slice(0, -1)) parent = parent && typeof parent === "object" ? (parent as Record<string, unknown>)[k] : undefined;
+    for (const k of keys.slice(0, -1))
+      parent = parent && typeof parent === "object" ? (parent as Record<string, unknown>)[k] : undefined;
     const last = keys[keys.length - 1];
     if (parent && typeof parent === "object" && last !== undefined && last in parent) {
       const p = parent as Record<string, unknown>;

@@ -15,7 +15,13 @@ export interface RecordedResource {
   /** Paths (dotted, e.g. `stringData.PASSWORD`) of props that are Pulumi secrets; used to redact files. */
   secretPaths: string[];
   /** Resource options that policies may inspect. */
-  options: { protect: boolean; retainOnDelete: boolean; dependsOn: string[]; provider?: string; ignoreChanges?: string[] };
+  options: {
+    protect: boolean;
+    retainOnDelete: boolean;
+    dependsOn: string[];
+    provider?: string;
+    ignoreChanges?: string[];
+  };
 }
 
 /** One policy result, in the order the analyzer returned them; the shape of `policy-report.json`. */

@@ -161,7 +161,9 @@ export function analyzeRequestBytes(envelope: pb.AnalyzeRequest, props: Uint8Arr
 }
 
 /** The bytes of an AnalyzeStackRequest: each resource's envelope with its encoded props. */
-export function analyzeStackRequestBytes(resources: readonly { envelope: pb.AnalyzerResource; props: Uint8Array }[]): Buffer {
+export function analyzeStackRequestBytes(
+  resources: readonly { envelope: pb.AnalyzerResource; props: Uint8Array }[],
+): Buffer {
   const w = new BackwardWriter();
   for (let i = resources.length - 1; i >= 0; i--) {
     const { envelope, props } = resources[i];

@@ -10,7 +10,8 @@ import * as path from "path";
 import { spawnPackProcess, stopChild } from "../policy/pack-process";
 import { PROJECT_DIR, SynthInputError } from "./input";
 
-const USAGE = "usage: npm run synth -- <stack> [--policy-config <file>] [--out <dir>] [--stack-dir <dir>] [--program <file>]";
+const USAGE =
+  "usage: npm run synth -- <stack> [--policy-config <file>] [--out <dir>] [--stack-dir <dir>] [--program <file>]";
 
 interface CliArgs {
   stack: string;
@@ -91,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`stack ${args.stack}: ${result.resources.length} resources`);
   for (const [type, n] of [...kinds].sort()) console.log(`  ${String(n).padStart(3)}  ${type}`);
   const names = new Map(result.resources.map((r) => [r.urn, `${r.type.split(":").pop()} ${r.name}`]));
-  console.log(formatPolicyReport(report, (urn) => (urn ? names.get(urn) ?? urn : "stack")));
+  console.log(formatPolicyReport(report, (urn) => (urn ? (names.get(urn) ?? urn) : "stack")));
   console.log(`wrote ${path.relative(process.cwd(), dir) || "."}/`);
   return hasMandatory(report) ? 1 : 0;
 }

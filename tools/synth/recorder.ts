@@ -12,7 +12,11 @@ import {
 } from "@pulumi/pulumi/runtime/rpc";
 
 /** Plain JSON and the dotted paths of its secrets, from a serialized property value. */
-export function unwrapSerialized(value: unknown, path = "", secretPaths: string[] = []): { value: unknown; secretPaths: string[] } {
+export function unwrapSerialized(
+  value: unknown,
+  path = "",
+  secretPaths: string[] = [],
+): { value: unknown; secretPaths: string[] } {
   const walk = (v: unknown, p: string): unknown => {
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${p}[${i}]`));
     if (typeof v === "object" && v !== null) {
@@ -81,7 +85,9 @@ interface RegisterRequest {
  */
 export function recordingMonitor(records: RecordedResource[]): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (m: pulumi.runtime.Mocks) => Record<string, unknown> };
+  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+    MockMonitor: new (m: pulumi.runtime.Mocks) => Record<string, unknown>;
+  };
   const monitor = new MockMonitor(mocks) as Record<string, unknown> & {
     registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
     newUrn(parent: string, type: string, name: string): string;

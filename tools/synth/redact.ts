@@ -10,7 +10,8 @@ export function redactedProps(resource: RecordedResource): Record<string, unknow
     // The Kubernetes provider treats all Secret data as secret, whatever the program marked.
     for (const field of ["data", "stringData"]) {
       const map = props[field];
-      if (map && typeof map === "object") for (const k of Object.keys(map)) (map as Record<string, unknown>)[k] = REDACTED;
+      if (map && typeof map === "object")
+        for (const k of Object.keys(map)) (map as Record<string, unknown>)[k] = REDACTED;
     }
   }
   return props;
@@ -28,5 +29,6 @@ function setAt(root: Record<string, unknown>, path: string): void {
     if (typeof cur !== "object" || cur === null) return;
     cur = (cur as Record<string, unknown>)[seg];
   }
-  if (typeof cur === "object" && cur !== null) (cur as Record<string, unknown>)[segments[segments.length - 1]] = REDACTED;
+  if (typeof cur === "object" && cur !== null)
+    (cur as Record<string, unknown>)[segments[segments.length - 1]] = REDACTED;
 }

@@ -11,7 +11,9 @@ export function formatPolicyReport(report: readonly PolicyViolation[], nameOf: (
   const groups = new Map<string, PolicyViolation[]>();
   for (const v of report) groups.set(v.policy, [...(groups.get(v.policy) ?? []), v]);
   const ordered = [...groups].sort(([, a], [, b]) => Number(hasMandatory(b)) - Number(hasMandatory(a)));
-  const lines = [`policies: ${report.length} finding(s), ${report.filter((v) => v.enforcementLevel === "mandatory").length} mandatory`];
+  const lines = [
+    `policies: ${report.length} finding(s), ${report.filter((v) => v.enforcementLevel === "mandatory").length} mandatory`,
+  ];
   for (const [policy, vs] of ordered) {
     lines.push(`  ${policy} (${vs[0].enforcementLevel})`);
     for (const v of vs) lines.push(`    ${nameOf(v.urn)}: ${v.message.split("\n")[0]}`);

@@ -20,13 +20,19 @@ export interface SynthResult {
 
 /** The stacks that have a `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
 export function listStacks(projectDir = PROJECT_DIR): string[] {
-  return fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+  return fs
+    .readdirSync(projectDir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
 }
 
 export function loadMockConfig(stack: string, projectDir = PROJECT_DIR): MockConfig {
   const stacks = listStacks(projectDir);
   if (!stacks.includes(stack)) {
-    throw new SynthInputError(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml; known stacks: ${stacks.join(", ")}`);
+    throw new SynthInputError(
+      `unknown stack "${stack}": there is no Pulumi.${stack}.yaml; known stacks: ${stacks.join(", ")}`,
+    );
   }
   const read = (f: string) => fs.readFileSync(path.join(projectDir, f), "utf8");
   try {
@@ -47,7 +53,10 @@ export interface SynthOptions {
  * Runs the program under the mock runtime with the stack's config, as `pulumi preview` would, and
  * returns every registered resource. Re-entrant: each call resets the runtime and reloads the program.
  */
-export async function synthesize(stack: string, { stackDir = PROJECT_DIR, program = path.join(PROJECT_DIR, "index.ts") }: SynthOptions = {}): Promise<SynthResult> {
+export async function synthesize(
+  stack: string,
+  { stackDir = PROJECT_DIR, program = path.join(PROJECT_DIR, "index.ts") }: SynthOptions = {},
+): Promise<SynthResult> {
   const mockConfig = loadMockConfig(stack, stackDir);
   const resources: RecordedResource[] = [];
   pulumi.runtime.setAllConfig(mockConfig.config, mockConfig.secretKeys);
@@ -57,7 +66,10 @@ export async function synthesize(stack: string, { stackDir = PROJECT_DIR, progra
   setCommitResolver(async (url, ref) => simulatedCommit(url, ref));
   await pulumi.runtime.setMocks(mocks, PROJECT_NAME, stack, true);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const settings = require("@pulumi/pulumi/runtime/settings") as { setMockOptions(...a: unknown[]): void; waitForRPCs(): Promise<void> };
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    setMockOptions(...a: unknown[]): void;
+    waitForRPCs(): Promise<void>;
+  };
   settings.setMockOptions(recordingMonitor(resources), PROJECT_NAME, stack, true);
 
   const entry = require.resolve(path.resolve(program));
@@ -80,5 +92,10 @@ export async function synthesize(stack: string, { stackDir = PROJECT_DIR, progra
 }
 
 function unwrap<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+  return new Promise((resolve) =>
+    o.apply((v) => {
+      resolve(v);
+      return v;
+    }),
+  );
 }

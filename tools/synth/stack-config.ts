@@ -15,7 +15,10 @@ export interface MockConfig {
 export class StackFileError extends Error {}
 
 export function mockConfigFromFiles(projectYamlText: string, stackYamlText: string, stackFile: string): MockConfig {
-  const project = parseYamlOrThrow(projectYamlText, "Pulumi.yaml") as { name?: string; config?: Record<string, unknown> };
+  const project = parseYamlOrThrow(projectYamlText, "Pulumi.yaml") as {
+    name?: string;
+    config?: Record<string, unknown>;
+  };
   const stackDoc = parseYamlOrThrow(stackYamlText, stackFile) as { config?: Record<string, unknown> } | null;
   const projectName = project?.name;
   if (typeof projectName !== "string") throw new StackFileError("Pulumi.yaml: `name` is missing");
@@ -31,9 +34,11 @@ export function mockConfigFromFiles(projectYamlText: string, stackYamlText: stri
     if (value !== undefined) config[full] = toConfigText(value);
   }
   const stackConfig = stackDoc?.config ?? {};
-  if (typeof stackConfig !== "object" || Array.isArray(stackConfig)) throw new StackFileError(`${stackFile}: \`config\` must be a mapping`);
+  if (typeof stackConfig !== "object" || Array.isArray(stackConfig))
+    throw new StackFileError(`${stackFile}: \`config\` must be a mapping`);
   for (const [key, raw] of Object.entries(stackConfig)) {
-    if (!key.includes(":")) throw new StackFileError(`${stackFile}: config key "${key}" must be of the form <namespace>:<name>`);
+    if (!key.includes(":"))
+      throw new StackFileError(`${stackFile}: config key "${key}" must be of the form <namespace>:<name>`);
     let hasSecret = false;
     const value = replaceSecure(raw, key, () => (hasSecret = true), placeholders);
     config[key] = toConfigText(value);
@@ -65,7 +70,9 @@ function replaceSecure(value: unknown, path: string, markSecret: () => void, pla
       placeholders.push(placeholder);
       return placeholder;
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, `${path}.${k}`, markSecret, placeholders)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, replaceSecure(v, `${path}.${k}`, markSecret, placeholders)]),
+    );
   }
   return value;
 }

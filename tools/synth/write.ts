@@ -65,9 +65,18 @@ export function writeSynthFiles(outDir: string, result: SynthResult, report?: Po
     fs.writeFileSync(path.join(root, "image", "build.json"), JSON.stringify(builds, null, 2) + "\n");
   }
 
-  const resources = result.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, options: r.options, props: redactedProps(r) }));
+  const resources = result.resources.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    parent: r.parent,
+    options: r.options,
+    props: redactedProps(r),
+  }));
   fs.writeFileSync(path.join(root, "resources.json"), JSON.stringify(resources, null, 2) + "\n");
-  const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, o]) => [k, o.secret ? REDACTED : o.value]));
+  const outputs = Object.fromEntries(
+    Object.entries(result.outputs).map(([k, o]) => [k, o.secret ? REDACTED : o.value]),
+  );
   fs.writeFileSync(path.join(root, "outputs.json"), JSON.stringify(outputs, null, 2) + "\n");
   if (report) fs.writeFileSync(path.join(root, "policy-report.json"), JSON.stringify(report, null, 2) + "\n");
   return root;

@@ -90,14 +90,22 @@ class RepositoryReader {
   }
 
   error(code: RegistryErrorCode, why: string, status?: number): RegistryError {
-    return new RegistryError(code, `cannot read image ${this.label} from registry ${this.ref.registry}: ${why}`, status);
+    return new RegistryError(
+      code,
+      `cannot read image ${this.label} from registry ${this.ref.registry}: ${why}`,
+      status,
+    );
   }
 
   async manifest(reference: string): Promise<Fetched> {
     const res = await this.get(`/v2/${this.ref.repository}/manifests/${reference}`, ACCEPT_MANIFESTS);
     if (res.status === 404) {
       const what = reference.startsWith("sha256:") ? `manifest ${reference}` : `tag "${reference}"`;
-      throw this.error("not-found", `${what} not found in ${this.ref.repository} (HTTP 404${await errorCode(res)})`, 404);
+      throw this.error(
+        "not-found",
+        `${what} not found in ${this.ref.repository} (HTTP 404${await errorCode(res)})`,
+        404,
+      );
     }
     await this.expectOk(res, `manifest ${reference}`);
     const body = Buffer.from(await res.arrayBuffer());
@@ -127,14 +135,22 @@ class RepositoryReader {
     const res = await this.get(`/v2/${this.ref.repository}/blobs/${digest}`, "*/*");
     if (res.status === 404) throw this.error("not-found", `blob ${digest} not found (HTTP 404)`, 404);
     await this.expectOk(res, `blob ${digest}`);
-    return parseJson(Buffer.from(await res.arrayBuffer()), (why) => this.error("bad-response", `blob ${digest}: ${why}`));
+    return parseJson(Buffer.from(await res.arrayBuffer()), (why) =>
+      this.error("bad-response", `blob ${digest}: ${why}`),
+    );
   }
 
   private async expectOk(res: Response, what: string): Promise<void> {
     if (res.ok) return;
     if (res.status === 401 || res.status === 403) {
-      const who = this.options.credentials ? `the credentials of user "${this.options.credentials.username}"` : "anonymous access";
-      throw this.error("auth-refused", `access to ${what} refused for ${who} (HTTP ${res.status}${await errorCode(res)})`, res.status);
+      const who = this.options.credentials
+        ? `the credentials of user "${this.options.credentials.username}"`
+        : "anonymous access";
+      throw this.error(
+        "auth-refused",
+        `access to ${what} refused for ${who} (HTTP ${res.status}${await errorCode(res)})`,
+        res.status,
+      );
     }
     throw this.error("bad-response", `${what}: HTTP ${res.status}${await errorCode(res)}`, res.status);
   }
@@ -163,7 +179,11 @@ class RepositoryReader {
     const creds = this.options.credentials;
     if (challenge.scheme === "basic") {
       if (!creds) {
-        throw this.error("unauthorized", "the registry asks for Basic authentication and no credentials are configured", 401);
+        throw this.error(
+          "unauthorized",
+          "the registry asks for Basic authentication and no credentials are configured",
+          401,
+        );
       }
       return basicAuthorization(creds.username, creds.password);
     }
@@ -175,9 +195,16 @@ class RepositoryReader {
         throw this.error("bad-response", `bad Bearer challenge: ${(e as Error).message}`);
       }
       const realm = url.split("?")[0];
-      const res = await this.send(url, "application/json", creds && basicAuthorization(creds.username, creds.password), realm);
+      const res = await this.send(
+        url,
+        "application/json",
+        creds && basicAuthorization(creds.username, creds.password),
+        realm,
+      );
       if (res.status === 401 || res.status === 403) {
-        const who = creds ? `the credentials of user "${creds.username}"` : "anonymous access (no credentials configured)";
+        const who = creds
+          ? `the credentials of user "${creds.username}"`
+          : "anonymous access (no credentials configured)";
         throw this.error("auth-refused", `token service ${realm} refused ${who} (HTTP ${res.status})`, res.status);
       }
       if (!res.ok) throw this.error("bad-response", `token service ${realm} answered HTTP ${res.status}`, res.status);
@@ -191,7 +218,13 @@ class RepositoryReader {
     throw this.error("unsupported", `unsupported authentication scheme "${challenge.scheme}"`, 401);
   }
 
-  private async send(url: string, accept: string, authorization?: string, target?: string, method: "GET" | "HEAD" = "GET"): Promise<Response> {
+  private async send(
+    url: string,
+    accept: string,
+    authorization?: string,
+    target?: string,
+    method: "GET" | "HEAD" = "GET",
+  ): Promise<Response> {
     const headers: Record<string, string> = { Accept: accept };
     if (authorization) headers.Authorization = authorization;
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -212,7 +245,8 @@ export async function resolveDigest(ref: string, options: RegistryOptions = {}):
   const parsed = parseImageRef(ref);
   const reader = new RepositoryReader(parsed, options);
   const digest = await reader.digest(parsed.reference);
-  if (!isSha256Digest(digest)) throw reader.error("bad-response", `the registry gave "${digest}" as the digest, not sha256:<64 hex digits>`);
+  if (!isSha256Digest(digest))
+    throw reader.error("bad-response", `the registry gave "${digest}" as the digest, not sha256:<64 hex digits>`);
   return digest;
 }
 
@@ -228,7 +262,10 @@ export async function inspectImage(ref: string, options: RegistryOptions = {}): 
   const notImage = (reason: string): ImageInspection => ({ kind: "not-an-image", ref, digest, mediaType, reason });
 
   if (SCHEMA1_TYPES.includes(mediaType) || doc.schemaVersion === 1) {
-    throw reader.error("unsupported", "it is a Docker schema 1 manifest, which records no sizes; push it again with a current client");
+    throw reader.error(
+      "unsupported",
+      "it is a Docker schema 1 manifest, which records no sizes; push it again with a current client",
+    );
   }
   if (INDEX_TYPES.includes(mediaType) || (!mediaType && Array.isArray(doc.manifests))) {
     const index = doc as unknown as ImageIndex;
@@ -271,7 +308,9 @@ function cacheIndexReason(index: ImageIndex): string | undefined {
   if (entries.some((d) => d.mediaType === MediaTypes.buildkitCacheConfig)) {
     return `it is a BuildKit cache index (it lists a ${MediaTypes.buildkitCacheConfig} blob)`;
   }
-  const nonManifests = entries.filter((d) => !INDEX_TYPES.includes(d.mediaType) && !MANIFEST_TYPES.includes(d.mediaType));
+  const nonManifests = entries.filter(
+    (d) => !INDEX_TYPES.includes(d.mediaType) && !MANIFEST_TYPES.includes(d.mediaType),
+  );
   if (entries.length > 0 && nonManifests.length === entries.length) {
     return `it is an index of blobs (${nonManifests[0].mediaType}), such as a BuildKit cache, not of image manifests`;
   }
@@ -298,9 +337,14 @@ async function platformsOfIndex(reader: RepositoryReader, index: ImageIndex, dep
     }
     if (!MANIFEST_TYPES.includes(d.mediaType)) continue;
     const child = await reader.manifest(d.digest);
-    const manifest = parseJson(child.body, (why) => reader.error("bad-response", `manifest ${d.digest}: ${why}`)) as ImageManifest;
+    const manifest = parseJson(child.body, (why) =>
+      reader.error("bad-response", `manifest ${d.digest}: ${why}`),
+    ) as ImageManifest;
     if (manifest.config?.mediaType === MediaTypes.buildkitCacheConfig) continue;
-    const platform = d.platform?.os && d.platform.architecture ? platformString(d.platform) : await platformOfConfig(reader, manifest.config);
+    const platform =
+      d.platform?.os && d.platform.architecture
+        ? platformString(d.platform)
+        : await platformOfConfig(reader, manifest.config);
     out.push(sizeOf(manifest, platform, d.digest));
   }
   return out;
@@ -346,6 +390,7 @@ function networkCause(e: unknown, timeoutMs: number): string {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err?.name === "TimeoutError" || err?.name === "AbortError") return `no answer within ${timeoutMs} ms`;
   const cause = err?.cause;
-  if (cause?.code) return cause.message && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.code;
+  if (cause?.code)
+    return cause.message && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.code;
   return cause?.message ?? err?.message ?? String(e);
 }

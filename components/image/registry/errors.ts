@@ -3,13 +3,7 @@
  * repository and the tag or digest, so that a failed `pulumi up` says which image could not be read.
  */
 export type RegistryErrorCode =
-  | "invalid-ref"
-  | "unreachable"
-  | "not-found"
-  | "unauthorized"
-  | "auth-refused"
-  | "unsupported"
-  | "bad-response";
+  "invalid-ref" | "unreachable" | "not-found" | "unauthorized" | "auth-refused" | "unsupported" | "bad-response";
 
 export class RegistryError extends Error {
   readonly code: RegistryErrorCode;
@@ -29,5 +23,10 @@ export class RegistryError extends Error {
 
 export function isRegistryError(e: unknown): e is RegistryError {
   // By name, not only instanceof: a serialised copy of the class is another class.
-  return typeof e === "object" && e !== null && (e as Error).name === "RegistryError" && typeof (e as RegistryError).code === "string";
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    (e as Error).name === "RegistryError" &&
+    typeof (e as RegistryError).code === "string"
+  );
 }

@@ -31,7 +31,12 @@ describe("app Deployment (components/app/deployment.ts)", () => {
   it("runs under the restricted profile as uid/gid 1001 with a read-only root", () => {
     const pod = deploymentFor().spec.template.spec;
     assert.deepEqual(
-      { runAsNonRoot: pod.securityContext.runAsNonRoot, runAsUser: pod.securityContext.runAsUser, runAsGroup: pod.securityContext.runAsGroup, seccomp: pod.securityContext.seccompProfile.type },
+      {
+        runAsNonRoot: pod.securityContext.runAsNonRoot,
+        runAsUser: pod.securityContext.runAsUser,
+        runAsGroup: pod.securityContext.runAsGroup,
+        seccomp: pod.securityContext.seccompProfile.type,
+      },
       { runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, seccomp: "RuntimeDefault" },
     );
     for (const c of [...pod.containers, ...pod.initContainers]) {
@@ -55,12 +60,16 @@ describe("app Deployment (components/app/deployment.ts)", () => {
   });
 
   it("mounts config.json read-only at /app/config.json, readable by uid 1001", () => {
-    const pod = deploymentFor({ app: { flavor: "moontv", configJson: "c.json" } }, { "c.json": SAMPLE_CONFIG_JSON }).spec.template.spec;
+    const pod = deploymentFor({ app: { flavor: "moontv", configJson: "c.json" } }, { "c.json": SAMPLE_CONFIG_JSON })
+      .spec.template.spec;
     const mount = pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === "config");
     assert.deepEqual(mount, { name: "config", mountPath: "/app/config.json", subPath: "config.json", readOnly: true });
     const vol = pod.volumes.find((v: { name: string }) => v.name === "config");
     assert.equal(vol.configMap.defaultMode, 0o444);
-    assert.equal(deploymentFor().spec.template.spec.volumes.find((v: { name: string }) => v.name === "config"), undefined);
+    assert.equal(
+      deploymentFor().spec.template.spec.volumes.find((v: { name: string }) => v.name === "config"),
+      undefined,
+    );
   });
 
   it("rolls out without going below the desired replicas", () => {
@@ -76,22 +85,33 @@ describe("app Deployment (components/app/deployment.ts)", () => {
     assert.deepEqual(names({ app: { storage: "kvrocks" } }), ["seed-public", "wait-for-kvrocks"]);
     assert.deepEqual(names({ app: { flavor: "moontv", storage: "localstorage" } }), ["seed-public"]);
     const wait = inits({ app: { storage: "kvrocks" } })[1];
-    assert.deepEqual(wait.env, [{ name: "KVROCKS_URL", valueFrom: { secretKeyRef: { name: "moontv-auth", key: "KVROCKS_URL" } } }]);
+    assert.deepEqual(wait.env, [
+      { name: "KVROCKS_URL", valueFrom: { secretKeyRef: { name: "moontv-auth", key: "KVROCKS_URL" } } },
+    ]);
     assert.match(wait.args[1], /new URL\(process\.env\.KVROCKS_URL\)/);
     assert.match(wait.args[1], /kvrocks is ready/);
   });
 
   it("spreads replicas over nodes and zones without making a small cluster unschedulable", () => {
     for (const c of appTopologySpread("prod")) assert.equal(c.whenUnsatisfiable, "ScheduleAnyway");
-    const pod = (buildAppDeployment({ app: settingsFor("prod").app, namespace: "ns", instance: "prod", image: "x" }) as any).spec.template.spec;
-    assert.deepEqual(pod.topologySpreadConstraints.map((c: any) => c.topologyKey), ["kubernetes.io/hostname", "topology.kubernetes.io/zone"]);
+    const pod = (
+      buildAppDeployment({ app: settingsFor("prod").app, namespace: "ns", instance: "prod", image: "x" }) as any
+    ).spec.template.spec;
+    assert.deepEqual(
+      pod.topologySpreadConstraints.map((c: any) => c.topologyKey),
+      ["kubernetes.io/hostname", "topology.kubernetes.io/zone"],
+    );
   });
 
   it("pauses before SIGTERM in prod (kubelet sleep, no shell needed) and extends the grace period by as much", () => {
-    const prod = (buildAppDeployment({ app: settingsFor("prod").app, namespace: "ns", instance: "prod", image: "x" }) as any).spec.template.spec;
+    const prod = (
+      buildAppDeployment({ app: settingsFor("prod").app, namespace: "ns", instance: "prod", image: "x" }) as any
+    ).spec.template.spec;
     assert.deepEqual(prod.containers[0].lifecycle, { preStop: { sleep: { seconds: 5 } } });
     assert.equal(prod.terminationGracePeriodSeconds, 35);
-    const dev = (buildAppDeployment({ app: settingsFor("dev").app, namespace: "ns", instance: "dev", image: "x" }) as any).spec.template.spec;
+    const dev = (
+      buildAppDeployment({ app: settingsFor("dev").app, namespace: "ns", instance: "dev", image: "x" }) as any
+    ).spec.template.spec;
     assert.equal(dev.containers[0].lifecycle, undefined);
     assert.equal(dev.terminationGracePeriodSeconds, 30);
   });

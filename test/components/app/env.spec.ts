@@ -16,12 +16,17 @@ describe("app environment (components/app/env.ts)", () => {
   it("derives the V8 heap from the memory limit", () => {
     assert.equal(heapSizeMiB("768Mi"), 576);
     assert.equal(heapSizeMiB("1Gi"), 768);
-    const env = deploymentFor({ app: { resources: { limits: { memory: "1Gi" } } } }).spec.template.spec.containers[0].env;
+    const env = deploymentFor({ app: { resources: { limits: { memory: "1Gi" } } } }).spec.template.spec.containers[0]
+      .env;
     assert.equal(env.find((e: { name: string }) => e.name === "NODE_OPTIONS").value, "--max-old-space-size=768");
   });
 
   it("puts every secret in the Secret and only references it from the environment", () => {
-    const s = settingsFor("dev", { app: { storage: "upstash", upstash: { url: "https://u.example", token: "tok-123456" } } }, { secretKeys: ["app"] });
+    const s = settingsFor(
+      "dev",
+      { app: { storage: "upstash", upstash: { url: "https://u.example", token: "tok-123456" } } },
+      { secretKeys: ["app"] },
+    );
     const env = buildAppEnv(s.app);
     for (const key of ["USERNAME", "PASSWORD", "UPSTASH_URL", "UPSTASH_TOKEN"]) {
       const e = env.find((x) => x.name === key)!;
@@ -35,7 +40,11 @@ describe("app environment (components/app/env.ts)", () => {
   });
 
   const envOf = (app: Record<string, unknown>) =>
-    Object.fromEntries(buildAppEnv(settingsFor("dev", { app }).app).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+    Object.fromEntries(
+      buildAppEnv(settingsFor("dev", { app }).app)
+        .filter((e) => e.value !== undefined)
+        .map((e) => [e.name, e.value]),
+    );
   const proxies = { imageProxy: "https://i.example/", doubanProxy: "https://d.example/" };
 
   it("sets MoonTV's run-time variables from the settings (flavor moontv)", () => {
@@ -63,6 +72,11 @@ describe("app environment (components/app/env.ts)", () => {
     assert.equal(env.NEXT_PUBLIC_DOUBAN_PROXY, "https://d.example/");
     assert.equal(env.NEXT_PUBLIC_IMAGE_PROXY, undefined, "MoonTV's name");
     const plain = envOf({});
-    for (const k of ["NEXT_PUBLIC_DOUBAN_PROXY_TYPE", "NEXT_PUBLIC_DOUBAN_IMAGE_PROXY_TYPE", "NEXT_PUBLIC_DOUBAN_PROXY"]) assert.equal(plain[k], undefined, k);
+    for (const k of [
+      "NEXT_PUBLIC_DOUBAN_PROXY_TYPE",
+      "NEXT_PUBLIC_DOUBAN_IMAGE_PROXY_TYPE",
+      "NEXT_PUBLIC_DOUBAN_PROXY",
+    ])
+      assert.equal(plain[k], undefined, k);
   });
 });

@@ -12,7 +12,10 @@ describe("wait-for-redis init script, live", function () {
   });
 
   function runScript(url: string) {
-    const child = spawn(process.execPath, ["-e", WAIT_FOR_REDIS_SCRIPT], { env: { REDIS_URL: url }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-e", WAIT_FOR_REDIS_SCRIPT], {
+      env: { REDIS_URL: url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -27,7 +30,24 @@ describe("wait-for-redis init script, live", function () {
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(run.child.exitCode, null, "exited before Redis was up");
     assert.match(run.output(), /waiting for redis at 127\.0\.0\.1: ECONNREFUSED/);
-    servers.push(startServer(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", "p@ss word"], port));
+    servers.push(
+      startServer(
+        bin,
+        [
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--requirepass",
+          "p@ss word",
+        ],
+        port,
+      ),
+    );
     assert.equal(await run.exit, 0, run.output());
     assert.match(run.output(), /redis is ready/);
     assert.doesNotMatch(run.output(), /p@ss|p%40ss/, "the password was logged");
@@ -36,7 +56,13 @@ describe("wait-for-redis init script, live", function () {
   it("keeps waiting on a wrong password, saying why without the password", async () => {
     const bin = requireBinary("redis-server", "redis-server");
     const port = await freePort();
-    servers.push(startServer(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", "right"], port));
+    servers.push(
+      startServer(
+        bin,
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", "right"],
+        port,
+      ),
+    );
     await new Promise((r) => setTimeout(r, 500));
     const run = runScript(`redis://:wrong-one@127.0.0.1:${port}`);
     await new Promise((r) => setTimeout(r, 2500));

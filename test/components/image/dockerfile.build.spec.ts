@@ -63,18 +63,32 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
     // PNPM_VERSION differs from the fixture's packageManager (10.14.0), as MoonTV's and LunaTV's
     // versions differ: the override must win. (The benchmark builds without it.)
     const buildArgs = dockerfileBuildArgs({
-      nodeVersion: IMAGE_BUILD_DEFAULTS.nodeVersion, buildBaseImage: env.images.buildBase, runtimeBaseImage: env.images.runtimeBase, pnpmVersion: PNPM_OVERRIDE, ...LABELS,
+      nodeVersion: IMAGE_BUILD_DEFAULTS.nodeVersion,
+      buildBaseImage: env.images.buildBase,
+      runtimeBaseImage: env.images.runtimeBase,
+      pnpmVersion: PNPM_OVERRIDE,
+      ...LABELS,
     });
     for (const target of ["runner", "debug"]) {
       builds[target] = await buildah.bud({
-        contextDir: FIXTURE_APP, dockerfile: DOCKERFILE_PATH, ignoreFile: DOCKERIGNORE_PATH,
-        target, tag: `localhost/moontv-it:${target}`, buildArgs, echo: !!process.env.MOONTV_IMAGE_VERBOSE,
+        contextDir: FIXTURE_APP,
+        dockerfile: DOCKERFILE_PATH,
+        ignoreFile: DOCKERIGNORE_PATH,
+        target,
+        tag: `localhost/moontv-it:${target}`,
+        buildArgs,
+        echo: !!process.env.MOONTV_IMAGE_VERBOSE,
       });
     }
     // Only the prune step and the runner's copies run again: every earlier layer comes from the cache.
     builds.unpruned = await buildah.bud({
-      contextDir: FIXTURE_APP, dockerfile: DOCKERFILE_PATH, ignoreFile: DOCKERIGNORE_PATH, target: "runner",
-      tag: "localhost/moontv-it:unpruned", buildArgs: { ...buildArgs, PRUNE_FOREIGN_BINARIES: "false" }, echo: !!process.env.MOONTV_IMAGE_VERBOSE,
+      contextDir: FIXTURE_APP,
+      dockerfile: DOCKERFILE_PATH,
+      ignoreFile: DOCKERIGNORE_PATH,
+      target: "runner",
+      tag: "localhost/moontv-it:unpruned",
+      buildArgs: { ...buildArgs, PRUNE_FOREIGN_BINARIES: "false" },
+      echo: !!process.env.MOONTV_IMAGE_VERBOSE,
     });
     config = await buildah.imageConfig("localhost/moontv-it:runner");
     runner = await buildah.mountImage("localhost/moontv-it:runner");
@@ -93,7 +107,12 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
   /** Starts the runner image as its own user with a read-only root; `writable` decides whether
    * /app/public (pre-filled from the image, as the deployment's init step does) and
    * /app/.next/cache (empty, like an emptyDir) are volumes. */
-  async function startRunner(opts: { writable: boolean; env?: Record<string, string>; cmd?: string[]; configJson?: string }): Promise<Sandbox> {
+  async function startRunner(opts: {
+    writable: boolean;
+    env?: Record<string, string>;
+    cmd?: string[];
+    configJson?: string;
+  }): Promise<Sandbox> {
     const dir = fs.mkdtempSync(path.join(scratch, "run-"));
     const volumes: Array<{ hostDir: string; target: string }> = [];
     if (opts.writable) {
@@ -101,7 +120,10 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
       fs.mkdirSync(path.join(dir, "cache"));
       await run("cp", ["-a", `${runner.root}/app/public/.`, path.join(dir, "public")]);
       fs.chownSync(path.join(dir, "cache"), 1001, 1001);
-      volumes.push({ hostDir: path.join(dir, "public"), target: "/app/public" }, { hostDir: path.join(dir, "cache"), target: "/app/.next/cache" });
+      volumes.push(
+        { hostDir: path.join(dir, "public"), target: "/app/public" },
+        { hostDir: path.join(dir, "cache"), target: "/app/.next/cache" },
+      );
     }
     // A config.json of the deployment's own, bound read-only over the image's (the ConfigMap's subPath mount).
     const files: Array<{ hostFile: string; target: string }> = [];
@@ -110,15 +132,28 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
       files.push({ hostFile: path.join(dir, "config.json"), target: "/app/config.json" });
     }
     const cfg = opts.cmd ? { ...config, Cmd: opts.cmd } : config;
-    const s = Sandbox.start({ rootfs: runner.root, config: cfg, volumes, files, env: opts.env, scratchDir: path.join(dir, "sandbox") });
+    const s = Sandbox.start({
+      rootfs: runner.root,
+      config: cfg,
+      volumes,
+      files,
+      env: opts.env,
+      scratchDir: path.join(dir, "sandbox"),
+    });
     sandboxes.push(s);
     return s;
   }
 
   it("installed and built with the pnpm version given as PNPM_VERSION", () => {
-    assert.match(builds.runner.log, new RegExp(`Done in [\\d.]+m?s using pnpm v${PNPM_OVERRIDE.replace(/\./g, "\\.")}`));
+    assert.match(
+      builds.runner.log,
+      new RegExp(`Done in [\\d.]+m?s using pnpm v${PNPM_OVERRIDE.replace(/\./g, "\\.")}`),
+    );
     assert.ok(builds.runner.steps.some((s) => s.instruction.includes("install --frozen-lockfile") && !s.cached));
-    assert.ok(builds.debug.steps.filter((s) => s.instruction.includes("install --frozen-lockfile")).every((s) => s.cached), "debug reuses the cached install");
+    assert.ok(
+      builds.debug.steps.filter((s) => s.instruction.includes("install --frozen-lockfile")).every((s) => s.cached),
+      "debug reuses the cached install",
+    );
   });
 
   it("configures the runner as a numeric non-root user with node start.js, port 3000 and OCI labels", () => {
@@ -137,16 +172,25 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
   describe("running the runner image with a read-only root", () => {
     let app: Sandbox;
     // Not the build context's config.json (site "fixture"): what a deployment mounts at run time.
-    const mountedConfig = { cache_time: 60, api_site: { mounted: { api: "https://mounted.invalid/api.php/provide/vod", name: "Mounted at run time" } } };
+    const mountedConfig = {
+      cache_time: 60,
+      api_site: { mounted: { api: "https://mounted.invalid/api.php/provide/vod", name: "Mounted at run time" } },
+    };
     before(async () => {
-      app = await startRunner({ writable: true, env: { SITE_NAME: "Fixture-Runtime-Name" }, configJson: JSON.stringify(mountedConfig) });
+      app = await startRunner({
+        writable: true,
+        env: { SITE_NAME: "Fixture-Runtime-Name" },
+        configJson: JSON.stringify(mountedConfig),
+      });
       await app.waitHealthy("/login", 60000);
     });
 
     it("serves the config.json mounted at run time from a route rewritten from edge (not the build's copy)", async () => {
       const r = await app.httpGet("/api/search/resources");
       assert.equal(r.status, 200, r.body);
-      assert.deepEqual(JSON.parse(r.body), [{ key: "mounted", name: "Mounted at run time", api: mountedConfig.api_site.mounted.api }]);
+      assert.deepEqual(JSON.parse(r.body), [
+        { key: "mounted", name: "Mounted at run time", api: mountedConfig.api_site.mounted.api },
+      ]);
       assert.notEqual(r.headers["x-nextjs-cache"], "HIT", "answered from the build-time pre-render");
       const prerendered = path.join(runner.root, "app/.next/server/app/api/search/resources.body");
       assert.ok(!fs.existsSync(prerendered), "the route must not be pre-rendered at build time");
@@ -161,7 +205,11 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
     });
 
     it("runs as its own non-root user", async () => {
-      const r = await app.exec(["/nodejs/bin/node", "-e", "console.log(JSON.stringify([process.getuid(), process.getgid(), process.cwd()]))"]);
+      const r = await app.exec([
+        "/nodejs/bin/node",
+        "-e",
+        "console.log(JSON.stringify([process.getuid(), process.getgid(), process.cwd()]))",
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout), [1001, 1001, "/app"]);
     });
@@ -182,8 +230,14 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
     it("serves the edge-declared route from the Node runtime (edge→nodejs rewrite applied)", async () => {
       const r = await app.httpGet("/api/server-config");
       assert.equal(r.status, 200);
-      assert.deepEqual(JSON.parse(r.body), { SiteName: "Fixture-Runtime-Name", StorageType: "localstorage", Runtime: "nodejs" });
-      const manifest = JSON.parse(fs.readFileSync(path.join(runner.root, "app/.next/server/middleware-manifest.json"), "utf8"));
+      assert.deepEqual(JSON.parse(r.body), {
+        SiteName: "Fixture-Runtime-Name",
+        StorageType: "localstorage",
+        Runtime: "nodejs",
+      });
+      const manifest = JSON.parse(
+        fs.readFileSync(path.join(runner.root, "app/.next/server/middleware-manifest.json"), "utf8"),
+      );
       assert.deepEqual(manifest.functions, {}, "no edge function may be left in the build");
     });
 
@@ -207,7 +261,15 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
       const out = JSON.parse(r.stdout);
       assert.equal(out["/app/public/probe"], "ok");
       assert.equal(out["/app/.next/cache/probe"], "ok");
-      for (const p of ["/app/probe", "/app/.next/probe", "/app/server.js", "/tmp/probe", "/probe", "/etc/probe", "/nodejs/probe"]) {
+      for (const p of [
+        "/app/probe",
+        "/app/.next/probe",
+        "/app/server.js",
+        "/tmp/probe",
+        "/probe",
+        "/etc/probe",
+        "/nodejs/probe",
+      ]) {
         assert.equal(out[p], "EROFS", `${p} must not be writable`);
       }
       assert.equal(out.config, 1);
@@ -230,28 +292,43 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
 
   it("holds no pnpm store, no sources, no devDependencies, no build cache and no shell", () => {
     const paths = walk(runner.root);
-    const dev = Object.keys(JSON.parse(fs.readFileSync(path.join(FIXTURE_APP, "package.json"), "utf8")).devDependencies);
+    const dev = Object.keys(
+      JSON.parse(fs.readFileSync(path.join(FIXTURE_APP, "package.json"), "utf8")).devDependencies,
+    );
     assert.ok(dev.length > 0);
     const findings: string[] = [];
     for (const p of paths) {
-      if (/(^|\/)(\.pnpm-store|pnpm\/store|\.local\/share\/pnpm|\.cache\/pnpm)(\/|$)|^\/opt\/corepack/.test(p)) findings.push(`pnpm store/corepack: ${p}`);
-      if (/^\/app\/(src|\.git|\.next\/standalone|\.next\/runtime-cache)(\/|$)|\/pnpm-lock\.yaml$|^\/app\/(tsconfig\.json|next\.config\.js)$/.test(p)) findings.push(`source or build leftover: ${p}`);
-      if (/^\/app\/.*\.tsx?$/.test(p) && !/\.d\.ts$/.test(p) && !p.includes("/node_modules/")) findings.push(`source file: ${p}`);
-      for (const d of dev) if (p.endsWith(`/node_modules/${d}`) || p.includes(`/.pnpm/${d.replace("/", "+")}@`)) findings.push(`devDependency ${d}: ${p}`);
+      if (/(^|\/)(\.pnpm-store|pnpm\/store|\.local\/share\/pnpm|\.cache\/pnpm)(\/|$)|^\/opt\/corepack/.test(p))
+        findings.push(`pnpm store/corepack: ${p}`);
+      if (
+        /^\/app\/(src|\.git|\.next\/standalone|\.next\/runtime-cache)(\/|$)|\/pnpm-lock\.yaml$|^\/app\/(tsconfig\.json|next\.config\.js)$/.test(
+          p,
+        )
+      )
+        findings.push(`source or build leftover: ${p}`);
+      if (/^\/app\/.*\.tsx?$/.test(p) && !/\.d\.ts$/.test(p) && !p.includes("/node_modules/"))
+        findings.push(`source file: ${p}`);
+      for (const d of dev)
+        if (p.endsWith(`/node_modules/${d}`) || p.includes(`/.pnpm/${d.replace("/", "+")}@`))
+          findings.push(`devDependency ${d}: ${p}`);
     }
     assert.deepEqual(findings, []);
     assert.deepEqual(fs.readdirSync(path.join(runner.root, "app/.next/cache")), [], ".next/cache must be empty");
     const cacheStat = fs.statSync(path.join(runner.root, "app/.next/cache"));
     assert.deepEqual([cacheStat.uid, cacheStat.gid], [1001, 1001]);
-    for (const sh of ["bin/sh", "bin/bash", "usr/bin/sh"]) assert.ok(!fs.existsSync(path.join(runner.root, sh)), `${sh} in the runner`);
+    for (const sh of ["bin/sh", "bin/bash", "usr/bin/sh"])
+      assert.ok(!fs.existsSync(path.join(runner.root, sh)), `${sh} in the runner`);
     // Positive control: the walk does see the app.
-    assert.ok(paths.includes("/app/server.js") && paths.includes("/app/start.js") && paths.includes("/app/config.json"));
+    assert.ok(
+      paths.includes("/app/server.js") && paths.includes("/app/start.js") && paths.includes("/app/config.json"),
+    );
     assert.ok(paths.some((p) => p.endsWith("/node_modules/next")));
   });
 
   describe("a lean image: native binaries for another libc or CPU are pruned in the builder", () => {
     /** Packages below /app/node_modules/.pnpm (store directory names, e.g. `@img+sharp-linuxmusl-x64@0.33.5`). */
-    const pnpmDirs = (root: string) => fs.readdirSync(path.join(root, "app/node_modules/.pnpm")).filter((d) => d !== "node_modules");
+    const pnpmDirs = (root: string) =>
+      fs.readdirSync(path.join(root, "app/node_modules/.pnpm")).filter((d) => d !== "node_modules");
     const packageDir = (root: string, storeDir: string) => {
       const name = storeDir.replace(/@[^@]*$/, "").replace("+", "/");
       return path.join(root, "app/node_modules/.pnpm", storeDir, "node_modules", name);
@@ -264,7 +341,9 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
     });
 
     it("ships no package for another libc or CPU and no musl-linked ELF file, and keeps the glibc copies", async () => {
-      const found = (await run("find", [path.join(runner.root, "app/node_modules"), "-path", "*linuxmusl*", "-type", "f"])).stdout.trim();
+      const found = (
+        await run("find", [path.join(runner.root, "app/node_modules"), "-path", "*linuxmusl*", "-type", "f"])
+      ).stdout.trim();
       assert.equal(found, "", "musl files left in the runner");
       for (const d of pnpmDirs(runner.root).filter((x) => x.startsWith("@img+"))) {
         const manifest = path.join(packageDir(runner.root, d), "package.json");
@@ -279,16 +358,24 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
       for (const glibc of ["@img+sharp-linux-x64@0.33.5", "@img+sharp-libvips-linux-x64@1.0.4"]) {
         assert.ok(pnpmDirs(runner.root).includes(glibc), `${glibc} must stay`);
       }
-      assert.match(builds.runner.log, /pruned node_modules\/\.pnpm\/@img\+sharp-libvips-linuxmusl-x64@1\.0\.4\/node_modules\/@img\/sharp-libvips-linuxmusl-x64 \(\d+ bytes\): package for os linux, cpu x64, libc musl/);
+      assert.match(
+        builds.runner.log,
+        /pruned node_modules\/\.pnpm\/@img\+sharp-libvips-linuxmusl-x64@1\.0\.4\/node_modules\/@img\/sharp-libvips-linuxmusl-x64 \(\d+ bytes\): package for os linux, cpu x64, libc musl/,
+      );
       assert.match(builds.runner.log, /^pruned foreign binaries: 2 paths, \d+ bytes \(target linux\/x64, glibc\)$/m);
       assert.doesNotMatch(builds.unpruned.log, /^pruned /m, "PRUNE_FOREIGN_BINARIES=false must prune nothing");
     });
 
     it("saves the bytes of the pruned packages, measured on /app and on the image", async () => {
-      const saved = (await treeBytes(path.join(unpruned.root, "app"))) - (await treeBytes(path.join(runner.root, "app")));
+      const saved =
+        (await treeBytes(path.join(unpruned.root, "app"))) - (await treeBytes(path.join(runner.root, "app")));
       const reported = Number(/^pruned foreign binaries: \d+ paths, (\d+) bytes/m.exec(builds.runner.log)?.[1]);
-      const imageSaved = (await buildah.imageSize("localhost/moontv-it:unpruned")) - (await buildah.imageSize("localhost/moontv-it:runner"));
-      console.log(`      lean image: ${saved} bytes saved on /app (prune step reported ${reported}); image size ${imageSaved} bytes smaller`);
+      const imageSaved =
+        (await buildah.imageSize("localhost/moontv-it:unpruned")) -
+        (await buildah.imageSize("localhost/moontv-it:runner"));
+      console.log(
+        `      lean image: ${saved} bytes saved on /app (prune step reported ${reported}); image size ${imageSaved} bytes smaller`,
+      );
       assert.ok(saved > 16 * 1024 * 1024, `only ${saved} bytes saved`);
       // du counts directory entries too; the step counts file bytes.
       assert.ok(Math.abs(saved - reported) < 64 * 1024, `measured ${saved}, reported ${reported}`);

@@ -89,12 +89,18 @@ describe("components/image/Dockerfile", () => {
     const seen: string[] = [];
     for (const s of stages()) {
       const m = /^\$\{?([A-Z_]+)\}?$/.exec(s.from);
-      assert.ok(m ? m[1] in globals : seen.includes(s.from), `stage ${s.name}: FROM ${s.from} is neither a global ARG nor an earlier stage`);
+      assert.ok(
+        m ? m[1] in globals : seen.includes(s.from),
+        `stage ${s.name}: FROM ${s.from} is neither a global ARG nor an earlier stage`,
+      );
       seen.push(s.name);
     }
     assert.equal(stage("system-base").from, "${BUILD_BASE_IMAGE}");
     assert.equal(stage("runner").from, "${RUNTIME_BASE_IMAGE}");
-    assert.deepEqual([stage("deps").from, stage("builder").from, stage("debug").from], ["system-base", "deps", "system-base"]);
+    assert.deepEqual(
+      [stage("deps").from, stage("builder").from, stage("debug").from],
+      ["system-base", "deps", "system-base"],
+    );
   });
 
   it("defaults to a glibc build base matching the distroless Debian 12 runtime, as the settings do", () => {
@@ -110,11 +116,20 @@ describe("components/image/Dockerfile", () => {
 
   it("declares every build arg that dockerfileBuildArgs can produce", () => {
     const declared = new Set(
-      dockerfile.getInstructions().filter((i) => i.getKeyword() === "ARG").map((i) => args(i).split("=")[0]),
+      dockerfile
+        .getInstructions()
+        .filter((i) => i.getKeyword() === "ARG")
+        .map((i) => args(i).split("=")[0]),
     );
     const all = dockerfileBuildArgs({
-      nodeVersion: "20", pnpmVersion: "10.14.0", buildBaseImage: "node:20-bookworm-slim", runtimeBaseImage: "gcr.io/distroless/nodejs20-debian12",
-      sourceUrl: "https://github.com/MoonTechLab/LunaTV", revision: "0123abc", created: "2025-01-31T12:00:00Z", version: "1.2.3",
+      nodeVersion: "20",
+      pnpmVersion: "10.14.0",
+      buildBaseImage: "node:20-bookworm-slim",
+      runtimeBaseImage: "gcr.io/distroless/nodejs20-debian12",
+      sourceUrl: "https://github.com/MoonTechLab/LunaTV",
+      revision: "0123abc",
+      created: "2025-01-31T12:00:00Z",
+      version: "1.2.3",
     });
     for (const k of Object.keys(all)) assert.ok(declared.has(k), `build arg ${k} is not declared by an ARG`);
   });
@@ -139,7 +154,11 @@ describe("components/image/Dockerfile", () => {
     assert.ok(mount, "the install needs RUN --mount=type=cache");
     const opts = Object.fromEntries((mount.getValue() ?? "").split(",").map((kv: string) => kv.split("=")));
     assert.equal(opts.type, "cache");
-    assert.match(args(install), new RegExp(`--store-dir ${opts.target}(\\s|$)`), "the pnpm store must be the cache mount");
+    assert.match(
+      args(install),
+      new RegExp(`--store-dir ${opts.target}(\\s|$)`),
+      "the pnpm store must be the cache mount",
+    );
     const copyLine = of(s, "COPY")[0].getRange().start.line;
     assert.ok(copyLine < install.getRange().start.line);
   });
@@ -156,7 +175,13 @@ describe("components/image/Dockerfile", () => {
   });
 
   const FILES = [
-    "/app/.next/standalone", "/app/.next/static", "/app/.next/runtime-cache", "/app/public", "/app/scripts", "/app/start.js", "/app/config.jso[n]",
+    "/app/.next/standalone",
+    "/app/.next/static",
+    "/app/.next/runtime-cache",
+    "/app/public",
+    "/app/scripts",
+    "/app/start.js",
+    "/app/config.jso[n]",
   ];
   it("runner and debug share the contract ENTRYPOINT node + CMD start.js (init containers pass only args)", () => {
     const last = (name: string, kw: string) => of(stage(name), kw).pop();
@@ -169,7 +194,13 @@ describe("components/image/Dockerfile", () => {
   for (const name of ["runner", "debug"]) {
     it(`${name}: only the standalone output, static files, public/, scripts/, start.js and optional config.json`, () => {
       const s = stage(name);
-      for (const c of of(s, "COPY")) assert.equal(flags(c).find((f) => f.getName() === "from")?.getValue(), "builder");
+      for (const c of of(s, "COPY"))
+        assert.equal(
+          flags(c)
+            .find((f) => f.getName() === "from")
+            ?.getValue(),
+          "builder",
+        );
       assert.deepEqual(copySources(s).flat().sort(), [...FILES].sort());
     });
 
@@ -196,11 +227,23 @@ describe("components/image/Dockerfile", () => {
     assert.deepEqual(jsonArgs(of(s, "ENTRYPOINT")[0]), ["/nodejs/bin/node"]);
     assert.deepEqual(jsonArgs(of(s, "CMD")[0]), ["start.js"]);
     const labels = Object.fromEntries(
-      of(s, "LABEL").flatMap((l) => (l as unknown as { getProperties(): Array<{ getName(): string; getValue(): string }> }).getProperties().map((p) => [p.getName(), p.getValue()])),
+      of(s, "LABEL").flatMap((l) =>
+        (l as unknown as { getProperties(): Array<{ getName(): string; getValue(): string }> })
+          .getProperties()
+          .map((p) => [p.getName(), p.getValue()]),
+      ),
     );
-    for (const [k, arg] of [["source", "SOURCE_URL"], ["revision", "REVISION"], ["created", "CREATED"], ["version", "VERSION"]]) {
+    for (const [k, arg] of [
+      ["source", "SOURCE_URL"],
+      ["revision", "REVISION"],
+      ["created", "CREATED"],
+      ["version", "VERSION"],
+    ]) {
       assert.equal(labels[`org.opencontainers.image.${k}`], `\${${arg}}`);
-      assert.ok(of(s, "ARG").some((a) => args(a).split("=")[0] === arg), `runner must declare ARG ${arg}`);
+      assert.ok(
+        of(s, "ARG").some((a) => args(a).split("=")[0] === arg),
+        `runner must declare ARG ${arg}`,
+      );
     }
   });
 
@@ -208,7 +251,10 @@ describe("components/image/Dockerfile", () => {
     const secretish = /PASS(WORD|WD)?|TOKEN|SECRET|KEY|CREDENTIAL|AUTH|PRIVATE/i;
     const names = dockerfile.getInstructions().flatMap((i) => {
       if (i.getKeyword() === "ARG") return [args(i).split("=")[0]];
-      if (i.getKeyword() === "ENV") return args(i).split(/\s+/).map((kv) => kv.split("=")[0]);
+      if (i.getKeyword() === "ENV")
+        return args(i)
+          .split(/\s+/)
+          .map((kv) => kv.split("=")[0]);
       return [];
     });
     assert.ok(names.length > 5);
@@ -220,7 +266,10 @@ describe("components/image/Dockerfile", () => {
   });
 
   it("ships an ignore file keeping local builds, VCS data and env files out of the context", () => {
-    const lines = fs.readFileSync(DOCKERIGNORE_PATH, "utf8").split("\n").map((l) => l.trim());
+    const lines = fs
+      .readFileSync(DOCKERIGNORE_PATH, "utf8")
+      .split("\n")
+      .map((l) => l.trim());
     for (const p of ["**/node_modules", ".next", ".git", ".env*"]) assert.ok(lines.includes(p), `${p} missing`);
   });
 
@@ -246,7 +295,10 @@ describe("components/image/Dockerfile", () => {
       write("src/app/layout.tsx", "export default function L() {}\n");
       apply();
       apply();
-      assert.equal(read("src/app/api/search/route.ts"), dynamicRoute("export const runtime = 'nodejs';\nexport async function GET() {}\n"));
+      assert.equal(
+        read("src/app/api/search/route.ts"),
+        dynamicRoute("export const runtime = 'nodejs';\nexport async function GET() {}\n"),
+      );
       assert.equal(read("src/app/api/x/y/route.ts"), dynamicRoute("export const runtime = 'nodejs';\n"));
       assert.equal(read("src/app/api/js/route.js"), dynamicRoute("export const runtime = 'nodejs';\n"));
       assert.equal(read("src/app/page.tsx"), "export const runtime = 'edge';\n", "only route handlers are rewritten");
@@ -261,7 +313,10 @@ describe("components/image/Dockerfile", () => {
       write("src/app/api/plain/route.ts", "export async function GET() {}\n");
       apply();
       assert.equal(read("src/app/api/own/route.ts"), own.replace("'edge'", "'nodejs'"));
-      assert.equal(read("src/app/api/node/route.ts"), "export const runtime = 'nodejs';\nexport async function GET() {}\n");
+      assert.equal(
+        read("src/app/api/node/route.ts"),
+        "export const runtime = 'nodejs';\nexport async function GET() {}\n",
+      );
       assert.equal(read("src/app/api/plain/route.ts"), "export async function GET() {}\n");
     });
 
@@ -282,7 +337,11 @@ describe("components/image/Dockerfile", () => {
 
 describe("dockerfileBuildArgs", () => {
   // Values as the settings hand them on, already checked (test/stacks/image-settings.spec.ts).
-  const required = { nodeVersion: "20", buildBaseImage: "node:20-bookworm-slim", runtimeBaseImage: "gcr.io/distroless/nodejs20-debian12" };
+  const required = {
+    nodeVersion: "20",
+    buildBaseImage: "node:20-bookworm-slim",
+    runtimeBaseImage: "gcr.io/distroless/nodejs20-debian12",
+  };
 
   it("sets the Node version and both bases as given, pinned refs included; pnpm from packageManager unless given", () => {
     assert.deepEqual(dockerfileBuildArgs(required), {
@@ -291,12 +350,27 @@ describe("dockerfileBuildArgs", () => {
       RUNTIME_BASE_IMAGE: "gcr.io/distroless/nodejs20-debian12",
     });
     const digest = `sha256:${"a".repeat(64)}`;
-    const b = dockerfileBuildArgs({ nodeVersion: "20.19.5", buildBaseImage: `docker.io/library/node@${digest}`, runtimeBaseImage: `127.0.0.1:5000/distroless/nodejs20-debian12:latest@${digest}` });
-    assert.deepEqual(b, { NODE_VERSION: "20.19.5", BUILD_BASE_IMAGE: `docker.io/library/node@${digest}`, RUNTIME_BASE_IMAGE: `127.0.0.1:5000/distroless/nodejs20-debian12:latest@${digest}` });
+    const b = dockerfileBuildArgs({
+      nodeVersion: "20.19.5",
+      buildBaseImage: `docker.io/library/node@${digest}`,
+      runtimeBaseImage: `127.0.0.1:5000/distroless/nodejs20-debian12:latest@${digest}`,
+    });
+    assert.deepEqual(b, {
+      NODE_VERSION: "20.19.5",
+      BUILD_BASE_IMAGE: `docker.io/library/node@${digest}`,
+      RUNTIME_BASE_IMAGE: `127.0.0.1:5000/distroless/nodejs20-debian12:latest@${digest}`,
+    });
   });
 
   it("sets PNPM_VERSION and the OCI label args only when given", () => {
-    const a = dockerfileBuildArgs({ ...required, pnpmVersion: "10.14.0", sourceUrl: "https://github.com/MoonTechLab/LunaTV", revision: "0123abcd", created: "2025-01-31T12:00:00Z", version: "v1.2.3" });
+    const a = dockerfileBuildArgs({
+      ...required,
+      pnpmVersion: "10.14.0",
+      sourceUrl: "https://github.com/MoonTechLab/LunaTV",
+      revision: "0123abcd",
+      created: "2025-01-31T12:00:00Z",
+      version: "v1.2.3",
+    });
     assert.equal(a.PNPM_VERSION, "10.14.0");
     assert.equal(a.SOURCE_URL, "https://github.com/MoonTechLab/LunaTV");
     assert.equal(a.REVISION, "0123abcd");

@@ -11,7 +11,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { lsRemoteCommit, resolvedContextLocation, setCommitResolver } from "../../../components/image/git-source";
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8" }).trim();
+  return execFileSync(
+    "git",
+    ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args],
+    { cwd, encoding: "utf8" },
+  ).trim();
 }
 
 function settle<T>(o: pulumi.Output<T>): Promise<T> {
@@ -60,15 +64,26 @@ describe("git contexts: the build is given the resolved commit", () => {
   let answer = "a".repeat(40);
   const asked: string[] = [];
   before(() => {
-    pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: () => ({}) }, "moontv", "dev", false);
+    pulumi.runtime.setMocks(
+      { newResource: (a) => ({ id: a.name, state: a.inputs }), call: () => ({}) },
+      "moontv",
+      "dev",
+      false,
+    );
     setCommitResolver(async (u, ref) => (asked.push(`${u}#${ref}`), answer));
   });
   after(() => setCommitResolver());
 
   it("a branch becomes its current commit in the location; a moved branch gives a new location", async () => {
-    assert.equal(await settle(resolvedContextLocation({ kind: "git", url, gitRef: "main", subdirectory: "app" })), `${url}#${"a".repeat(40)}:app`);
+    assert.equal(
+      await settle(resolvedContextLocation({ kind: "git", url, gitRef: "main", subdirectory: "app" })),
+      `${url}#${"a".repeat(40)}:app`,
+    );
     answer = "b".repeat(40);
-    assert.equal(await settle(resolvedContextLocation({ kind: "git", url, gitRef: "main" })), `${url}#${"b".repeat(40)}`);
+    assert.equal(
+      await settle(resolvedContextLocation({ kind: "git", url, gitRef: "main" })),
+      `${url}#${"b".repeat(40)}`,
+    );
     assert.deepEqual(asked, [`${url}#main`, `${url}#main`]);
   });
 
@@ -83,11 +98,14 @@ describe("git contexts: the build is given the resolved commit", () => {
 
   it("a ref that cannot be resolved stops the program with one line naming the key", async () => {
     setCommitResolver(async () => {
-      throw new Error("no branch or tag \"gone\" in " + url);
+      throw new Error('no branch or tag "gone" in ' + url);
     });
     await assert.rejects(settle(resolvedContextLocation({ kind: "git", url, gitRef: "gone" })), (e: Error) => {
       assert.ok(e instanceof pulumi.RunError);
-      assert.match(e.message, /^cannot resolve moontv:image\.context\.gitRef "gone" of https:\/\/github\.com\/MoonTechLab\/LunaTV\.git to a commit: no branch or tag "gone"/);
+      assert.match(
+        e.message,
+        /^cannot resolve moontv:image\.context\.gitRef "gone" of https:\/\/github\.com\/MoonTechLab\/LunaTV\.git to a commit: no branch or tag "gone"/,
+      );
       return true;
     });
   });

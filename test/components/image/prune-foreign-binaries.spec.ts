@@ -35,7 +35,9 @@ function elf64(machine: number, opts: { needed?: string[]; interp?: string } = {
   const strings = ["", ...(opts.needed ?? [])];
   const strtab = Buffer.from(strings.join("\0") + "\0", "latin1");
   const offsets = strings.map((_, i) => strings.slice(0, i).reduce((n, s) => n + s.length + 1, 0));
-  const entries: Array<[number, number]> = [...(opts.needed ?? []).map((_, i): [number, number] => [1, offsets[i + 1]])];
+  const entries: Array<[number, number]> = [
+    ...(opts.needed ?? []).map((_, i): [number, number] => [1, offsets[i + 1]]),
+  ];
   const dynAt = interpAt + interp.length;
   const strAt = dynAt + 16 * (entries.length + 2);
   entries.push([5, base + strAt], [0, 0]);
@@ -88,7 +90,10 @@ describe("the builder's prune of native binaries for another libc or CPU", funct
   };
   const exists = (rel: string) => fs.existsSync(path.join(root, rel));
   const prune = (enabled = "true") =>
-    execFileSync("sh", ["-c", command.split(STANDALONE).join(root)], { env: { ...process.env, PRUNE_FOREIGN_BINARIES: enabled }, encoding: "utf8" });
+    execFileSync("sh", ["-c", command.split(STANDALONE).join(root)], {
+      env: { ...process.env, PRUNE_FOREIGN_BINARIES: enabled },
+      encoding: "utf8",
+    });
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-prune-"));
@@ -107,13 +112,21 @@ describe("the builder's prune of native binaries for another libc or CPU", funct
     pkg(`${store}/f/node_modules/not-windows`, { os: ["!win32"] });
     pkg(`${store}/g/node_modules/plain`, {});
     const out = prune();
-    for (const gone of ["a/node_modules/darwin-only", "b/node_modules/other-cpu", "c/node_modules/@img/musl", "d/node_modules/not-this-cpu"]) {
+    for (const gone of [
+      "a/node_modules/darwin-only",
+      "b/node_modules/other-cpu",
+      "c/node_modules/@img/musl",
+      "d/node_modules/not-this-cpu",
+    ]) {
       assert.ok(!exists(`${store}/${gone}`), `${gone} kept`);
     }
     for (const kept of ["e/node_modules/@img/glibc", "f/node_modules/not-windows", "g/node_modules/plain"]) {
       assert.ok(exists(`${store}/${kept}/index.js`), `${kept} removed`);
     }
-    assert.match(out, /pruned node_modules\/\.pnpm\/c\/node_modules\/@img\/musl \(\d+ bytes\): package for os linux, cpu \w+, libc musl/);
+    assert.match(
+      out,
+      /pruned node_modules\/\.pnpm\/c\/node_modules\/@img\/musl \(\d+ bytes\): package for os linux, cpu \w+, libc musl/,
+    );
     assert.match(out, /pruned foreign binaries: 4 paths, \d+ bytes \(target linux\/\w+, glibc\)/);
   });
 
@@ -130,9 +143,22 @@ describe("the builder's prune of native binaries for another libc or CPU", funct
     write("lib/truncated.so", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1]));
     write("lib/readme.md", "musl libc.musl-x86_64.so.1 ld-musl-\n");
     const out = prune();
-    for (const gone of ["lib/musl-needed.so.42", "bin/musl-exe", "lib/other-machine.node", "lib/darwin.node"]) assert.ok(!exists(gone), `${gone} kept`);
-    for (const kept of ["lib/native-glibc.node", "lib/native-static.node", "bin-node", "lib/truncated.so", "lib/readme.md"]) assert.ok(exists(kept), `${kept} removed`);
-    assert.match(out, new RegExp(`pruned lib/musl-needed\\.so\\.42 \\(\\d+ bytes\\): ELF linked against musl \\(libstdc\\+\\+\\.so\\.6, ${MUSL_LIBC.replace(/\./g, "\\.")}\\)`));
+    for (const gone of ["lib/musl-needed.so.42", "bin/musl-exe", "lib/other-machine.node", "lib/darwin.node"])
+      assert.ok(!exists(gone), `${gone} kept`);
+    for (const kept of [
+      "lib/native-glibc.node",
+      "lib/native-static.node",
+      "bin-node",
+      "lib/truncated.so",
+      "lib/readme.md",
+    ])
+      assert.ok(exists(kept), `${kept} removed`);
+    assert.match(
+      out,
+      new RegExp(
+        `pruned lib/musl-needed\\.so\\.42 \\(\\d+ bytes\\): ELF linked against musl \\(libstdc\\+\\+\\.so\\.6, ${MUSL_LIBC.replace(/\./g, "\\.")}\\)`,
+      ),
+    );
     assert.match(out, /pruned lib\/other-machine\.node \(\d+ bytes\): ELF for machine \d+/);
     assert.match(out, /pruned lib\/darwin\.node \(64 bytes\): Mach-O/);
   });
@@ -141,7 +167,10 @@ describe("the builder's prune of native binaries for another libc or CPU", funct
     const musl = elf64(NATIVE, { needed: [MUSL_LIBC] });
     write("a/musl.so", musl);
     pkg("node_modules/darwin", { os: ["darwin"] });
-    const pkgBytes = ["package.json", "index.js"].reduce((n, f) => n + fs.statSync(path.join(root, "node_modules/darwin", f)).size, 0);
+    const pkgBytes = ["package.json", "index.js"].reduce(
+      (n, f) => n + fs.statSync(path.join(root, "node_modules/darwin", f)).size,
+      0,
+    );
     const out = prune();
     assert.match(out, new RegExp(`pruned foreign binaries: 2 paths, ${musl.length + pkgBytes} bytes`));
   });

@@ -9,7 +9,14 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { sizeBudgetProvider } from "../../../components/image";
-import { buildMultiPlatformLayout, layoutImageSize, pushOci, requireTool, RunningRegistry, startRegistry } from "../../support/registry-fixture";
+import {
+  buildMultiPlatformLayout,
+  layoutImageSize,
+  pushOci,
+  requireTool,
+  RunningRegistry,
+  startRegistry,
+} from "../../support/registry-fixture";
 
 /** What @pulumi/pulumi/cmd/dynamic-provider does with the `__provider` prop. */
 async function loadSerialisedProvider(): Promise<pulumi.dynamic.ResourceProvider> {
@@ -17,9 +24,9 @@ async function loadSerialisedProvider(): Promise<pulumi.dynamic.ResourceProvider
   const provider = sizeBudgetProvider;
   const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fromString = require(require.resolve("require-from-string", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] })) as (
-    code: string,
-  ) => { handler: () => pulumi.dynamic.ResourceProvider };
+  const fromString = require(
+    require.resolve("require-from-string", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] }),
+  ) as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
   return fromString(sf.text).handler();
 }
 
@@ -38,16 +45,21 @@ describe("ImageSizeBudget provider against docker-registry (integration)", funct
     requireTool("umoci");
     work = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-budget-"));
     layout = path.join(work, "layout");
-    buildMultiPlatformLayout(layout, { amd64: { "a.txt": "a\n" }, arm64: { "noise.bin": randomBytes(60_000).toString("base64") } });
+    buildMultiPlatformLayout(layout, {
+      amd64: { "a.txt": "a\n" },
+      arm64: { "noise.bin": randomBytes(60_000).toString("base64") },
+    });
     reg = await startRegistry(creds);
     pushOci(layout, "multi", `${reg.host}/moontv/app:1.0.0`, creds);
-    const digest = (await (await fetch(`http://${reg.host}/v2/moontv/app/manifests/1.0.0`, {
-      method: "HEAD",
-      headers: {
-        Accept: "application/vnd.oci.image.index.v1+json",
-        Authorization: "Basic " + Buffer.from(`${creds.username}:${creds.password}`).toString("base64"),
-      },
-    })).headers.get("docker-content-digest")) as string;
+    const digest = (await (
+      await fetch(`http://${reg.host}/v2/moontv/app/manifests/1.0.0`, {
+        method: "HEAD",
+        headers: {
+          Accept: "application/vnd.oci.image.index.v1+json",
+          Authorization: "Basic " + Buffer.from(`${creds.username}:${creds.password}`).toString("base64"),
+        },
+      })
+    ).headers.get("docker-content-digest")) as string;
     ref = `${reg.host}/moontv/app@${digest}`;
     provider = await loadSerialisedProvider();
   });
@@ -92,7 +104,10 @@ describe("ImageSizeBudget provider against docker-registry (integration)", funct
     const olds = (await provider.create!(inputs(200))).outs;
     assert.equal((await provider.diff!(ref, olds, inputs(200))).changes, false);
     assert.equal((await provider.diff!(ref, olds, inputs(0.05))).changes, true);
-    await assert.rejects(provider.update!(ref, olds, inputs(0.05)), /platform linux\/arm64 is .* over the size budget of 0.05 MiB/);
+    await assert.rejects(
+      provider.update!(ref, olds, inputs(0.05)),
+      /platform linux\/arm64 is .* over the size budget of 0.05 MiB/,
+    );
   });
 
   it("registry errors reach the update as RegistryError messages, without the password", async () => {

@@ -71,6 +71,9 @@ describe("pushedDigestRef", () => {
     assert.equal(pushedDigestRef(REPO, `${REPO}:dev`, true), undefined);
     assert.equal(pushedDigestRef(REPO, digest, true), `${REPO}@${digest}`);
     assert.equal(pushedDigestRef(REPO, `${REPO}:dev@${digest}`, false), `${REPO}@${digest}`);
-    assert.throws(() => pushedDigestRef(REPO, "", false), /no sha256 digest in "" for 127.0.0.1:5000\/moontv: was the image pushed\?/);
+    assert.throws(
+      () => pushedDigestRef(REPO, "", false),
+      /no sha256 digest in "" for 127.0.0.1:5000\/moontv: was the image pushed\?/,
+    );
   });
 });

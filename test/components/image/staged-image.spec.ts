@@ -69,7 +69,10 @@ function installMocks(): void {
   setCommitResolver(async (url, ref) => simulatedCommit(url, ref));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor() as {
-    registerResource(req: { getName(): string; getDependenciesList(): string[]; getRetainondelete(): boolean | undefined }, cb: unknown): unknown;
+    registerResource(
+      req: { getName(): string; getDependenciesList(): string[]; getRetainondelete(): boolean | undefined },
+      cb: unknown,
+    ): unknown;
   };
   const registerResource = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
@@ -95,7 +98,8 @@ const BUILD = {
   sizeBudgetMiB: 200,
   buildOnPreview: true,
 };
-const baseArgs = (image: Record<string, unknown> = {}, stack = "prod"): StagedImageArgs => stagedImageArgsFor({ ...BUILD, ...image }, stack);
+const baseArgs = (image: Record<string, unknown> = {}, stack = "prod"): StagedImageArgs =>
+  stagedImageArgsFor({ ...BUILD, ...image }, stack);
 const pinned = (ref: string) => `${ref}@${fakeDigest(ref)}`;
 
 /** Builds a StagedImage with a unique name and returns what it registered. */
@@ -132,7 +136,10 @@ describe("StagedImage (mocks)", function () {
     });
 
     it("one docker-build Image per platform, each for one platform, target runner, inline Dockerfile, git context", () => {
-      assert.deepEqual(r.images.map((i) => i.name), ["multi-amd64", "multi-arm64"]);
+      assert.deepEqual(
+        r.images.map((i) => i.name),
+        ["multi-amd64", "multi-arm64"],
+      );
       for (const [i, platform] of [
         [r.images[0], "linux/amd64"],
         [r.images[1], "linux/arm64"],
@@ -150,17 +157,29 @@ describe("StagedImage (mocks)", function () {
 
     it("each platform has its own registry cache in mode max and reads main's", () => {
       const arm = r.images[1].inputs;
-      assert.deepEqual(arm.cacheFrom, [{ registry: { ref: `${REPO}:cache-arm64` } }, { registry: { ref: `${REPO}:cache-arm64-main` } }]);
+      assert.deepEqual(arm.cacheFrom, [
+        { registry: { ref: `${REPO}:cache-arm64` } },
+        { registry: { ref: `${REPO}:cache-arm64-main` } },
+      ]);
       assert.deepEqual(arm.cacheTo, [
         { registry: { ref: `${REPO}:cache-arm64`, mode: "max", imageManifest: true, ociMediaTypes: true } },
         { registry: { ref: `${REPO}:cache-arm64-main`, mode: "max", imageManifest: true, ociMediaTypes: true } },
       ]);
-      assert.equal((r.images[0].inputs.cacheTo as { registry: { ref: string } }[])[0].registry.ref, `${REPO}:cache-amd64`);
+      assert.equal(
+        (r.images[0].inputs.cacheTo as { registry: { ref: string } }[])[0].registry.ref,
+        `${REPO}:cache-amd64`,
+      );
     });
 
     it("platform images carry suffixed tags; an Index per tag joins them, fully qualified", () => {
-      assert.deepEqual(r.images.map((i) => i.inputs.tags), [[`${REPO}:1.0.0-amd64`], [`${REPO}:1.0.0-arm64`]]);
-      assert.deepEqual(r.indexes.map((i) => i.inputs.tag), [`${REPO}:1.0.0`, `${REPO}:sha-0123456`, `${REPO}:prod`]);
+      assert.deepEqual(
+        r.images.map((i) => i.inputs.tags),
+        [[`${REPO}:1.0.0-amd64`], [`${REPO}:1.0.0-arm64`]],
+      );
+      assert.deepEqual(
+        r.indexes.map((i) => i.inputs.tag),
+        [`${REPO}:1.0.0`, `${REPO}:sha-0123456`, `${REPO}:prod`],
+      );
       for (const idx of r.indexes) {
         assert.deepEqual(idx.inputs.sources, [
           `${REPO}:1.0.0-amd64@${fakeDigest("multi-amd64")}`,
@@ -183,7 +202,9 @@ describe("StagedImage (mocks)", function () {
     it("credentials go to registries as secrets, never into build args", () => {
       for (const i of [...r.images]) {
         assert.ok(isSecretWrapper(i.inputs.registries), "registries arrive as a secret");
-        assert.deepEqual(unwrap(i.inputs.registries), [{ address: "registry.example.com", username: "ci-bot", password: PASSWORD }]);
+        assert.deepEqual(unwrap(i.inputs.registries), [
+          { address: "registry.example.com", username: "ci-bot", password: PASSWORD },
+        ]);
         assert.ok(!JSON.stringify(i.inputs.buildArgs).includes(PASSWORD));
         assert.deepEqual(i.inputs.buildArgs, {
           NODE_VERSION: "20",
@@ -227,7 +248,10 @@ describe("StagedImage (mocks)", function () {
   describe("one platform (dev)", () => {
     let r: Awaited<ReturnType<typeof build>>;
     before(async () => {
-      const args = stagedImageArgsFor({ repository: "127.0.0.1:5000/moontv", context: { location: "../moontv" }, target: "debug" }, "dev");
+      const args = stagedImageArgsFor(
+        { repository: "127.0.0.1:5000/moontv", context: { location: "../moontv" }, target: "debug" },
+        "dev",
+      );
       // No budget: the component then only measures (every stack has one).
       r = await build("single", { ...args, sizeBudgetMiB: undefined });
     });
@@ -269,7 +293,10 @@ describe("StagedImage (mocks)", function () {
 
   it("a named builder goes to every platform's build", async () => {
     const r = await build("named", baseArgs({ platforms: ["linux/amd64", "linux/arm64"], builder: "moontv-remote" }));
-    assert.deepEqual(r.images.map((i) => i.inputs.builder), [{ name: "moontv-remote" }, { name: "moontv-remote" }]);
+    assert.deepEqual(
+      r.images.map((i) => i.inputs.builder),
+      [{ name: "moontv-remote" }, { name: "moontv-remote" }],
+    );
   });
 
   it("push false: no size check, ref is the primary tag", async () => {
@@ -283,7 +310,10 @@ describe("StagedImage (mocks)", function () {
   // Bad settings are the schema's (test/stacks/image-settings.spec.ts); this is the callers' guard.
   it("a build arg named like a secret stops before any resource is registered", () => {
     const before = registered.length;
-    assert.throws(() => new StagedImage("bad", { ...baseArgs(), buildArgs: { NPM_TOKEN: "x" } }), /image.buildArgs "NPM_TOKEN" look like secrets/);
+    assert.throws(
+      () => new StagedImage("bad", { ...baseArgs(), buildArgs: { NPM_TOKEN: "x" } }),
+      /image.buildArgs "NPM_TOKEN" look like secrets/,
+    );
     assert.equal(registered.filter((r) => r.name.startsWith("bad")).length, 0);
     assert.ok(registered.length >= before);
   });

@@ -8,8 +8,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  buildKvrocksServices, buildKvrocksStatefulSet, JOIN_CONFIG_COMMAND, KVROCKS_CONFIG_DIR, KVROCKS_RUNTIME_CONFIG_DIR,
-  KVROCKS_SECRET_DIR, kvrocksConfOptions, kvrocksImage, kvrocksUrl, renderKvrocksAuthConf, renderKvrocksConf, type KvrocksSettings,
+  buildKvrocksServices,
+  buildKvrocksStatefulSet,
+  JOIN_CONFIG_COMMAND,
+  KVROCKS_CONFIG_DIR,
+  KVROCKS_RUNTIME_CONFIG_DIR,
+  KVROCKS_SECRET_DIR,
+  kvrocksConfOptions,
+  kvrocksImage,
+  kvrocksUrl,
+  renderKvrocksAuthConf,
+  renderKvrocksConf,
+  type KvrocksSettings,
 } from "../../../components/kvrocks";
 import { restrictedViolations } from "../../support/k8s";
 import { settingsFor } from "../../support/settings";
@@ -53,7 +63,13 @@ function parseConf(text: string): Map<string, string> {
 
 const settings = (stack: "dev" | "prod"): KvrocksSettings => settingsFor(stack).kvrocks;
 const statefulSet = (stack: "dev" | "prod") =>
-  buildKvrocksStatefulSet({ kvrocks: settings(stack), namespace: "ns", instance: stack, image: "docker.io/apache/kvrocks:2.12.0", configHash: "h" }) as { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  buildKvrocksStatefulSet({
+    kvrocks: settings(stack),
+    namespace: "ns",
+    instance: stack,
+    image: "docker.io/apache/kvrocks:2.12.0",
+    configHash: "h",
+  }) as { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe("kvrocks builders", () => {
   for (const stack of ["dev", "prod"] as const) {
@@ -78,7 +94,11 @@ describe("kvrocks builders", () => {
     assert.deepEqual([prod.blockCacheMiB, prod.writeBufferMiB], [256, 32]);
     assert.equal(kvrocksConfOptions("8Gi").writeBufferMiB, 64);
     // Block cache plus every write buffer (about 7 column families, 2 buffers each) fits the limit.
-    for (const [limit, o] of [[512, dev], [1024, prod]] as const) assert.ok(o.blockCacheMiB + 7 * 2 * o.writeBufferMiB < limit, String(limit));
+    for (const [limit, o] of [
+      [512, dev],
+      [1024, prod],
+    ] as const)
+      assert.ok(o.blockCacheMiB + 7 * 2 * o.writeBufferMiB < limit, String(limit));
     assert.throws(() => kvrocksConfOptions("128Mi"), /at least 256Mi is needed, got 128Mi/);
   });
 
@@ -92,11 +112,17 @@ describe("kvrocks builders", () => {
       fs.writeFileSync(at(`${KVROCKS_CONFIG_DIR}/kvrocks.conf`), conf);
       fs.writeFileSync(at(`${KVROCKS_SECRET_DIR}/auth.conf`), renderKvrocksAuthConf("s3cretPassw0rd"));
       // The same command, its absolute paths moved under the scratch directory.
-      const command = JOIN_CONFIG_COMMAND.replace(new RegExp(`(${KVROCKS_CONFIG_DIR}|${KVROCKS_RUNTIME_CONFIG_DIR})`, "g"), `${dir}$1`);
+      const command = JOIN_CONFIG_COMMAND.replace(
+        new RegExp(`(${KVROCKS_CONFIG_DIR}|${KVROCKS_RUNTIME_CONFIG_DIR})`, "g"),
+        `${dir}$1`,
+      );
       execFileSync("sh", ["-c", command]);
       const joined = parseConf(fs.readFileSync(at(`${KVROCKS_RUNTIME_CONFIG_DIR}/kvrocks.conf`), "utf8"));
       assert.equal(joined.get("requirepass"), "s3cretPassw0rd");
-      assert.deepEqual([...joined.keys()].filter((k) => k !== "requirepass"), [...parseConf(conf).keys()]);
+      assert.deepEqual(
+        [...joined.keys()].filter((k) => k !== "requirepass"),
+        [...parseConf(conf).keys()],
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -105,7 +131,15 @@ describe("kvrocks builders", () => {
   it("runs as uid 999 under the restricted profile, data on a claim at /var/lib/kvrocks, the joined config in memory", () => {
     const spec = statefulSet("dev").spec;
     const pod = spec.template.spec;
-    assert.deepEqual([pod.securityContext.runAsNonRoot, pod.securityContext.runAsUser, pod.securityContext.fsGroup, pod.securityContext.seccompProfile.type], [true, 999, 999, "RuntimeDefault"]);
+    assert.deepEqual(
+      [
+        pod.securityContext.runAsNonRoot,
+        pod.securityContext.runAsUser,
+        pod.securityContext.fsGroup,
+        pod.securityContext.seccompProfile.type,
+      ],
+      [true, 999, 999, "RuntimeDefault"],
+    );
     for (const c of [...pod.initContainers, ...pod.containers]) {
       assert.equal(c.securityContext.readOnlyRootFilesystem, true, c.name);
       assert.equal(c.securityContext.allowPrivilegeEscalation, false, c.name);
@@ -117,10 +151,16 @@ describe("kvrocks builders", () => {
     const c = pod.containers[0];
     assert.deepEqual(c.command, ["kvrocks", "-c", "/run/kvrocks/kvrocks.conf"]);
     assert.deepEqual(c.ports, [{ name: "kvrocks", containerPort: 6666, protocol: "TCP" }]);
-    assert.deepEqual(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath), ["/var/lib/kvrocks", "/run/kvrocks"]);
+    assert.deepEqual(
+      c.volumeMounts.map((m: { mountPath: string }) => m.mountPath),
+      ["/var/lib/kvrocks", "/run/kvrocks"],
+    );
     assert.equal(spec.volumeClaimTemplates[0].metadata.name, "data");
     assert.equal(spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi");
-    assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === "runtime-config").emptyDir, { medium: "Memory", sizeLimit: "1Mi" });
+    assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === "runtime-config").emptyDir, {
+      medium: "Memory",
+      sizeLimit: "1Mi",
+    });
     assert.deepEqual(pod.initContainers[0].command, ["sh", "-c", JOIN_CONFIG_COMMAND]);
     assert.deepEqual(spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
     assert.equal(statefulSet("prod").spec.volumeClaimTemplates[0].spec.resources.requests.storage, "10Gi");
@@ -131,12 +171,17 @@ describe("kvrocks builders", () => {
     for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
       assert.deepEqual(probe.exec.command, ["sh", "-c", "redis-cli -h 127.0.0.1 -p 6666 ping | grep -q PONG"]);
     }
-    assert.deepEqual(c.env, [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: "kvrocks-auth", key: "password" } } }]);
+    assert.deepEqual(c.env, [
+      { name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: "kvrocks-auth", key: "password" } } },
+    ]);
   });
 
   it("Services kvrocks and kvrocks-headless on 6666", () => {
     const { service, headless } = buildKvrocksServices("ns", "dev") as { service: any; headless: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    assert.deepEqual([service.metadata.name, service.spec.ports[0].port, headless.metadata.name, headless.spec.clusterIP], ["kvrocks", 6666, "kvrocks-headless", "None"]);
+    assert.deepEqual(
+      [service.metadata.name, service.spec.ports[0].port, headless.metadata.name, headless.spec.clusterIP],
+      ["kvrocks", 6666, "kvrocks-headless", "None"],
+    );
   });
 
   it("defaults to the official image of the version, and builds KVROCKS_URL with an escaped password", () => {

@@ -2,7 +2,11 @@ import { strict as assert } from "assert";
 import { parse } from "yaml";
 import type { MonitoringArgs } from "../../../components/monitoring/args";
 import { buildDashboard, dashboardQueries } from "../../../components/monitoring/dashboard";
-import { buildBlackboxExporter, buildKvrocksExporter, buildRedisExporter } from "../../../components/monitoring/exporters";
+import {
+  buildBlackboxExporter,
+  buildKvrocksExporter,
+  buildRedisExporter,
+} from "../../../components/monitoring/exporters";
 import { buildGrafana, buildGrafanaAdminSecret } from "../../../components/monitoring/grafana";
 import { buildNodeExporter } from "../../../components/monitoring/node-exporter";
 import { buildPrometheus } from "../../../components/monitoring/prometheus";
@@ -24,34 +28,63 @@ function allObjects(): Obj[] {
   const bb = buildBlackboxExporter(full);
   const ne = buildNodeExporter(full);
   const g = buildGrafana(full);
-  return [p.configMap, p.statefulSet, p.service, re.deployment, re.service, bb.configMap, bb.deployment, bb.service,
-    ne.namespace, ne.daemonSet, ne.service, g.provisioning, g.dashboards, g.deployment, g.service,
-    buildGrafanaAdminSecret(full, "not-a-real-password")] as Obj[];
+  return [
+    p.configMap,
+    p.statefulSet,
+    p.service,
+    re.deployment,
+    re.service,
+    bb.configMap,
+    bb.deployment,
+    bb.service,
+    ne.namespace,
+    ne.daemonSet,
+    ne.service,
+    g.provisioning,
+    g.dashboards,
+    g.deployment,
+    g.service,
+    buildGrafanaAdminSecret(full, "not-a-real-password"),
+  ] as Obj[];
 }
 
 describe("monitoring builders (pure)", () => {
   describe("prometheus.yml", () => {
-    const jobs = (args: MonitoringArgs) => (parse(buildPrometheusConfig(args)).scrape_configs as { job_name: string }[]).map((j) => j.job_name);
+    const jobs = (args: MonitoringArgs) =>
+      (parse(buildPrometheusConfig(args)).scrape_configs as { job_name: string }[]).map((j) => j.job_name);
     it("has one job per enabled target, and only static/DNS discovery", () => {
       assert.deepEqual(jobs(base), ["prometheus", "redis", "moontv", "node"]);
-      assert.deepEqual(jobs(monitoringArgsFor({ monitoring: { nodeExporter: false } })), ["prometheus", "redis", "moontv", "grafana"]);
+      assert.deepEqual(jobs(monitoringArgsFor({ monitoring: { nodeExporter: false } })), [
+        "prometheus",
+        "redis",
+        "moontv",
+        "grafana",
+      ]);
       assert.doesNotMatch(buildPrometheusConfig(full), /kubernetes_sd_configs/);
     });
     it("probes the app through the blackbox-exporter at the configured path", () => {
       const r: MonitoringArgs = { ...base, app: { serviceName: "web", port: 8080, probePath: "/api/server-config" } };
-      const app = parse(buildPrometheusConfig(r)).scrape_configs.find((j: { job_name: string }) => j.job_name === "moontv");
+      const app = parse(buildPrometheusConfig(r)).scrape_configs.find(
+        (j: { job_name: string }) => j.job_name === "moontv",
+      );
       assert.equal(app.metrics_path, "/probe");
       assert.deepEqual(app.static_configs[0].targets, ["http://web:8080/api/server-config"]);
       assert.equal(app.relabel_configs.at(-1).replacement, "blackbox-exporter:9115");
     });
     it("finds node-exporters by the A records of their headless Service", () => {
-      const node = parse(buildPrometheusConfig(full)).scrape_configs.find((j: { job_name: string }) => j.job_name === "node");
-      assert.deepEqual(node.dns_sd_configs, [{ names: ["node-exporter.moontv-node-exporter.svc.cluster.local"], type: "A", port: 9100 }]);
+      const node = parse(buildPrometheusConfig(full)).scrape_configs.find(
+        (j: { job_name: string }) => j.job_name === "node",
+      );
+      assert.deepEqual(node.dns_sd_configs, [
+        { names: ["node-exporter.moontv-node-exporter.svc.cluster.local"], type: "A", port: 9100 },
+      ]);
     });
     it("sends alerts to Alertmanager only when one is configured", () => {
       assert.equal(parse(buildPrometheusConfig(full)).alerting, undefined);
       const r: MonitoringArgs = { ...base, alertmanagers: ["am:9093"] };
-      assert.deepEqual(parse(buildPrometheusConfig(r)).alerting.alertmanagers[0].static_configs[0].targets, ["am:9093"]);
+      assert.deepEqual(parse(buildPrometheusConfig(r)).alerting.alertmanagers[0].static_configs[0].targets, [
+        "am:9093",
+      ]);
     });
     it("expects a target for every enabled job", () => {
       assert.deepEqual(expectedJobs(full), ["prometheus", "redis", "moontv", "node", "grafana"]);
@@ -81,7 +114,9 @@ describe("monitoring builders (pure)", () => {
     });
     it("runs as uid 65534 and rolls when the config changes", () => {
       assert.equal(p.statefulSet.spec.template.spec.securityContext.runAsUser, 65534);
-      const other = plain(buildPrometheus({ ...base, grafana: { ...base.grafana, enabled: true }, scrapeInterval: "15s" }));
+      const other = plain(
+        buildPrometheus({ ...base, grafana: { ...base.grafana, enabled: true }, scrapeInterval: "15s" }),
+      );
       const hash = p.statefulSet.spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION];
       assert.match(hash, /^[0-9a-f]{16}$/);
       assert.notEqual(other.statefulSet.spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION], hash);
@@ -94,14 +129,25 @@ describe("monitoring builders (pure)", () => {
 
   describe("exporters", () => {
     it("redis-exporter takes the password from the Redis Secret, never as a value", () => {
-      const r: MonitoringArgs = { ...base, store: { ...base.store, secretName: "my-redis", secretKey: "pw", host: "cache", port: 6380 } };
+      const r: MonitoringArgs = {
+        ...base,
+        store: { ...base.store, secretName: "my-redis", secretKey: "pw", host: "cache", port: 6380 },
+      };
       const env = plain(buildRedisExporter(r)).deployment.spec.template.spec.containers[0].env;
-      assert.deepEqual(env.find((e: { name: string }) => e.name === "REDIS_PASSWORD"),
-        { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "my-redis", key: "pw" } } });
-      assert.deepEqual(env.find((e: { name: string }) => e.name === "REDIS_ADDR"), { name: "REDIS_ADDR", value: "redis://cache:6380" });
+      assert.deepEqual(
+        env.find((e: { name: string }) => e.name === "REDIS_PASSWORD"),
+        { name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "my-redis", key: "pw" } } },
+      );
+      assert.deepEqual(
+        env.find((e: { name: string }) => e.name === "REDIS_ADDR"),
+        { name: "REDIS_ADDR", value: "redis://cache:6380" },
+      );
     });
     it("kvrocks-exporter takes the password from the Kvrocks Secret, never as a value", () => {
-      const r: MonitoringArgs = { ...kvrocksBase, store: { ...kvrocksBase.store, secretName: "kv", secretKey: "pw", host: "store", port: 6667 } };
+      const r: MonitoringArgs = {
+        ...kvrocksBase,
+        store: { ...kvrocksBase.store, secretName: "kv", secretKey: "pw", host: "store", port: 6667 },
+      };
       const exporter = plain(buildKvrocksExporter(r));
       const c = exporter.deployment.spec.template.spec.containers[0];
       assert.deepEqual(c.env, [
@@ -110,14 +156,20 @@ describe("monitoring builders (pure)", () => {
       ]);
       assert.equal(c.image, "kvrocks/kvrocks-exporter:1.0.5");
       assert.equal(c.readinessProbe.httpGet.path, "/health");
-      assert.deepEqual([exporter.deployment.metadata.name, exporter.service.spec.ports[0].port], ["kvrocks-exporter", 9121]);
+      assert.deepEqual(
+        [exporter.deployment.metadata.name, exporter.service.spec.ports[0].port],
+        ["kvrocks-exporter", 9121],
+      );
       assert.deepEqual(restrictedViolations(exporter.deployment.spec.template.spec), []);
     });
     it("with Kvrocks as the store: the kvrocks job and dashboard row replace Redis's", () => {
       const r = kvrocksBase;
       assert.deepEqual(expectedJobs(r), ["prometheus", "kvrocks", "moontv", "node"]);
       const queries = dashboardQueries(r).map((q) => q.expr);
-      assert.ok(queries.some((q) => q.startsWith("kvrocks_up")), queries.join(", "));
+      assert.ok(
+        queries.some((q) => q.startsWith("kvrocks_up")),
+        queries.join(", "),
+      );
       assert.ok(!queries.some((q) => q.includes("redis_")), queries.join(", "));
     });
     it("node-exporter is the labelled exception: own privileged namespace, read-only host mounts, no host network/PID", () => {
@@ -129,7 +181,11 @@ describe("monitoring builders (pure)", () => {
       assert.equal(pod.hostNetwork, false);
       assert.equal(pod.hostPID, false);
       for (const m of pod.containers[0].volumeMounts) assert.equal(m.readOnly, true, m.name);
-      assert.deepEqual(restrictedViolations(pod), ["volume proc has type hostPath", "volume sys has type hostPath", "volume root has type hostPath"]);
+      assert.deepEqual(restrictedViolations(pod), [
+        "volume proc has type hostPath",
+        "volume sys has type hostPath",
+        "volume root has type hostPath",
+      ]);
       assert.equal(ne.service.spec.clusterIP, "None");
     });
   });
@@ -138,11 +194,13 @@ describe("monitoring builders (pure)", () => {
     const g = plain(buildGrafana(full));
     it("takes the admin credentials from the Secret; no ConfigMap carries a password", () => {
       const env = g.deployment.spec.template.spec.containers[0].env;
-      assert.deepEqual(env.find((e: { name: string }) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom,
-        { secretKeyRef: { name: "grafana-admin", key: "admin-password" } });
+      assert.deepEqual(env.find((e: { name: string }) => e.name === "GF_SECURITY_ADMIN_PASSWORD").valueFrom, {
+        secretKeyRef: { name: "grafana-admin", key: "admin-password" },
+      });
       const secret = buildGrafanaAdminSecret(full, "s3cr3t-value");
       assert.equal(secret.kind, "Secret");
-      for (const cm of [g.provisioning, g.dashboards]) assert.doesNotMatch(JSON.stringify(cm), /s3cr3t-value|password/i);
+      for (const cm of [g.provisioning, g.dashboards])
+        assert.doesNotMatch(JSON.stringify(cm), /s3cr3t-value|password/i);
     });
     it("provisions Prometheus as the default data source, with the uid the panels use", () => {
       const ds = parse(g.provisioning.data["datasources.yaml"]).datasources[0];
@@ -159,7 +217,11 @@ describe("monitoring builders (pure)", () => {
       assert.equal(new Set(dash.panels.map((p) => p.id)).size, dash.panels.length);
       assert.ok(dashboardQueries(full).some((q) => q.expr.startsWith("probe_success")));
       assert.ok(dashboardQueries(base).some((q) => q.expr.includes("node_")));
-      assert.ok(!dashboardQueries({ ...base, nodeExporter: { ...base.nodeExporter, enabled: false } }).some((q) => q.expr.includes("node_")));
+      assert.ok(
+        !dashboardQueries({ ...base, nodeExporter: { ...base.nodeExporter, enabled: false } }).some((q) =>
+          q.expr.includes("node_"),
+        ),
+      );
     });
   });
 
@@ -171,14 +233,21 @@ describe("monitoring builders (pure)", () => {
     it("carries an explicit name and the five standard labels", () => {
       for (const o of objects) {
         assert.ok(o.metadata.name, o.kind);
-        for (const k of STANDARD_LABEL_KEYS) assert.ok(o.metadata.labels?.[k], `${o.kind}/${o.metadata.name} lacks ${k}`);
+        for (const k of STANDARD_LABEL_KEYS)
+          assert.ok(o.metadata.labels?.[k], `${o.kind}/${o.metadata.name} lacks ${k}`);
         const tmpl = o.spec?.template?.metadata?.labels;
-        if (tmpl) for (const k of STANDARD_LABEL_KEYS) assert.ok(tmpl[k], `${o.kind}/${o.metadata.name} pod lacks ${k}`);
+        if (tmpl)
+          for (const k of STANDARD_LABEL_KEYS) assert.ok(tmpl[k], `${o.kind}/${o.metadata.name} pod lacks ${k}`);
       }
     });
     it("every workload except node-exporter meets the restricted Pod Security Standard", () => {
       const workloads = objects.filter((o) => podSpecOf(o) && o.metadata.name !== "node-exporter");
-      assert.deepEqual(workloads.map((o) => o.metadata.name).sort(), ["blackbox-exporter", "grafana", "prometheus", "redis-exporter"]);
+      assert.deepEqual(workloads.map((o) => o.metadata.name).sort(), [
+        "blackbox-exporter",
+        "grafana",
+        "prometheus",
+        "redis-exporter",
+      ]);
       for (const o of workloads) assert.deepEqual(restrictedViolations(podSpecOf(o)), [], o.metadata.name);
     });
     it("every container has CPU and memory requests and limits", () => {

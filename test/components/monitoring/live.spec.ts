@@ -7,14 +7,22 @@ import * as path from "path";
 import { monitoringArgsFor } from "../../support/platform-args";
 import { dashboardQueries } from "../../../components/monitoring/dashboard";
 import { rewriteTargetsForLoopback } from "./support/loopback";
-import { RULES_FILE, buildBlackboxConfig, buildPrometheusConfig } from "../../../components/monitoring/prometheus-config";
+import {
+  RULES_FILE,
+  buildBlackboxConfig,
+  buildPrometheusConfig,
+} from "../../../components/monitoring/prometheus-config";
 import { buildAlertGroups, buildAlertRules } from "../../../components/monitoring/rules";
 import { freePort, requireBinary, waitFor } from "./binaries";
 
 /** Panels whose queries cannot return a series here, with the reason. Empty: every panel is checked. */
 const PANELS_WITHOUT_LIVE_DATA: Record<string, string> = {};
 
-interface Started { name: string; proc: ChildProcess; log: string }
+interface Started {
+  name: string;
+  proc: ChildProcess;
+  log: string;
+}
 
 /**
  * Real redis-server (with a password), prometheus-redis-exporter, prometheus-blackbox-exporter (probing a
@@ -40,7 +48,9 @@ describe("monitoring (integration): rendered config against live Prometheus, Red
     started.push({ name, proc, log });
   }
 
-  async function query(expr: string): Promise<{ status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } }> {
+  async function query(
+    expr: string,
+  ): Promise<{ status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } }> {
     const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
     return (await res.json()) as never;
   }
@@ -62,21 +72,48 @@ describe("monitoring (integration): rendered config against live Prometheus, Red
       prometheus: requireBinary("prometheus", "prometheus"),
     };
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-live-"));
-    const [redisPort, exporterPort, blackboxPort, nodePort, appPort, promPort] =
-      await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [redisPort, exporterPort, blackboxPort, nodePort, appPort, promPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
 
     // Stand-in for MoonTV: only the probed page matters to the blackbox-exporter.
-    app = http.createServer((req, res) => { res.statusCode = req.url === r.app.probePath ? 200 : 404; res.end("ok"); });
+    app = http.createServer((req, res) => {
+      res.statusCode = req.url === r.app.probePath ? 200 : 404;
+      res.end("ok");
+    });
     await new Promise<void>((ok) => app.listen(appPort, "127.0.0.1", ok));
 
-    start("redis", bins.redis, ["--bind", "127.0.0.1", "--port", String(redisPort), "--requirepass", password,
-      "--dir", dir, "--save", "", "--appendonly", "no"]);
+    start("redis", bins.redis, [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(redisPort),
+      "--requirepass",
+      password,
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+    ]);
     // The password comes through the environment, exactly as the Secret's secretKeyRef provides it.
-    start("redis-exporter", bins.redisExporter, [`--redis.addr=redis://127.0.0.1:${redisPort}`,
-      `--web.listen-address=127.0.0.1:${exporterPort}`], { REDIS_PASSWORD: password });
+    start(
+      "redis-exporter",
+      bins.redisExporter,
+      [`--redis.addr=redis://127.0.0.1:${redisPort}`, `--web.listen-address=127.0.0.1:${exporterPort}`],
+      { REDIS_PASSWORD: password },
+    );
     fs.writeFileSync(path.join(dir, "blackbox.yml"), buildBlackboxConfig());
-    start("blackbox-exporter", bins.blackbox, [`--config.file=${path.join(dir, "blackbox.yml")}`,
-      `--web.listen-address=127.0.0.1:${blackboxPort}`]);
+    start("blackbox-exporter", bins.blackbox, [
+      `--config.file=${path.join(dir, "blackbox.yml")}`,
+      `--web.listen-address=127.0.0.1:${blackboxPort}`,
+    ]);
     start("node-exporter", bins.node, [`--web.listen-address=127.0.0.1:${nodePort}`]);
 
     const rewritten = rewriteTargetsForLoopback(buildPrometheusConfig(r), {
@@ -89,10 +126,15 @@ describe("monitoring (integration): rendered config against live Prometheus, Red
     dropped = rewritten.dropped;
     fs.writeFileSync(path.join(dir, "prometheus.yml"), rewritten.config);
     fs.writeFileSync(path.join(dir, RULES_FILE), buildAlertRules(r));
-    start("prometheus", bins.prometheus, [`--config.file=${path.join(dir, "prometheus.yml")}`,
-      `--storage.tsdb.path=${path.join(dir, "tsdb")}`, `--web.listen-address=127.0.0.1:${promPort}`]);
+    start("prometheus", bins.prometheus, [
+      `--config.file=${path.join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${path.join(dir, "tsdb")}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+    ]);
     promUrl = `http://127.0.0.1:${promPort}`;
-    await waitFor("Prometheus to be ready", 30_000, async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined));
+    await waitFor("Prometheus to be ready", 30_000, async () =>
+      (await fetch(`${promUrl}/-/ready`)).ok ? true : undefined,
+    );
   });
 
   let failed = false;
@@ -125,7 +167,9 @@ describe("monitoring (integration): rendered config against live Prometheus, Red
 
   it("the redis target is up and redis_up == 1 (the exporter authenticated with the password)", async () => {
     const target = await waitFor("the redis target to be up", 30_000, async () => {
-      const body = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string }[] } };
+      const body = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { labels: Record<string, string>; health: string }[] };
+      };
       return body.data.activeTargets.find((t) => t.labels.job === "redis" && t.health === "up");
     });
     assert.equal(target.labels.job, "redis");
@@ -133,8 +177,12 @@ describe("monitoring (integration): rendered config against live Prometheus, Red
   });
 
   it("Prometheus loaded every rendered rule group", async () => {
-    const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: unknown[] }[] } };
-    const expected = buildAlertGroups(r).map((g) => `${g.name}:${g.rules.length}`).sort();
+    const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
+      data: { groups: { name: string; rules: unknown[] }[] };
+    };
+    const expected = buildAlertGroups(r)
+      .map((g) => `${g.name}:${g.rules.length}`)
+      .sort();
     assert.deepEqual(body.data.groups.map((g) => `${g.name}:${g.rules.length}`).sort(), expected);
   });
 

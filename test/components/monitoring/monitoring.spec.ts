@@ -7,7 +7,11 @@ import { podSpecOf, restrictedViolations, validateK8s, type Obj } from "../../su
 
 const MOCK_PASSWORD = "mock-generated-password-0123";
 
-interface Registered { type: string; name: string; inputs: Record<string, unknown> }
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
 const registered: Registered[] = [];
 
 function settle<T>(o: pulumi.Output<T>): Promise<T> {
@@ -38,15 +42,20 @@ describe("Monitoring component (mocks)", function () {
   this.timeout(30_000);
   before(() => {
     // In before(), not at load time: setMocks is process-wide and other spec files set their own.
-    pulumi.runtime.setMocks({
-      newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.type === "random:index/randomPassword:RandomPassword") state.result = MOCK_PASSWORD;
-        return { id: `${args.name}-id`, state };
+    pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+          const state: Record<string, unknown> = { ...args.inputs };
+          if (args.type === "random:index/randomPassword:RandomPassword") state.result = MOCK_PASSWORD;
+          return { id: `${args.name}-id`, state };
+        },
+        call: () => ({}),
       },
-      call: () => ({}),
-    }, "moontv", "prod", false);
+      "moontv",
+      "prod",
+      false,
+    );
   });
 
   it("registers Prometheus, the exporters, node-exporter and Grafana with stable Kubernetes names", async () => {
@@ -54,10 +63,22 @@ describe("Monitoring component (mocks)", function () {
     assert.ok(mine.some((r) => r.type === "moontv:monitoring:Monitoring"));
     const kinds = k8s.map((r) => `${r.type.split(":").at(-1)}/${(r.inputs.metadata as { name: string }).name}`).sort();
     assert.deepEqual(kinds, [
-      "ConfigMap/blackbox-exporter", "ConfigMap/grafana-dashboards", "ConfigMap/grafana-provisioning", "ConfigMap/prometheus",
-      "DaemonSet/node-exporter", "Deployment/blackbox-exporter", "Deployment/grafana", "Deployment/redis-exporter",
-      "Namespace/moontv-node-exporter", "PersistentVolumeClaim/data-prometheus-0", "Secret/grafana-admin",
-      "Service/blackbox-exporter", "Service/grafana", "Service/node-exporter", "Service/prometheus", "Service/redis-exporter",
+      "ConfigMap/blackbox-exporter",
+      "ConfigMap/grafana-dashboards",
+      "ConfigMap/grafana-provisioning",
+      "ConfigMap/prometheus",
+      "DaemonSet/node-exporter",
+      "Deployment/blackbox-exporter",
+      "Deployment/grafana",
+      "Deployment/redis-exporter",
+      "Namespace/moontv-node-exporter",
+      "PersistentVolumeClaim/data-prometheus-0",
+      "Secret/grafana-admin",
+      "Service/blackbox-exporter",
+      "Service/grafana",
+      "Service/node-exporter",
+      "Service/prometheus",
+      "Service/redis-exporter",
       "StatefulSet/prometheus",
     ]);
     assert.deepEqual(m.serviceNames, ["prometheus", "redis-exporter", "blackbox-exporter", "node-exporter", "grafana"]);
@@ -73,7 +94,8 @@ describe("Monitoring component (mocks)", function () {
       obj.apiVersion = r.type.includes("apps/v1") ? "apps/v1" : "v1";
       validateK8s(obj);
       const pod = podSpecOf(obj);
-      if (pod && obj.metadata.name !== "node-exporter") assert.deepEqual(restrictedViolations(pod), [], obj.metadata.name);
+      if (pod && obj.metadata.name !== "node-exporter")
+        assert.deepEqual(restrictedViolations(pod), [], obj.metadata.name);
     }
   });
 
@@ -84,7 +106,10 @@ describe("Monitoring component (mocks)", function () {
     assert.ok(await pulumi.isSecret(m.grafanaAdminPassword!));
     assert.equal(await settle(m.grafanaAdminPassword!), MOCK_PASSWORD);
     const secret = mine.find((r) => r.type === "kubernetes:core/v1:Secret")!;
-    assert.equal((unwrapSecrets(secret.inputs) as { stringData: Record<string, string> }).stringData["admin-password"], MOCK_PASSWORD);
+    assert.equal(
+      (unwrapSecrets(secret.inputs) as { stringData: Record<string, string> }).stringData["admin-password"],
+      MOCK_PASSWORD,
+    );
     for (const cm of mine.filter((r) => r.type === "kubernetes:core/v1:ConfigMap")) {
       assert.doesNotMatch(JSON.stringify(unwrapSecrets(cm.inputs)), new RegExp(MOCK_PASSWORD));
     }

@@ -4,7 +4,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { RULES_FILE, buildBlackboxConfig, buildPrometheusConfig } from "../../../components/monitoring/prometheus-config";
+import {
+  RULES_FILE,
+  buildBlackboxConfig,
+  buildPrometheusConfig,
+} from "../../../components/monitoring/prometheus-config";
 import { buildAlertGroups, buildAlertRules } from "../../../components/monitoring/rules";
 import { monitoringArgsFor } from "../../support/platform-args";
 import { requireBinary } from "./binaries";
@@ -38,7 +42,10 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
     return d;
   }
 
-  for (const [label, r] of [["default settings", defaults], ["grafana, node-exporter and alertmanager", everything]] as const) {
+  for (const [label, r] of [
+    ["default settings", defaults],
+    ["grafana, node-exporter and alertmanager", everything],
+  ] as const) {
     it(`promtool check config accepts prometheus.yml (${label}) and finds the rules file`, () => {
       const d = writeConfig(label.replace(/\W+/g, "-"), r);
       const res = run(promtool, ["check", "config", path.join(d, "prometheus.yml")]);
@@ -49,7 +56,10 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
 
   it("promtool check config rejects a broken config (the check is real)", () => {
     const d = writeConfig("broken");
-    fs.writeFileSync(path.join(d, "prometheus.yml"), buildPrometheusConfig(defaults).replace("scrape_interval: 30s", "scrape_interval: soon"));
+    fs.writeFileSync(
+      path.join(d, "prometheus.yml"),
+      buildPrometheusConfig(defaults).replace("scrape_interval: 30s", "scrape_interval: soon"),
+    );
     assert.notEqual(run(promtool, ["check", "config", path.join(d, "prometheus.yml")]).status, 0);
   });
 
@@ -64,8 +74,14 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
   it("every alert has promtool cases that fire and cases that stay silent", () => {
     const alerts = new Set(buildAlertGroups(defaults).flatMap((g) => g.rules.map((x) => x.alert)));
     for (const a of alerts) {
-      assert.ok(RULE_CASES.some((c) => c.alert === a && c.expected.length > 0), `${a}: no firing case`);
-      assert.ok(RULE_CASES.some((c) => c.alert === a && c.expected.length === 0), `${a}: no silent case`);
+      assert.ok(
+        RULE_CASES.some((c) => c.alert === a && c.expected.length > 0),
+        `${a}: no firing case`,
+      );
+      assert.ok(
+        RULE_CASES.some((c) => c.alert === a && c.expected.length === 0),
+        `${a}: no silent case`,
+      );
     }
     for (const c of RULE_CASES) assert.ok(alerts.has(c.alert), `case "${c.name}" names an unknown alert`);
   });
@@ -81,7 +97,10 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
 
   it("promtool test rules fails when a rule is weakened (the unit tests bite)", () => {
     const d = writeConfig("weakened");
-    fs.writeFileSync(path.join(d, RULES_FILE), buildAlertRules(defaults).replace("redis_up{job=\"redis\"} == 0", "redis_up{job=\"redis\"} == 2"));
+    fs.writeFileSync(
+      path.join(d, RULES_FILE),
+      buildAlertRules(defaults).replace('redis_up{job="redis"} == 0', 'redis_up{job="redis"} == 2'),
+    );
     const testFile = path.join(d, "rules.test.yml");
     fs.writeFileSync(testFile, stringify(ruleTestFile(RULES_FILE)));
     const res = run(promtool, ["test", "rules", testFile]);
@@ -90,7 +109,10 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
   });
 
   describe("with Kvrocks as the store", () => {
-    const kvrocks = { ...monitoringArgsFor({ app: { storage: "kvrocks" }, monitoring: { grafana: false } }), instance: "test" };
+    const kvrocks = {
+      ...monitoringArgsFor({ app: { storage: "kvrocks" }, monitoring: { grafana: false } }),
+      instance: "test",
+    };
 
     it("promtool checks prometheus.yml and the rules; a kvrocks job replaces the redis one", () => {
       const d = writeConfig("kvrocks", kvrocks);
@@ -103,10 +125,19 @@ describe("monitoring: the rendered files pass the real Prometheus tools", functi
 
     it("every Kvrocks alert has cases that fire and stay silent, and promtool test rules passes them", () => {
       const groups = buildAlertGroups(kvrocks);
-      assert.deepEqual(groups.map((g) => g.name), ["moontv", "kvrocks", "scrape", "node"]);
+      assert.deepEqual(
+        groups.map((g) => g.name),
+        ["moontv", "kvrocks", "scrape", "node"],
+      );
       for (const a of ["KvrocksDown", "KvrocksDiskAlmostFull"]) {
-        assert.ok(KVROCKS_RULE_CASES.some((c) => c.alert === a && c.expected.length > 0), `${a}: no firing case`);
-        assert.ok(KVROCKS_RULE_CASES.some((c) => c.alert === a && c.expected.length === 0), `${a}: no silent case`);
+        assert.ok(
+          KVROCKS_RULE_CASES.some((c) => c.alert === a && c.expected.length > 0),
+          `${a}: no firing case`,
+        );
+        assert.ok(
+          KVROCKS_RULE_CASES.some((c) => c.alert === a && c.expected.length === 0),
+          `${a}: no silent case`,
+        );
       }
       const d = writeConfig("kvrocks-unit", kvrocks);
       const testFile = path.join(d, "rules.test.yml");

@@ -8,8 +8,11 @@ const small = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m",
 describe("platform: monitoring args from the settings", () => {
   it("maps prod's settings, the app's and Redis's names and the fixed workloads, every field", () => {
     const pinned: string[] = [];
-    const args = monitoringArgs(settingsFor("prod", { monitoring: { alertmanagers: ["am:9093"], storageClass: "fast" } }), REDIS_ENDPOINT,
-      (ref) => (pinned.push(ref), `pinned:${ref}`));
+    const args = monitoringArgs(
+      settingsFor("prod", { monitoring: { alertmanagers: ["am:9093"], storageClass: "fast" } }),
+      REDIS_ENDPOINT,
+      (ref) => (pinned.push(ref), `pinned:${ref}`),
+    );
     assert.deepEqual(args, {
       namespace: "moontv",
       instance: "prod",
@@ -25,17 +28,26 @@ describe("platform: monitoring args from the settings", () => {
         storageClass: "fast",
       },
       store: {
-        kind: "redis", host: "redis", port: 6379, secretName: "redis-auth", secretKey: "password", memoryAlertRatio: 0.9,
+        kind: "redis",
+        host: "redis",
+        port: 6379,
+        secretName: "redis-auth",
+        secretKey: "password",
+        memoryAlertRatio: 0.9,
         exporter: { image: "pinned:oliver006/redis_exporter:v1.62.0", resources: small },
       },
       app: { serviceName: "moontv", port: 3000, probePath: "/login" },
       blackboxExporter: { image: "pinned:quay.io/prometheus/blackbox-exporter:v0.25.0", resources: small },
       nodeExporter: {
-        enabled: true, namespace: "moontv-node-exporter", image: "pinned:quay.io/prometheus/node-exporter:v1.8.2",
+        enabled: true,
+        namespace: "moontv-node-exporter",
+        image: "pinned:quay.io/prometheus/node-exporter:v1.8.2",
         resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
       },
       grafana: {
-        enabled: true, adminUser: "admin", image: "pinned:grafana/grafana:11.2.0",
+        enabled: true,
+        adminUser: "admin",
+        image: "pinned:grafana/grafana:11.2.0",
         resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
       },
       alertmanagers: ["am:9093"],
@@ -43,15 +55,21 @@ describe("platform: monitoring args from the settings", () => {
     });
     // Only the exporter of the store in use is pinned (a registry lookup per image).
     assert.deepEqual(pinned, [
-      "quay.io/prometheus/prometheus:v2.53.2", "oliver006/redis_exporter:v1.62.0", "quay.io/prometheus/blackbox-exporter:v0.25.0",
-      "quay.io/prometheus/node-exporter:v1.8.2", "grafana/grafana:11.2.0",
+      "quay.io/prometheus/prometheus:v2.53.2",
+      "oliver006/redis_exporter:v1.62.0",
+      "quay.io/prometheus/blackbox-exporter:v0.25.0",
+      "quay.io/prometheus/node-exporter:v1.8.2",
+      "grafana/grafana:11.2.0",
     ]);
   });
 
   it("dev: its retention and switches, no Alertmanager, data unprotected", () => {
     const args = monitoringArgs(settingsFor("dev", { monitoring: { enabled: true } }), REDIS_ENDPOINT, (ref) => ref);
     assert.deepEqual(args.prometheus.retentionTime, "2d");
-    assert.deepEqual([args.prometheus.retentionSize, args.prometheus.storageSize, args.prometheus.storageClass], ["1GB", "2Gi", undefined]);
+    assert.deepEqual(
+      [args.prometheus.retentionSize, args.prometheus.storageSize, args.prometheus.storageClass],
+      ["1GB", "2Gi", undefined],
+    );
     assert.deepEqual([args.nodeExporter.enabled, args.grafana.enabled, args.protectData], [false, false, false]);
     assert.deepEqual(args.alertmanagers, []);
   });
@@ -59,13 +77,22 @@ describe("platform: monitoring args from the settings", () => {
   it("with Kvrocks: Kvrocks's Service and Secret, its exporter and disk alert", () => {
     const args = monitoringArgs(settingsFor("prod", { app: { storage: "kvrocks" } }), KVROCKS_ENDPOINT, (ref) => ref);
     assert.deepEqual(args.store, {
-      kind: "kvrocks", host: "kvrocks", port: 6666, secretName: "kvrocks-auth", secretKey: "password", diskAlertRatio: 0.9,
+      kind: "kvrocks",
+      host: "kvrocks",
+      port: 6666,
+      secretName: "kvrocks-auth",
+      secretKey: "password",
+      diskAlertRatio: 0.9,
       exporter: { image: "kvrocks/kvrocks-exporter:1.0.5", resources: small },
     });
   });
 
   it("probes the app on its liveness path, and keeps node-exporter out of the app's namespace", () => {
-    const args = monitoringArgs(settingsFor("prod", { namespace: "tv", app: { probes: { livenessPath: "/api/server-config" } } }), REDIS_ENDPOINT, (ref) => ref);
+    const args = monitoringArgs(
+      settingsFor("prod", { namespace: "tv", app: { probes: { livenessPath: "/api/server-config" } } }),
+      REDIS_ENDPOINT,
+      (ref) => ref,
+    );
     assert.equal(args.app.probePath, "/api/server-config");
     assert.equal(args.nodeExporter.namespace, "tv-node-exporter");
     assert.notEqual(args.nodeExporter.namespace, args.namespace);

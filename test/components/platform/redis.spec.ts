@@ -4,7 +4,13 @@ import { settingsFor } from "../../support/settings";
 
 describe("platform: Redis args from the settings", () => {
   const settings = settingsFor("prod", {
-    redis: { version: "7.2", storageSize: "5Gi", storageClass: "fast", maxmemory: "300mb", maxmemoryPolicy: "allkeys-lru" },
+    redis: {
+      version: "7.2",
+      storageSize: "5Gi",
+      storageClass: "fast",
+      maxmemory: "300mb",
+      maxmemoryPolicy: "allkeys-lru",
+    },
   });
   const pinned: string[] = [];
   const args = redisArgs(settings, "moontv", (ref) => (pinned.push(ref), `pinned:${ref}`));

@@ -1,16 +1,36 @@
 import { strict as assert } from "assert";
-import { buildRedisStatefulSet, clusterRedisConfOptions, redisImage, redisUrl, renderRedisConf } from "../../../components/redis";
+import {
+  buildRedisStatefulSet,
+  clusterRedisConfOptions,
+  redisImage,
+  redisUrl,
+  renderRedisConf,
+} from "../../../components/redis";
 import { settingsFor } from "../../support/settings";
 
 function statefulSetFor(stack: "dev" | "prod") {
   const s = settingsFor(stack);
-  return buildRedisStatefulSet({ redis: s.redis, namespace: "ns", instance: stack, image: "redis:7.4", configHash: "h" }) as { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return buildRedisStatefulSet({
+    redis: s.redis,
+    namespace: "ns",
+    instance: stack,
+    image: "redis:7.4",
+    configHash: "h",
+  }) as { spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 describe("redis builders", () => {
   it("redis.conf: AOF every second, bounded memory, password only through the included Secret file", () => {
     const conf = renderRedisConf(clusterRedisConfOptions(settingsFor("prod").redis));
-    for (const line of ["appendonly yes", "appendfsync everysec", "maxmemory 384mb", "maxmemory-policy noeviction", "dir /data", "port 6379", "include /etc/redis/secret/auth.conf"]) {
+    for (const line of [
+      "appendonly yes",
+      "appendfsync everysec",
+      "maxmemory 384mb",
+      "maxmemory-policy noeviction",
+      "dir /data",
+      "port 6379",
+      "include /etc/redis/secret/auth.conf",
+    ]) {
       assert.ok(conf.split("\n").includes(line), line);
     }
     assert.doesNotMatch(conf, /^requirepass/m);
@@ -34,12 +54,17 @@ describe("redis builders", () => {
     for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
       assert.match(probe.exec.command.join(" "), /redis-cli .*ping \| grep -q PONG/);
     }
-    assert.deepEqual(c.env, [{ name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: "redis-auth", key: "password" } } }]);
+    assert.deepEqual(c.env, [
+      { name: "REDISCLI_AUTH", valueFrom: { secretKeyRef: { name: "redis-auth", key: "password" } } },
+    ]);
   });
 
   it("never lets the StatefulSet delete its claim: the claim is a resource of its own (test/components/shared/claims.spec.ts)", () => {
     for (const stack of ["dev", "prod"] as const) {
-      assert.deepEqual(statefulSetFor(stack).spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+      assert.deepEqual(statefulSetFor(stack).spec.persistentVolumeClaimRetentionPolicy, {
+        whenDeleted: "Retain",
+        whenScaled: "Retain",
+      });
     }
   });
 

@@ -22,12 +22,17 @@ describe("redis.conf, live with Debian's redis-server", function () {
 
   const start = async () => {
     const s = startServer(requireBinary("redis-server", "redis-server"), [confPath], port);
-    await waitFor("redis-server", async () => {
-      const c = await RespClient.connect(port);
-      const r = await c.command("AUTH", password).then(() => c.command("PING"));
-      c.close();
-      return r === "PONG";
-    }, 15_000, s.log);
+    await waitFor(
+      "redis-server",
+      async () => {
+        const c = await RespClient.connect(port);
+        const r = await c.command("AUTH", password).then(() => c.command("PING"));
+        c.close();
+        return r === "PONG";
+      },
+      15_000,
+      s.log,
+    );
     return s;
   };
 
@@ -36,7 +41,12 @@ describe("redis.conf, live with Debian's redis-server", function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-conf-"));
     port = await freePort();
     fs.writeFileSync(path.join(dir, "auth.conf"), renderRedisAuthConf(password));
-    const conf = renderRedisConf({ ...clusterRedisConfOptions(settingsFor("prod").redis), port, dir, authInclude: path.join(dir, "auth.conf") });
+    const conf = renderRedisConf({
+      ...clusterRedisConfOptions(settingsFor("prod").redis),
+      port,
+      dir,
+      authInclude: path.join(dir, "auth.conf"),
+    });
     // Loopback only in the spec; the cluster binds all addresses behind NetworkPolicies.
     confPath = path.join(dir, "redis.conf");
     fs.writeFileSync(confPath, conf.replace("bind * -::*", "bind 127.0.0.1"));
@@ -83,7 +93,8 @@ describe("redis.conf, live with Debian's redis-server", function () {
     server = await start();
     const c2 = await RespClient.connect(port);
     await c2.command("AUTH", password);
-    for (let i = 0; i < before; i++) assert.equal(await c2.command("GET", `u:admin:k${i}`), `v${i}`, `lost u:admin:k${i}`);
+    for (let i = 0; i < before; i++)
+      assert.equal(await c2.command("GET", `u:admin:k${i}`), `v${i}`, `lost u:admin:k${i}`);
     const late = (await c2.command("KEYS", "late:*")) as string[];
     // Writes of the last second may or may not have been fsynced: the loss is bounded, not zero.
     assert.ok(late.length <= after);

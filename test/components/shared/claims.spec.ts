@@ -40,7 +40,10 @@ describe("data claims outside the StatefulSets' templates (resized in place)", f
     return found;
   };
 
-  for (const [sts, claim, size] of [["redis", "data-redis-0", "20Gi"], ["prometheus", "data-prometheus-0", "15Gi"]] as const) {
+  for (const [sts, claim, size] of [
+    ["redis", "data-redis-0", "20Gi"],
+    ["prometheus", "data-prometheus-0", "15Gi"],
+  ] as const) {
     it(`${sts}: claim ${claim} is a PersistentVolumeClaim of its own, created before the StatefulSet, kept in prod`, () => {
       const pvc = find(before10, "kubernetes:core/v1:PersistentVolumeClaim", claim);
       const set = find(before10, "kubernetes:apps/v1:StatefulSet", sts);
@@ -51,7 +54,10 @@ describe("data claims outside the StatefulSets' templates (resized in place)", f
       assert.deepEqual((pvc.props as Props).metadata.labels, template.metadata.labels);
       assert.ok(set.options.dependsOn.includes(pvc.urn), "the StatefulSet waits for its claim");
       assert.deepEqual(pvc.options, { ...pvc.options, protect: true, retainOnDelete: true });
-      assert.deepEqual((set.props as Props).spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+      assert.deepEqual((set.props as Props).spec.persistentVolumeClaimRetentionPolicy, {
+        whenDeleted: "Retain",
+        whenScaled: "Retain",
+      });
     });
 
     it(`${sts}: a larger storageSize changes the claim's request, and nothing of the StatefulSet that is not ignored`, () => {
@@ -59,15 +65,22 @@ describe("data claims outside the StatefulSets' templates (resized in place)", f
       assert.deepEqual(newSet.options.ignoreChanges, ["spec.volumeClaimTemplates"]);
       const withoutTemplates = (p: Props) => ({ ...p, spec: { ...p.spec, volumeClaimTemplates: undefined } });
       assert.deepEqual(withoutTemplates(newSet.props as Props), withoutTemplates(oldSet.props as Props));
-      const [oldClaim, newClaim] = [before10, after20].map((r) => find(r, "kubernetes:core/v1:PersistentVolumeClaim", claim).props as Props);
+      const [oldClaim, newClaim] = [before10, after20].map(
+        (r) => find(r, "kubernetes:core/v1:PersistentVolumeClaim", claim).props as Props,
+      );
       // pulumi-kubernetes replaces a claim only for accessModes, selector, storageClassName or volumeName.
-      assert.deepEqual({ ...newClaim, spec: { ...newClaim.spec, resources: undefined } }, { ...oldClaim, spec: { ...oldClaim.spec, resources: undefined } });
+      assert.deepEqual(
+        { ...newClaim, spec: { ...newClaim.spec, resources: undefined } },
+        { ...oldClaim, spec: { ...oldClaim.spec, resources: undefined } },
+      );
       assert.equal(newClaim.spec.resources.requests.storage, size);
     });
 
     it(`${sts}: the claim's class is recorded by a guard that the claim depends on`, () => {
       const pvc = find(before10, "kubernetes:core/v1:PersistentVolumeClaim", claim);
-      const guard = before10.resources.find((r) => (r.props as Props).kind === CLAIM_CLASS_GUARD_KIND && (r.props as Props).claim === claim);
+      const guard = before10.resources.find(
+        (r) => (r.props as Props).kind === CLAIM_CLASS_GUARD_KIND && (r.props as Props).claim === claim,
+      );
       assert.ok(guard);
       assert.ok(pvc.options.dependsOn.includes(guard.urn));
       assert.equal((guard.props as Props).setting, `moontv:${sts === "redis" ? "redis" : "monitoring"}.storageClass`);
@@ -76,7 +89,10 @@ describe("data claims outside the StatefulSets' templates (resized in place)", f
 
   it("dev deletes the claim with the stack (not protected)", async () => {
     const dev = await synthesize("dev");
-    const pvc = dev.resources.find((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim" && (r.props as Props).metadata.name === "data-redis-0");
+    const pvc = dev.resources.find(
+      (r) =>
+        r.type === "kubernetes:core/v1:PersistentVolumeClaim" && (r.props as Props).metadata.name === "data-redis-0",
+    );
     assert.ok(pvc);
     assert.equal(pvc.options.protect, false);
     assert.equal(pvc.options.retainOnDelete, false);
@@ -85,26 +101,52 @@ describe("data claims outside the StatefulSets' templates (resized in place)", f
 
 describe("claims builders and the class guard", () => {
   it("one claim per replica, named as the StatefulSet controller names them", () => {
-    const claims = buildReplicaClaims("redis", "ns", 3, { template: "data", labels: { a: "b" }, storageSize: "1Gi", storageClass: "fast" }) as Props[];
-    assert.deepEqual(claims.map((c) => c.metadata.name), ["data-redis-0", "data-redis-1", "data-redis-2"]);
-    assert.deepEqual(claims[0].spec, { accessModes: ["ReadWriteOnce"], storageClassName: "fast", resources: { requests: { storage: "1Gi" } } });
+    const claims = buildReplicaClaims("redis", "ns", 3, {
+      template: "data",
+      labels: { a: "b" },
+      storageSize: "1Gi",
+      storageClass: "fast",
+    }) as Props[];
+    assert.deepEqual(
+      claims.map((c) => c.metadata.name),
+      ["data-redis-0", "data-redis-1", "data-redis-2"],
+    );
+    assert.deepEqual(claims[0].spec, {
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: "fast",
+      resources: { requests: { storage: "1Gi" } },
+    });
   });
 
   it("the Redis template is the claim the builder makes", () => {
     const s = settingsFor("dev", { redis: { storageClass: "fast" } });
-    const set = buildRedisStatefulSet({ redis: s.redis, namespace: "ns", instance: "dev", image: "redis:7.4", configHash: "h" }) as Props;
+    const set = buildRedisStatefulSet({
+      redis: s.redis,
+      namespace: "ns",
+      instance: "dev",
+      image: "redis:7.4",
+      configHash: "h",
+    }) as Props;
     const [claim] = buildReplicaClaims("redis", "ns", 1, redisDataClaim(s.redis, "dev")) as Props[];
     assert.deepEqual(set.spec.volumeClaimTemplates[0].spec, claim.spec);
   });
 
-  const news = { kind: CLAIM_CLASS_GUARD_KIND, claim: "data-redis-0", setting: "moontv:redis.storageClass", storageClass: "fast" } as const;
+  const news = {
+    kind: CLAIM_CLASS_GUARD_KIND,
+    claim: "data-redis-0",
+    setting: "moontv:redis.storageClass",
+    storageClass: "fast",
+  } as const;
   it("refuses a class change, naming the setting, the claim and both classes", () => {
     assert.equal(
       claimClassChange({ ...news, storageClass: "" }, news),
-      "moontv:redis.storageClass cannot change from the cluster's default class to \"fast\": claim data-redis-0 holds the data and a claim never changes class " +
+      'moontv:redis.storageClass cannot change from the cluster\'s default class to "fast": claim data-redis-0 holds the data and a claim never changes class ' +
         "(replacing it would delete the data). Set it back; to move the data, copy it to a claim of the new class by hand",
     );
-    assert.match(claimClassChange({ ...news, storageClass: "fast" }, { ...news, storageClass: "" })!, /from "fast" to the cluster's default class/);
+    assert.match(
+      claimClassChange({ ...news, storageClass: "fast" }, { ...news, storageClass: "" })!,
+      /from "fast" to the cluster's default class/,
+    );
   });
 
   it("allows the first creation and an unchanged class", () => {

@@ -8,7 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { resolveDigest } from "../../../components/image/registry";
 import { pinnedImage, setDigestResolver } from "../../../components/shared/pinned-image";
-import { buildMultiPlatformLayout, freePort, pushOci, requireTool, RunningRegistry, sha256, startRegistry } from "../../support/registry-fixture";
+import {
+  buildMultiPlatformLayout,
+  freePort,
+  pushOci,
+  requireTool,
+  RunningRegistry,
+  sha256,
+  startRegistry,
+} from "../../support/registry-fixture";
 
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -41,7 +49,9 @@ describe("digest pinning with the registry client (integration)", function () {
     // Preview mode: pinning must resolve during `pulumi preview` too. Any provider call is recorded.
     await pulumi.runtime.setMocks(
       { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => (calls.push(a.token), a.inputs) },
-      "moontv", "prod", true,
+      "moontv",
+      "prod",
+      true,
     );
     setDigestResolver();
     work = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-pin-"));
@@ -60,15 +70,25 @@ describe("digest pinning with the registry client (integration)", function () {
   });
 
   it("resolves a multi-platform tag to its index digest and a single-platform tag to its manifest digest", async () => {
-    assert.equal(await resolveDigest(`${reg.host}/library/redis:7.4-bookworm`), await servedDigest(reg.host, "library/redis", "7.4-bookworm", OCI_INDEX));
-    assert.equal(await resolveDigest(`${reg.host}/moontv/base:1`), await servedDigest(reg.host, "moontv/base", "1", OCI_MANIFEST));
+    assert.equal(
+      await resolveDigest(`${reg.host}/library/redis:7.4-bookworm`),
+      await servedDigest(reg.host, "library/redis", "7.4-bookworm", OCI_INDEX),
+    );
+    assert.equal(
+      await resolveDigest(`${reg.host}/moontv/base:1`),
+      await servedDigest(reg.host, "moontv/base", "1", OCI_MANIFEST),
+    );
   });
 
   it("pins a tag as repo:tag@sha256:… during a preview, with no provider call", async () => {
     const ref = `${reg.host}/library/redis:7.4-bookworm`;
     const digest = await servedDigest(reg.host, "library/redis", "7.4-bookworm", OCI_INDEX);
     assert.equal(await settle(pinnedImage(ref, true)), `${ref}@${digest}`);
-    assert.equal(await settle(pinnedImage(`${reg.host}/moontv/base@${digest}`, true)), `${reg.host}/moontv/base@${digest}`, "a digest ref is kept as given");
+    assert.equal(
+      await settle(pinnedImage(`${reg.host}/moontv/base@${digest}`, true)),
+      `${reg.host}/moontv/base@${digest}`,
+      "a digest ref is kept as given",
+    );
     assert.equal(await settle(pinnedImage(ref, false)), ref, "pinning off: the tag as given");
     assert.deepEqual(calls, []);
   });
@@ -88,21 +108,35 @@ describe("digest pinning with the registry client (integration)", function () {
   it("an unreachable registry is named with the cause", async () => {
     const host = `127.0.0.1:${await freePort()}`;
     await assert.rejects(settle(pinnedImage(`${host}/library/redis:7.4`, true)), (err: Error) => {
-      assert.match(err.message, new RegExp(`^cannot pin image ${host}/library/redis:7\\.4 to a digest \\(moontv:pinImageDigests\\): cannot read image ${host}/library/redis:7\\.4 from registry ${host}: cannot connect to ${host} \\(ECONNREFUSED\\)$`));
+      assert.match(
+        err.message,
+        new RegExp(
+          `^cannot pin image ${host}/library/redis:7\\.4 to a digest \\(moontv:pinImageDigests\\): cannot read image ${host}/library/redis:7\\.4 from registry ${host}: cannot connect to ${host} \\(ECONNREFUSED\\)$`,
+        ),
+      );
       return true;
     });
   });
 
   it("a registry that wants credentials says so (pinning reads public images anonymously)", async () => {
-    await assert.rejects(settle(pinnedImage(`${locked.host}/private/redis:7`, true)), /registry 127\.0\.0\.1:\d+: the registry asks for Basic authentication and no credentials are configured/);
+    await assert.rejects(
+      settle(pinnedImage(`${locked.host}/private/redis:7`, true)),
+      /registry 127\.0\.0\.1:\d+: the registry asks for Basic authentication and no credentials are configured/,
+    );
   });
 
   it("asks the registry once per ref in a program run, so every use of a tag gets one digest", async () => {
     const asked: string[] = [];
     setDigestResolver(async (ref) => (asked.push(ref), `sha256:${"c".repeat(64)}`));
     try {
-      const refs = await Promise.all([pinnedImage("r/a:1", true), pinnedImage("r/a:1", true), pinnedImage("r/b:1", true)].map(settle));
-      assert.deepEqual(refs, [`r/a:1@sha256:${"c".repeat(64)}`, `r/a:1@sha256:${"c".repeat(64)}`, `r/b:1@sha256:${"c".repeat(64)}`]);
+      const refs = await Promise.all(
+        [pinnedImage("r/a:1", true), pinnedImage("r/a:1", true), pinnedImage("r/b:1", true)].map(settle),
+      );
+      assert.deepEqual(refs, [
+        `r/a:1@sha256:${"c".repeat(64)}`,
+        `r/a:1@sha256:${"c".repeat(64)}`,
+        `r/b:1@sha256:${"c".repeat(64)}`,
+      ]);
       assert.deepEqual(asked, ["r/a:1", "r/b:1"]);
     } finally {
       setDigestResolver();

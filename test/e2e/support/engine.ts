@@ -34,13 +34,16 @@ export const ENGINE_BINARIES = [
 export function requireEngine(): void {
   const missing = ENGINE_BINARIES.filter((b) => !fs.existsSync(path.join(BIN, b)));
   if (missing.length) {
-    throw new Error(`missing from .engine/bin: ${missing.join(", ")}; run \`npm run engine:build\` (CI's .ci/run does)`);
+    throw new Error(
+      `missing from .engine/bin: ${missing.join(", ")}; run \`npm run engine:build\` (CI's .ci/run does)`,
+    );
   }
 }
 
 /** The variables .engine/env exports, with $PATH expanded, over this process's environment. */
 export function engineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  if (!fs.existsSync(ENV_FILE)) throw new Error(`${ENV_FILE} is missing: the cluster is not up (npm run cluster -- up)`);
+  if (!fs.existsSync(ENV_FILE))
+    throw new Error(`${ENV_FILE} is missing: the cluster is not up (npm run cluster -- up)`);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const line of fs.readFileSync(ENV_FILE, "utf8").split("\n")) {
     const m = /^export ([A-Z0-9_]+)=(?:'([^']*)'|"([^"]*)")$/.exec(line);
@@ -53,11 +56,15 @@ export function engineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function clusterCommand(command: "up" | "down" | "status"): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "ts-register.js"), path.join(ROOT, "engine", "cluster", "cluster.ts"), command], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 300_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ["-r", path.join(ROOT, "tools", "ts-register.js"), path.join(ROOT, "engine", "cluster", "cluster.ts"), command],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 300_000,
+    },
+  );
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -96,11 +103,7 @@ export interface RunOptions {
 }
 
 /** Runs a command with the engine's environment; never throws on a non-zero exit. */
-export function run(
-  command: string,
-  args: string[],
-  opts: RunOptions,
-): Promise<CommandResult> {
+export function run(command: string, args: string[], opts: RunOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const child = spawn(command, args, { cwd: opts.cwd, env: engineEnv(opts.env), stdio: ["ignore", "pipe", "pipe"] });

@@ -27,7 +27,10 @@ export function clusterImageEnv(): ClusterImageEnv {
   const env = engineEnv();
   const want = ["E2E_REGISTRY", "E2E_BUILDER", "E2E_BUILD_BASE", "E2E_RUNTIME_BASE", "E2E_PLATFORMS"];
   const missing = want.filter((k) => !env[k]);
-  if (missing.length) throw new Error(`.engine/env lacks ${missing.join(", ")}: restart the cluster (npm run cluster -- down && npm run cluster -- up)`);
+  if (missing.length)
+    throw new Error(
+      `.engine/env lacks ${missing.join(", ")}: restart the cluster (npm run cluster -- down && npm run cluster -- up)`,
+    );
   return {
     registry: env.E2E_REGISTRY!,
     builder: env.E2E_BUILDER!,
@@ -40,11 +43,20 @@ export function clusterImageEnv(): ClusterImageEnv {
 
 /** buildkitd restarted with empty state: a fresh builder, as on another machine. */
 export function wipeBuilder(): void {
-  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "ts-register.js"), path.join(ROOT, "engine", "cluster", "cluster.ts"), "wipe-builder"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "-r",
+      path.join(ROOT, "tools", "ts-register.js"),
+      path.join(ROOT, "engine", "cluster", "cluster.ts"),
+      "wipe-builder",
+    ],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
   if (r.status !== 0) throw new Error(`npm run cluster -- wipe-builder failed:\n${r.stdout}${r.stderr}`);
 }
 
@@ -82,10 +94,16 @@ export async function createImageStack(o: ImageStackOptions): Promise<ImageStack
   const reg = clusterImageEnv();
   const project = scratchProject(o.name);
   fs.mkdirSync(path.join(project, ".pulumi-state"));
-  const inProject = () => ({ cwd: project, env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` } });
+  const inProject = () => ({
+    cwd: project,
+    env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` },
+  });
   // The sources, with the ignore file the settings require of a local context (the project's own).
   const app = path.join(project, "e2e-app");
-  fs.cpSync(path.join(ROOT, "test", "fixtures", "app"), app, { recursive: true, filter: (f) => !/\/(node_modules|\.next)(\/|$)/.test(f) });
+  fs.cpSync(path.join(ROOT, "test", "fixtures", "app"), app, {
+    recursive: true,
+    filter: (f) => !/\/(node_modules|\.next)(\/|$)/.test(f),
+  });
   fs.copyFileSync(path.join(ROOT, "components", "image", ".dockerignore"), path.join(app, ".dockerignore"));
   rewriteStackFile(project, "dev", (c) => ({
     ...c,
@@ -113,11 +131,15 @@ export async function createImageStack(o: ImageStackOptions): Promise<ImageStack
     stackState: async () => JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout),
     outputs: async () => JSON.parse((await pulumiOk(["stack", "output", "-s", "dev", "--json"], inProject())).stdout),
     deployedImage: () =>
-      kubectlJson(["-n", o.namespace, "get", "deployment", "moontv"]).spec.template.spec.containers.find((c: { name: string }) => c.name === "moontv")
-        .image as string,
+      kubectlJson(["-n", o.namespace, "get", "deployment", "moontv"]).spec.template.spec.containers.find(
+        (c: { name: string }) => c.name === "moontv",
+      ).image as string,
     touchSource: (n) => {
       const page = path.join(app, "src", "app", "page.tsx");
-      fs.writeFileSync(page, fs.readFileSync(page, "utf8").replace(/\n\/\/ e2e edit \d+\n?$/, "") + `\n// e2e edit ${n}\n`);
+      fs.writeFileSync(
+        page,
+        fs.readFileSync(page, "utf8").replace(/\n\/\/ e2e edit \d+\n?$/, "") + `\n// e2e edit ${n}\n`,
+      );
     },
     destroy,
     remove: async () => {

@@ -28,7 +28,6 @@ async function digestOf(host: string, repo: string, tag: string): Promise<string
   return digest;
 }
 
-
 /** Starts the registry with the app image and a mirror of each of `thirdParty` (tag refs). */
 export async function startE2eImages(thirdParty: string[]): Promise<E2eImages> {
   const registry = await startRegistry();

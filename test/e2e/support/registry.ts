@@ -22,11 +22,17 @@ export interface RegistryAnswer {
 export function registryGet(host: string, urlPath: string, method: "GET" | "HEAD" = "GET"): Promise<RegistryAnswer> {
   const ca = fs.readFileSync(engineEnv().NODE_EXTRA_CA_CERTS ?? "");
   return new Promise((resolve, reject) => {
-    const req = https.request(`https://${host}${urlPath}`, { method, ca, headers: { Accept: ACCEPT }, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = https.request(
+      `https://${host}${urlPath}`,
+      { method, ca, headers: { Accept: ACCEPT }, timeout: 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
     req.on("error", reject);
     req.on("timeout", () => req.destroy(new Error(`https://${host}${urlPath}: no answer in 30 s`)));
     req.end();
@@ -48,13 +54,18 @@ export async function registryJson<T = Record<string, unknown>>(host: string, ur
 }
 
 /** The image config (labels, user, …) of a single-platform manifest, or of the index's first image. */
-export async function imageConfig(host: string, repo: string, reference: string): Promise<{ config: { Labels?: Record<string, string> } }> {
-  let m = await registryJson<{ manifests?: { digest: string; platform?: { architecture: string } }[]; config?: { digest: string } }>(
-    host,
-    `/v2/${repo}/manifests/${reference}`,
-  );
+export async function imageConfig(
+  host: string,
+  repo: string,
+  reference: string,
+): Promise<{ config: { Labels?: Record<string, string> } }> {
+  let m = await registryJson<{
+    manifests?: { digest: string; platform?: { architecture: string } }[];
+    config?: { digest: string };
+  }>(host, `/v2/${repo}/manifests/${reference}`);
   if (m.manifests) {
-    const image = m.manifests.find((d) => d.platform?.architecture && d.platform.architecture !== "unknown") ?? m.manifests[0];
+    const image =
+      m.manifests.find((d) => d.platform?.architecture && d.platform.architecture !== "unknown") ?? m.manifests[0];
     m = await registryJson(host, `/v2/${repo}/manifests/${image.digest}`);
   }
   return registryJson(host, `/v2/${repo}/blobs/${m.config!.digest}`);

@@ -10,11 +10,19 @@ import { parse, stringify } from "yaml";
 import { kubectlJson, pulumiOk } from "./engine";
 
 /** The stack file's config with the e2e overrides: what any user of the local cluster would set. */
-export function e2eStackConfig(config: Record<string, unknown>, appRef: string, mirrors: Record<string, string>): Record<string, unknown> {
+export function e2eStackConfig(
+  config: Record<string, unknown>,
+  appRef: string,
+  mirrors: Record<string, string>,
+): Record<string, unknown> {
   return { ...config, "moontv:image": { ref: appRef }, "moontv:registryMirrors": mirrors };
 }
 
-export function rewriteStackFile(project: string, stack: string, edit: (config: Record<string, unknown>) => Record<string, unknown>): void {
+export function rewriteStackFile(
+  project: string,
+  stack: string,
+  edit: (config: Record<string, unknown>) => Record<string, unknown>,
+): void {
   const file = path.join(project, `Pulumi.${stack}.yaml`);
   const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
   doc.config = edit(doc.config);
@@ -49,7 +57,8 @@ export function imagesOfPreview(outDir: string): string[] {
       }
     }
   };
-  for (const f of fs.readdirSync(path.join(outDir, "kubernetes"))) visit(parse(fs.readFileSync(path.join(outDir, "kubernetes", f), "utf8")));
+  for (const f of fs.readdirSync(path.join(outDir, "kubernetes")))
+    visit(parse(fs.readFileSync(path.join(outDir, "kubernetes", f), "utf8")));
   return [...images].sort();
 }
 
@@ -65,7 +74,13 @@ export function previewObjects(outDir: string): PreviewObject[] {
 
 /** Every namespace a stack's objects live in. */
 export function namespacesOf(outDir: string): string[] {
-  return [...new Set(previewObjects(outDir).map((o) => (o.object.kind === "Namespace" ? o.object.metadata.name : o.object.metadata.namespace)).filter(Boolean) as string[])];
+  return [
+    ...new Set(
+      previewObjects(outDir)
+        .map((o) => (o.object.kind === "Namespace" ? o.object.metadata.name : o.object.metadata.namespace))
+        .filter(Boolean) as string[],
+    ),
+  ];
 }
 
 /** The CLI flags that run the policy pack with the stack's own config, as the README says to. */
@@ -74,7 +89,11 @@ export function policyArgs(stack: string): string[] {
 }
 
 export function liveObject(o: PreviewObject["object"]): Record<string, unknown> {
-  const args = ["get", `${o.kind}.${o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : ""}`.replace(/\.$/, ""), o.metadata.name];
+  const args = [
+    "get",
+    `${o.kind}.${o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : ""}`.replace(/\.$/, ""),
+    o.metadata.name,
+  ];
   if (o.metadata.namespace) args.unshift("-n", o.metadata.namespace);
   return kubectlJson(args);
 }
@@ -87,22 +106,32 @@ export function liveObject(o: PreviewObject["object"]): Record<string, unknown> 
  */
 export function differences(expected: unknown, actual: unknown, at = ""): string[] {
   // The API server omits empty lists and maps (omitempty): `egress: []` is stored as no egress.
-  const empty = (v: unknown) => (Array.isArray(v) && v.length === 0) || (!!v && typeof v === "object" && Object.keys(v).length === 0);
+  const empty = (v: unknown) =>
+    (Array.isArray(v) && v.length === 0) || (!!v && typeof v === "object" && Object.keys(v).length === 0);
   if (empty(expected) && actual === undefined) return [];
   // …and false, 0 and "" (omitempty of Go's zero values).
   if ((expected === false || expected === 0 || expected === "") && actual === undefined) return [];
   // The offline preview simulates the digests pinning resolves: the ref must match, and be pinned.
   if (typeof expected === "string" && typeof actual === "string" && /@sha256:[a-f0-9]{64}$/.test(expected)) {
-    return expected.split("@")[0] === actual.split("@")[0] && /@sha256:[a-f0-9]{64}$/.test(actual) ? [] : [`${at}: expected ${expected}, got ${actual}`];
+    return expected.split("@")[0] === actual.split("@")[0] && /@sha256:[a-f0-9]{64}$/.test(actual)
+      ? []
+      : [`${at}: expected ${expected}, got ${actual}`];
   }
-  if (typeof expected === "string" && (expected === "[secret]" || expected.includes("[unknown]") || expected.startsWith("[secret"))) return [];
+  if (
+    typeof expected === "string" &&
+    (expected === "[secret]" || expected.includes("[unknown]") || expected.startsWith("[secret"))
+  )
+    return [];
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length) return [`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
+    if (!Array.isArray(actual) || actual.length !== expected.length)
+      return [`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
     return expected.flatMap((e, i) => differences(e, actual[i], `${at}[${i}]`));
   }
   if (expected && typeof expected === "object") {
     if (!actual || typeof actual !== "object") return [`${at}: expected an object, got ${JSON.stringify(actual)}`];
-    return Object.entries(expected).flatMap(([k, v]) => differences(v, (actual as Record<string, unknown>)[k], `${at}.${k}`));
+    return Object.entries(expected).flatMap(([k, v]) =>
+      differences(v, (actual as Record<string, unknown>)[k], `${at}.${k}`),
+    );
   }
   if (expected === actual) return [];
   if (typeof expected === "number" && String(expected) === actual) return [];

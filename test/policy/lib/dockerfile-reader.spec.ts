@@ -1,12 +1,29 @@
 import { strict as assert } from "assert";
-import { effectiveInstruction, parseDockerfile, parseInstructions, substitute, targetStage, variablesFor } from "../../../policy/lib/dockerfile-reader";
+import {
+  effectiveInstruction,
+  parseDockerfile,
+  parseInstructions,
+  substitute,
+  targetStage,
+  variablesFor,
+} from "../../../policy/lib/dockerfile-reader";
 
 describe("policy/lib/dockerfile-reader", () => {
   it("joins continuation lines, skips comments and heredoc bodies", () => {
-    const ins = parseInstructions(["FROM a", "RUN echo 1 \\", "  # inner comment", "  && echo 2", "RUN <<EOF", "USER 0", "EOF", "user 1000"].join("\n"));
-    assert.deepEqual(ins.map((i) => [i.keyword, i.args, i.line]), [
-      ["FROM", "a", 1], ["RUN", "echo 1  && echo 2", 2], ["RUN", "<<EOF", 5], ["USER", "1000", 8],
-    ]);
+    const ins = parseInstructions(
+      ["FROM a", "RUN echo 1 \\", "  # inner comment", "  && echo 2", "RUN <<EOF", "USER 0", "EOF", "user 1000"].join(
+        "\n",
+      ),
+    );
+    assert.deepEqual(
+      ins.map((i) => [i.keyword, i.args, i.line]),
+      [
+        ["FROM", "a", 1],
+        ["RUN", "echo 1  && echo 2", 2],
+        ["RUN", "<<EOF", 5],
+        ["USER", "1000", 8],
+      ],
+    );
   });
 
   it("honours the escape directive", () => {
@@ -14,16 +31,18 @@ describe("policy/lib/dockerfile-reader", () => {
     assert.equal(ins[1].args, "dir  c:\\");
   });
 
-  const df = parseDockerfile([
-    "ARG BASE=node:20",
-    "FROM --platform=$BUILDPLATFORM ${BASE} AS Deps",
-    "ENV A=1 B=\"two words\"",
-    "USER 1000",
-    "HEALTHCHECK CMD true",
-    "FROM deps AS runtime",
-    "ARG UID=2000",
-    "FROM scratch",
-  ].join("\n"));
+  const df = parseDockerfile(
+    [
+      "ARG BASE=node:20",
+      "FROM --platform=$BUILDPLATFORM ${BASE} AS Deps",
+      'ENV A=1 B="two words"',
+      "USER 1000",
+      "HEALTHCHECK CMD true",
+      "FROM deps AS runtime",
+      "ARG UID=2000",
+      "FROM scratch",
+    ].join("\n"),
+  );
 
   it("finds stages by name (case-insensitive) or the last one", () => {
     assert.equal(df.stages.length, 3);

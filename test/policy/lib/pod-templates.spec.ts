@@ -4,7 +4,10 @@ import { UNKNOWN } from "../../../policy/lib/unknown";
 import { compliantContainer, unknownCheckingProxy, UNKNOWN as WIRE_UNKNOWN } from "../util";
 
 describe("policy/lib/pod-templates", () => {
-  const spec = { containers: [compliantContainer("a")], initContainers: [{ name: "init" }, { name: "side", restartPolicy: "Always" }] };
+  const spec = {
+    containers: [compliantContainer("a")],
+    initContainers: [{ name: "init" }, { name: "side", restartPolicy: "Always" }],
+  };
   const wrap: Record<string, object> = {
     "kubernetes:apps/v1:Deployment": { spec: { template: { spec } } },
     "kubernetes:apps/v1:StatefulSet": { spec: { template: { spec } } },
@@ -19,16 +22,31 @@ describe("policy/lib/pod-templates", () => {
     it(`finds the containers of a ${type.split(":").pop()}`, () => {
       const t = podTemplateOf(type, unknownCheckingProxy(props));
       assert.ok(t);
-      assert.deepEqual(containersOf(t).map((c) => [c.kind, c.name]), [["container", "a"], ["initContainer", "init"], ["initContainer", "side"]]);
+      assert.deepEqual(
+        containersOf(t).map((c) => [c.kind, c.name]),
+        [
+          ["container", "a"],
+          ["initContainer", "init"],
+          ["initContainer", "side"],
+        ],
+      );
     });
   }
 
   it("marks app containers of services and native sidecars long-running, jobs and plain init containers not", () => {
     const dep = containersOf(podTemplateOf("kubernetes:apps/v1:Deployment", wrap["kubernetes:apps/v1:Deployment"])!);
-    assert.deepEqual(dep.map((c) => c.longRunning), [true, false, true]);
+    assert.deepEqual(
+      dep.map((c) => c.longRunning),
+      [true, false, true],
+    );
     const job = containersOf(podTemplateOf("kubernetes:batch/v1:Job", wrap["kubernetes:batch/v1:Job"])!);
-    assert.deepEqual(job.map((c) => c.longRunning), [false, false, true]);
-    const pod = podTemplateOf("kubernetes:core/v1:Pod", { spec: { restartPolicy: "Never", containers: [{ name: "x" }] } })!;
+    assert.deepEqual(
+      job.map((c) => c.longRunning),
+      [false, false, true],
+    );
+    const pod = podTemplateOf("kubernetes:core/v1:Pod", {
+      spec: { restartPolicy: "Never", containers: [{ name: "x" }] },
+    })!;
     assert.equal(pod.longRunning, false);
   });
 
@@ -39,15 +57,29 @@ describe("policy/lib/pod-templates", () => {
 
   it("ignores other types and skips unknown specs and containers", () => {
     assert.equal(podTemplateOf("kubernetes:core/v1:Service", {}), undefined);
-    const unknownSpec = podTemplateOf("kubernetes:apps/v1:Deployment", unknownCheckingProxy({ spec: { template: WIRE_UNKNOWN } }))!;
+    const unknownSpec = podTemplateOf(
+      "kubernetes:apps/v1:Deployment",
+      unknownCheckingProxy({ spec: { template: WIRE_UNKNOWN } }),
+    )!;
     assert.equal(unknownSpec.spec, UNKNOWN);
     assert.deepEqual(containersOf(unknownSpec), []);
-    const oneUnknown = podTemplateOf("kubernetes:core/v1:Pod", unknownCheckingProxy({ spec: { containers: [WIRE_UNKNOWN, { name: "b" }] } }))!;
-    assert.deepEqual(containersOf(oneUnknown).map((c) => c.name), ["b"]);
+    const oneUnknown = podTemplateOf(
+      "kubernetes:core/v1:Pod",
+      unknownCheckingProxy({ spec: { containers: [WIRE_UNKNOWN, { name: "b" }] } }),
+    )!;
+    assert.deepEqual(
+      containersOf(oneUnknown).map((c) => c.name),
+      ["b"],
+    );
   });
 
   it("prefers the container's security setting to the pod's", () => {
-    const t = podTemplateOf("kubernetes:core/v1:Pod", { spec: { securityContext: { runAsUser: 5 }, containers: [{ name: "a" }, { name: "b", securityContext: { runAsUser: 6 } }] } })!;
+    const t = podTemplateOf("kubernetes:core/v1:Pod", {
+      spec: {
+        securityContext: { runAsUser: 5 },
+        containers: [{ name: "a" }, { name: "b", securityContext: { runAsUser: 6 } }],
+      },
+    })!;
     const [a, b] = containersOf(t);
     assert.equal(effectiveSecurity(t, a, "runAsUser"), 5);
     assert.equal(effectiveSecurity(t, b, "runAsUser"), 6);

@@ -7,11 +7,20 @@ describe("policy/lib/unknown", () => {
 
   it("turns the proxy's UnknownValueError into UNKNOWN", () => {
     assert.throws(() => (props.a as Record<string, unknown>).b);
-    assert.equal(tryRead(() => (props.a as Record<string, unknown>).b), UNKNOWN);
+    assert.equal(
+      tryRead(() => (props.a as Record<string, unknown>).b),
+      UNKNOWN,
+    );
   });
 
   it("lets other errors through", () => {
-    assert.throws(() => tryRead(() => { throw new TypeError("boom"); }), /boom/);
+    assert.throws(
+      () =>
+        tryRead(() => {
+          throw new TypeError("boom");
+        }),
+      /boom/,
+    );
   });
 
   it("follows paths: value, UNKNOWN on an unknown step, undefined on a missing one", () => {

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { buildRegistryCache } from "../../../policy/policies/build-registry-cache";
 import { compliantImage, runResourcePolicy, UNKNOWN, withField } from "../util";
 
-const run = (cacheTo: unknown) => runResourcePolicy(buildRegistryCache, "docker-build:index:Image", withField(compliantImage(), "cacheTo", cacheTo));
+const run = (cacheTo: unknown) =>
+  runResourcePolicy(buildRegistryCache, "docker-build:index:Image", withField(compliantImage(), "cacheTo", cacheTo));
 
 describe("policy build-registry-cache", () => {
   it("passes the baseline and a raw registry cache with mode=max", async () => {
@@ -11,7 +12,11 @@ describe("policy build-registry-cache", () => {
   });
 
   it("passes docker-build's checked inputs: every field filled in, raw empty beside the registry entry", async () => {
-    const checked = { disabled: false, raw: "", registry: { ref: "r/x:cache-amd64", mode: "max", imageManifest: true, ociMediaTypes: true, ignoreError: false } };
+    const checked = {
+      disabled: false,
+      raw: "",
+      registry: { ref: "r/x:cache-amd64", mode: "max", imageManifest: true, ociMediaTypes: true, ignoreError: false },
+    };
     assert.deepEqual(await run([checked]), []);
     assert.equal((await run([{ ...checked, registry: { ...checked.registry, mode: "min" } }])).length, 1);
   });

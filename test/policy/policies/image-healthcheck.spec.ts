@@ -14,7 +14,9 @@ describe("policy image-healthcheck", () => {
   });
 
   it("fails HEALTHCHECK NONE", async () => {
-    const [m] = await run(withField(compliantImage(), "dockerfile.inline", COMPLIANT_DOCKERFILE.replace(HC, "HEALTHCHECK NONE")));
+    const [m] = await run(
+      withField(compliantImage(), "dockerfile.inline", COMPLIANT_DOCKERFILE.replace(HC, "HEALTHCHECK NONE")),
+    );
     assert.match(m, /disables its health check/);
   });
 

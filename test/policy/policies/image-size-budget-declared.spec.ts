@@ -2,18 +2,23 @@ import { strict as assert } from "assert";
 import { imageSizeBudgetDeclared } from "../../../policy/policies/image-size-budget-declared";
 import { compliantImage, runResourcePolicy, UNKNOWN, withField } from "../util";
 
-const run = (props: object, config: object = {}) => runResourcePolicy(imageSizeBudgetDeclared, "docker-build:index:Image", props, { config });
+const run = (props: object, config: object = {}) =>
+  runResourcePolicy(imageSizeBudgetDeclared, "docker-build:index:Image", props, { config });
 const withBudget = (v: unknown) => withField(compliantImage(), "labels", { "dev.moontv.size-budget-mib": v });
 
 describe("policy image-size-budget-declared", () => {
-  it("passes the baseline (300 MiB, at the default maximum of 300)", async () => assert.deepEqual(await run(compliantImage()), []));
+  it("passes the baseline (300 MiB, at the default maximum of 300)", async () =>
+    assert.deepEqual(await run(compliantImage()), []));
 
   it("fails an image without the budget label", async () => {
     assert.match((await run(withField(compliantImage(), "labels", {})))[0], /declares no size budget/);
   });
 
   it("fails a budget above the configured maximum", async () => {
-    assert.match((await run(compliantImage(), { maxBudgetMiB: 200 }))[0], /300 MiB exceeds the allowed maximum of 200 MiB/);
+    assert.match(
+      (await run(compliantImage(), { maxBudgetMiB: 200 }))[0],
+      /300 MiB exceeds the allowed maximum of 200 MiB/,
+    );
   });
 
   it("fails a budget that is not a positive number", async () => {

@@ -7,7 +7,8 @@ const check = (sizes: unknown, sizeBudgetMiB: unknown = 300) => ({
   type: "pulumi-nodejs:dynamic:Resource",
   props: { kind: "moontv:image:SizeBudgetCheck", imageRef: "ghcr.io/x/moontv@sha256:1", sizeBudgetMiB, sizes },
 });
-const run = (resources: ReturnType<typeof check>[], config: object = {}) => runStackPolicy(imageSizeWithinBudget, resources, config);
+const run = (resources: ReturnType<typeof check>[], config: object = {}) =>
+  runStackPolicy(imageSizeWithinBudget, resources, config);
 
 describe("policy image-size-within-budget (stack)", () => {
   it("passes sizes within budget", async () => {
@@ -24,8 +25,14 @@ describe("policy image-size-within-budget (stack)", () => {
   });
 
   it("ignores other dynamic resources and other types", async () => {
-    const other = { type: "pulumi-nodejs:dynamic:Resource", props: { kind: "something", sizes: { x: 1e12 }, sizeBudgetMiB: 1 } };
-    assert.deepEqual(await runStackPolicy(imageSizeWithinBudget, [other, { type: "kubernetes:core/v1:Service", props: {} }]), []);
+    const other = {
+      type: "pulumi-nodejs:dynamic:Resource",
+      props: { kind: "something", sizes: { x: 1e12 }, sizeBudgetMiB: 1 },
+    };
+    assert.deepEqual(
+      await runStackPolicy(imageSizeWithinBudget, [other, { type: "kubernetes:core/v1:Service", props: {} }]),
+      [],
+    );
   });
 
   it("treats sizes not measured yet as 'cannot tell yet'", async () => {

@@ -4,10 +4,19 @@ import { compliantDeployment, runResourcePolicy, UNKNOWN, withField } from "../u
 
 const IMAGE = "spec.template.spec.containers.0.image";
 const run = (image: unknown, config: object = {}) =>
-  runResourcePolicy(imagesPinnedByDigest, "kubernetes:apps/v1:Deployment", withField(compliantDeployment(), IMAGE, image), { config });
+  runResourcePolicy(
+    imagesPinnedByDigest,
+    "kubernetes:apps/v1:Deployment",
+    withField(compliantDeployment(), IMAGE, image),
+    { config },
+  );
 
 describe("policy images-pinned-by-digest", () => {
-  it("passes the baseline digest ref", async () => assert.deepEqual(await runResourcePolicy(imagesPinnedByDigest, "kubernetes:apps/v1:Deployment", compliantDeployment()), []));
+  it("passes the baseline digest ref", async () =>
+    assert.deepEqual(
+      await runResourcePolicy(imagesPinnedByDigest, "kubernetes:apps/v1:Deployment", compliantDeployment()),
+      [],
+    ));
 
   it("fails a tag-only ref, unless requireDigest is false", async () => {
     assert.match((await run("redis:7.4-alpine"))[0], /uses image redis:7.4-alpine by tag only/);
@@ -21,5 +30,6 @@ describe("policy images-pinned-by-digest", () => {
 
   it("fails a malformed digest", async () => assert.match((await run("redis@sha256:abc"))[0], /malformed digest/));
 
-  it("treats an unknown image (digest not built yet) as 'cannot tell yet'", async () => assert.deepEqual(await run(UNKNOWN), []));
+  it("treats an unknown image (digest not built yet) as 'cannot tell yet'", async () =>
+    assert.deepEqual(await run(UNKNOWN), []));
 });

@@ -7,7 +7,8 @@ const run = (props: object) => runResourcePolicy(nonRootImageUser, IMG, props);
 const withDockerfile = (text: string) => withField(compliantImage(), "dockerfile.inline", text);
 
 describe("policy non-root-image-user", () => {
-  it("passes the baseline (USER ${APP_UID}:1001 from an ARG default)", async () => assert.deepEqual(await run(compliantImage()), []));
+  it("passes the baseline (USER ${APP_UID}:1001 from an ARG default)", async () =>
+    assert.deepEqual(await run(compliantImage()), []));
 
   it("fails a target stage without USER, even if another stage has one", async () => {
     const [m] = await run(withField(compliantImage(), "target", "build"));
@@ -25,13 +26,19 @@ describe("policy non-root-image-user", () => {
   });
 
   it("reads the last stage when no target is given", async () => {
-    const msgs = await run(withField(withDockerfile(COMPLIANT_DOCKERFILE + "\nFROM scratch AS extra"), "target", undefined));
+    const msgs = await run(
+      withField(withDockerfile(COMPLIANT_DOCKERFILE + "\nFROM scratch AS extra"), "target", undefined),
+    );
     assert.match(msgs[0], /last stage/);
   });
 
   it("fails a target that names no stage, and a Dockerfile it cannot read", async () => {
     assert.match((await run(withField(compliantImage(), "target", "nope")))[0], /no stage named "nope"/);
-    const noFile = withField(withField(compliantImage(), "dockerfile", { location: "/nonexistent/Dockerfile" }), "context", { location: "/nonexistent" });
+    const noFile = withField(
+      withField(compliantImage(), "dockerfile", { location: "/nonexistent/Dockerfile" }),
+      "context",
+      { location: "/nonexistent" },
+    );
     assert.match((await run(noFile))[0], /cannot be read/);
   });
 

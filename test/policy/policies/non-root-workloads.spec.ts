@@ -24,13 +24,22 @@ describe("policy non-root-workloads", () => {
   it("fails a privileged init container and one allowed to escalate", async () => {
     const init = { name: "init", securityContext: { runAsNonRoot: true, privileged: true } };
     const msgs = await run(withField(compliantDeployment(), "spec.template.spec.initContainers", [init]));
-    assert.deepEqual(msgs.map((m) => /init container "init"/.test(m)), [true, true]);
+    assert.deepEqual(
+      msgs.map((m) => /init container "init"/.test(m)),
+      [true, true],
+    );
     assert.match(msgs.join("\n"), /must not be privileged[\s\S]*allowPrivilegeEscalation: false/);
   });
 
   it("checks every workload type, e.g. a CronJob's job template", async () => {
-    const spec = { containers: [{ name: "cron", securityContext: { runAsNonRoot: true, runAsUser: 0, allowPrivilegeEscalation: false } }] };
-    const msgs = await runResourcePolicy(nonRootWorkloads, "kubernetes:batch/v1:CronJob", { spec: { jobTemplate: { spec: { template: { spec } } } } });
+    const spec = {
+      containers: [
+        { name: "cron", securityContext: { runAsNonRoot: true, runAsUser: 0, allowPrivilegeEscalation: false } },
+      ],
+    };
+    const msgs = await runResourcePolicy(nonRootWorkloads, "kubernetes:batch/v1:CronJob", {
+      spec: { jobTemplate: { spec: { template: { spec } } } },
+    });
     assert.equal(msgs.length, 1);
   });
 

@@ -8,8 +8,12 @@ const run = (props: object) => runResourcePolicy(readOnlyRootFilesystem, "kubern
 describe("policy read-only-root-filesystem", () => {
   it("passes the baseline", async () => assert.deepEqual(await run(compliantDeployment()), []));
   it("fails false and unset", async () => {
-    assert.match((await run(withField(compliantDeployment(), F, false)))[0], /must set securityContext.readOnlyRootFilesystem: true/);
+    assert.match(
+      (await run(withField(compliantDeployment(), F, false)))[0],
+      /must set securityContext.readOnlyRootFilesystem: true/,
+    );
     assert.equal((await run(withField(compliantDeployment(), F, undefined))).length, 1);
   });
-  it("treats unknown as 'cannot tell yet'", async () => assert.deepEqual(await run(withField(compliantDeployment(), F, UNKNOWN)), []));
+  it("treats unknown as 'cannot tell yet'", async () =>
+    assert.deepEqual(await run(withField(compliantDeployment(), F, UNKNOWN)), []));
 });

@@ -3,13 +3,17 @@ import { redisDataProtected } from "../../../policy/policies/redis-data-protecte
 import { compliantStatefulSet, runResourcePolicy, UNKNOWN, withField } from "../util";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
-const run = (props: object, protect = true, name = "redis") => runResourcePolicy(redisDataProtected, STS, props, { protect, name });
+const run = (props: object, protect = true, name = "redis") =>
+  runResourcePolicy(redisDataProtected, STS, props, { protect, name });
 
 describe("policy redis-data-protected", () => {
-  it("passes a protected StatefulSet that retains its claims", async () => assert.deepEqual(await run(compliantStatefulSet()), []));
+  it("passes a protected StatefulSet that retains its claims", async () =>
+    assert.deepEqual(await run(compliantStatefulSet()), []));
 
   it("fails without the protect option", async () => {
-    assert.deepEqual(await run(compliantStatefulSet(), false), ["The StatefulSet holds data but is not protected; set the protect resource option."]);
+    assert.deepEqual(await run(compliantStatefulSet(), false), [
+      "The StatefulSet holds data but is not protected; set the protect resource option.",
+    ]);
   });
 
   it("fails a claim retention policy that deletes on delete", async () => {
@@ -24,6 +28,9 @@ describe("policy redis-data-protected", () => {
   });
 
   it("treats an unknown retention policy as 'cannot tell yet'", async () => {
-    assert.deepEqual(await run(withField(compliantStatefulSet(), "spec.persistentVolumeClaimRetentionPolicy", UNKNOWN)), []);
+    assert.deepEqual(
+      await run(withField(compliantStatefulSet(), "spec.persistentVolumeClaimRetentionPolicy", UNKNOWN)),
+      [],
+    );
   });
 });

@@ -7,7 +7,8 @@ const C0 = "spec.template.spec.containers.0";
 const run = (props: object, type = DEP) => runResourcePolicy(workloadHealthProbes, type, props);
 
 describe("policy workload-health-probes", () => {
-  it("passes the baseline (named http port, numeric tcp port)", async () => assert.deepEqual(await run(compliantDeployment()), []));
+  it("passes the baseline (named http port, numeric tcp port)", async () =>
+    assert.deepEqual(await run(compliantDeployment()), []));
 
   it("fails a missing readiness probe", async () => {
     const [m] = await run(withField(compliantDeployment(), `${C0}.readinessProbe`, undefined));
@@ -15,12 +16,21 @@ describe("policy workload-health-probes", () => {
   });
 
   it("fails a probe on a port the container does not declare, by number and by name", async () => {
-    assert.match((await run(withField(compliantDeployment(), `${C0}.livenessProbe.tcpSocket.port`, 8080)))[0], /port 8080, which is not one of its containerPorts/);
-    assert.match((await run(withField(compliantDeployment(), `${C0}.readinessProbe.httpGet.port`, "metrics")))[0], /"metrics", which is not a named port/);
+    assert.match(
+      (await run(withField(compliantDeployment(), `${C0}.livenessProbe.tcpSocket.port`, 8080)))[0],
+      /port 8080, which is not one of its containerPorts/,
+    );
+    assert.match(
+      (await run(withField(compliantDeployment(), `${C0}.readinessProbe.httpGet.port`, "metrics")))[0],
+      /"metrics", which is not a named port/,
+    );
   });
 
   it("accepts exec probes and checks a startup probe when present", async () => {
-    assert.deepEqual(await run(withField(compliantDeployment(), `${C0}.livenessProbe`, { exec: { command: ["true"] } })), []);
+    assert.deepEqual(
+      await run(withField(compliantDeployment(), `${C0}.livenessProbe`, { exec: { command: ["true"] } })),
+      [],
+    );
     assert.equal((await run(withField(compliantDeployment(), `${C0}.startupProbe`, { grpc: { port: 9 } }))).length, 1);
   });
 

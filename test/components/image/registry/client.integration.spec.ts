@@ -156,13 +156,18 @@ describe("registry client against docker-registry (integration)", function () {
     it("without credentials: a RegistryError saying credentials are needed", async () => {
       const err = await registryError(inspectImage(`${reg.host}/moontv/private:1.0.0`));
       assert.equal(err.code, "unauthorized");
-      assert.match(err.message, new RegExp(`^cannot read image ${reg.host}/moontv/private:1.0.0 from registry ${reg.host}: `));
+      assert.match(
+        err.message,
+        new RegExp(`^cannot read image ${reg.host}/moontv/private:1.0.0 from registry ${reg.host}: `),
+      );
       assert.match(err.message, /asks for Basic authentication and no credentials are configured/);
     });
 
     it("with a wrong password: auth refused, naming the user but never the password", async () => {
       const err = await registryError(
-        inspectImage(`${reg.host}/moontv/private:1.0.0`, { credentials: { username: "moontv", password: "wrong-secret" } }),
+        inspectImage(`${reg.host}/moontv/private:1.0.0`, {
+          credentials: { username: "moontv", password: "wrong-secret" },
+        }),
       );
       assert.equal(err.code, "auth-refused");
       assert.equal(err.status, 401);

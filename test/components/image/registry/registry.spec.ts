@@ -49,7 +49,10 @@ describe("parseImageRef", () => {
     assert.equal(parseImageRef("moontv/app:x").repository, "moontv/app");
   });
   it("rejects bad refs with a RegistryError naming the ref and the fault", () => {
-    assert.throws(() => parseImageRef("Moontv/App:1"), (e: Error) => e instanceof RegistryError && /"Moontv\/App:1".*lower-case/.test(e.message));
+    assert.throws(
+      () => parseImageRef("Moontv/App:1"),
+      (e: Error) => e instanceof RegistryError && /"Moontv\/App:1".*lower-case/.test(e.message),
+    );
     assert.throws(() => parseImageRef("app@sha256:xyz"), /digest "sha256:xyz" is not sha256:<64 hex digits>/);
     assert.throws(() => parseImageRef("app:bad+tag"), /tag "bad\+tag" is not a valid tag/);
     assert.throws(() => parseImageRef(""), /invalid image reference/);
@@ -73,10 +76,16 @@ describe("registryBaseUrl", () => {
 
 describe("auth challenges", () => {
   it("parses a Bearer challenge and builds the token URL with service and scope", () => {
-    const c = parseAuthChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/node:pull"');
+    const c = parseAuthChallenge(
+      'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/node:pull"',
+    );
     assert.deepEqual(c, {
       scheme: "bearer",
-      params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/node:pull" },
+      params: {
+        realm: "https://auth.docker.io/token",
+        service: "registry.docker.io",
+        scope: "repository:library/node:pull",
+      },
     });
     assert.equal(
       tokenUrl(c!, "ignored"),
@@ -88,7 +97,10 @@ describe("auth challenges", () => {
     assert.equal(new URL(tokenUrl(c, "moontv/app")).searchParams.get("scope"), "repository:moontv/app:pull");
   });
   it("parses Basic and missing headers", () => {
-    assert.deepEqual(parseAuthChallenge('Basic realm="moontv-test"'), { scheme: "basic", params: { realm: "moontv-test" } });
+    assert.deepEqual(parseAuthChallenge('Basic realm="moontv-test"'), {
+      scheme: "basic",
+      params: { realm: "moontv-test" },
+    });
     assert.equal(parseAuthChallenge(undefined), undefined);
   });
   it("accepts every manifest media type", () => {
@@ -150,7 +162,12 @@ describe("Bearer-token flow (local HTTP server)", () => {
         return;
       }
       if (url.pathname === "/v2/moontv/app/manifests/1.0.0") {
-        res.writeHead(200, { "Content-Type": "application/vnd.docker.distribution.manifest.v2+json", "Docker-Content-Digest": DIGEST }).end(manifest);
+        res
+          .writeHead(200, {
+            "Content-Type": "application/vnd.docker.distribution.manifest.v2+json",
+            "Docker-Content-Digest": DIGEST,
+          })
+          .end(manifest);
         return;
       }
       if (url.pathname === `/v2/moontv/app/blobs/${configDigest}`) {
@@ -166,7 +183,9 @@ describe("Bearer-token flow (local HTTP server)", () => {
   beforeEach(() => (requests.length = 0));
 
   it("fetches a token from the realm with service, scope and Basic credentials, then reads the image", async () => {
-    const sizes = await measureImageSizes(`${host}/moontv/app:1.0.0`, { credentials: { username: USER, password: PASSWORD } });
+    const sizes = await measureImageSizes(`${host}/moontv/app:1.0.0`, {
+      credentials: { username: USER, password: PASSWORD },
+    });
     assert.deepEqual(sizes, { "linux/arm64/v8": config.length + 1000 + 2345 });
     const tokenReq = requests.find((r) => r.url.startsWith("/token"));
     assert.ok(tokenReq, "the token endpoint was called");

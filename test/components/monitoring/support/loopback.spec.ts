@@ -15,7 +15,8 @@ describe("rewriteTargetsForLoopback (pure)", () => {
     "node-exporter.moontv-node-exporter.svc.cluster.local:9100": "127.0.0.1:5",
     "grafana:3000": "127.0.0.1:6",
   };
-  const jobs = (t: string) => Object.fromEntries(parse(t).scrape_configs.map((j: { job_name: string }) => [j.job_name, j]));
+  const jobs = (t: string) =>
+    Object.fromEntries(parse(t).scrape_configs.map((j: { job_name: string }) => [j.job_name, j]));
 
   it("maps static targets, probe URLs and the blackbox __address__ to loopback", () => {
     const j = jobs(rewriteTargetsForLoopback(text, all).config);

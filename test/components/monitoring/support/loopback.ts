@@ -13,8 +13,10 @@ type Job = Record<string, unknown> & {
  * the loopback address in `addresses`; `dns_sd_configs` become `static_configs`. Jobs with an address
  * that has no loopback counterpart are dropped and reported, as is the alerting section. Pure.
  */
-export function rewriteTargetsForLoopback(configText: string, addresses: Record<string, string>):
-  { config: string; dropped: string[] } {
+export function rewriteTargetsForLoopback(
+  configText: string,
+  addresses: Record<string, string>,
+): { config: string; dropped: string[] } {
   const config = parse(configText) as { scrape_configs: Job[]; alerting?: unknown };
   const dropped: string[] = [];
   const mapAddress = (a: string): string | undefined => {
@@ -34,7 +36,10 @@ export function rewriteTargetsForLoopback(configText: string, addresses: Record<
     const statics = (job.static_configs ?? []).map((s) => ({ ...s, targets: s.targets.map(map) }));
     for (const d of job.dns_sd_configs ?? []) statics.push({ targets: d.names.map((n) => map(`${n}:${d.port}`)) });
     const relabels = (job.relabel_configs ?? []).map((rc) =>
-      rc.target_label === "__address__" && rc.replacement !== undefined ? { ...rc, replacement: map(rc.replacement) } : rc);
+      rc.target_label === "__address__" && rc.replacement !== undefined
+        ? { ...rc, replacement: map(rc.replacement) }
+        : rc,
+    );
     if (missing) {
       dropped.push(job.job_name);
       continue;
