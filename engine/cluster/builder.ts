@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { Buildah } from "../image/buildah";
 import { cacheRoot } from "../image/pipeline";
+import { issueCertificate, makeCa } from "./pki";
 import { prepareStandInRootfs, pushStandIns, type StandInArch, type StandInImages } from "../image/standins";
 
 /** Name of the buildx builder `up` creates (`moontv:image.builder`, E2E_BUILDER). */
@@ -27,10 +28,6 @@ export interface RegistryPki {
   key: string;
   /** The system's CA bundle plus the registry's CA: SSL_CERT_FILE of Go programs (provider, buildx). */
   bundle: string;
-}
-
-function openssl(args: string[], cwd: string): void {
-  execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
 }
 
 /** Where the registry listens (`ip`, a loopback address) and the name image refs give it. */
@@ -65,52 +62,13 @@ export async function registryAddress(): Promise<RegistryAddress> {
 export function makeRegistryPki(dir: string, at: RegistryAddress): RegistryPki {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  openssl(
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      "ca.key",
-      "-subj",
-      "/CN=moontv-local-registry-ca",
-      "-days",
-      "30",
-      "-out",
-      "ca.crt",
-    ],
+  makeCa(dir, "moontv-local-registry-ca", 30);
+  issueCertificate(
     dir,
-  );
-  fs.writeFileSync(
-    path.join(dir, "server.ext"),
+    "server",
+    `/CN=${at.name}`,
     `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${at.name},IP:${at.ip},IP:127.0.0.1,DNS:localhost\n`,
-  );
-  openssl(
-    ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-subj", `/CN=${at.name}`, "-out", "server.csr"],
-    dir,
-  );
-  openssl(
-    [
-      "x509",
-      "-req",
-      "-in",
-      "server.csr",
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-days",
-      "30",
-      "-sha256",
-      "-extfile",
-      "server.ext",
-      "-out",
-      "server.crt",
-    ],
-    dir,
+    30,
   );
   const bundle = path.join(dir, "ca-bundle.crt");
   const system = fs.existsSync(SYSTEM_CA_BUNDLE) ? fs.readFileSync(SYSTEM_CA_BUNDLE, "utf8") : "";

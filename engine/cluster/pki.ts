@@ -49,11 +49,21 @@ export function pkiPaths(dir: string): Pki {
   };
 }
 
-function issue(pki: Pki, name: string, subject: string, extensions: string): void {
-  const ext = path.join(pki.dir, `${name}.ext`);
+/** A self-signed CA, `ca.key` and `ca.crt`, in `dir`. */
+export function makeCa(dir: string, commonName: string, days: number): void {
+  openssl(["genrsa", "-out", "ca.key", "2048"], dir);
+  openssl(
+    ["req", "-x509", "-new", "-key", "ca.key", "-subj", `/CN=${commonName}`, "-days", String(days), "-out", "ca.crt"],
+    dir,
+  );
+}
+
+/** `<name>.key` and `<name>.crt` in `dir`, signed by the CA there, with the given x509v3 extensions. */
+export function issueCertificate(dir: string, name: string, subject: string, extensions: string, days: number): void {
+  const ext = path.join(dir, `${name}.ext`);
   fs.writeFileSync(ext, extensions);
-  openssl(["genrsa", "-out", `${name}.key`, "2048"], pki.dir);
-  openssl(["req", "-new", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`], pki.dir);
+  openssl(["genrsa", "-out", `${name}.key`, "2048"], dir);
+  openssl(["req", "-new", "-key", `${name}.key`, "-subj", subject, "-out", `${name}.csr`], dir);
   openssl(
     [
       "x509",
@@ -66,14 +76,14 @@ function issue(pki: Pki, name: string, subject: string, extensions: string): voi
       "ca.key",
       "-CAcreateserial",
       "-days",
-      "3650",
+      String(days),
       "-sha256",
       "-extfile",
       ext,
       "-out",
       `${name}.crt`,
     ],
-    pki.dir,
+    dir,
   );
 }
 
@@ -84,22 +94,20 @@ export function ensurePki(dir: string): Pki {
   if (all.every((f) => fs.existsSync(f))) return pki;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  openssl(["genrsa", "-out", "ca.key", "2048"], dir);
-  openssl(
-    ["req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=moontv-local-ca", "-days", "3650", "-out", "ca.crt"],
+  makeCa(dir, "moontv-local-ca", 3650);
+  issueCertificate(
     dir,
-  );
-  issue(
-    pki,
     "apiserver",
     "/CN=kube-apiserver",
     `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${SERVER_SANS.join(",")}\n`,
+    3650,
   );
-  issue(
-    pki,
+  issueCertificate(
+    dir,
     "admin",
     "/O=system:masters/CN=kubernetes-admin",
     "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n",
+    3650,
   );
   openssl(["genrsa", "-out", "sa.key", "2048"], dir);
   openssl(["rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
