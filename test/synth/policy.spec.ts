@@ -1,11 +1,10 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { analyzeWithPack } from "../../tools/policy";
 import { PROJECT_DIR } from "../../tools/synth/input";
-import { synthOnce } from "../support/synth";
+import { runSynthCli, synthOnce } from "../support/synth";
 
 const BROKEN_PROGRAM = path.join(__dirname, "fixtures", "broken-program");
 const policyConfig = (stack: string) =>
@@ -32,7 +31,7 @@ describe("offline preview through the real policy pack", function () {
 
   describe("a deliberately broken stack", () => {
     let dir: string;
-    let run: ReturnType<typeof spawnSync>;
+    let run: ReturnType<typeof runSynthCli>;
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-policy-"));
       fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
@@ -51,22 +50,15 @@ describe("offline preview through the real policy pack", function () {
           "",
         ].join("\n"),
       );
-      run = spawnSync(
-        process.execPath,
-        [
-          "-r",
-          path.join(PROJECT_DIR, "tools/ts-register.js"),
-          path.join(PROJECT_DIR, "tools/synth/cli.ts"),
-          "broken",
-          "--policy-config",
-          path.join(PROJECT_DIR, "policy/config/prod.json"),
-          "--out",
-          path.join(dir, "out"),
-          "--stack-dir",
-          dir,
-        ],
-        { cwd: PROJECT_DIR, encoding: "utf8" },
-      );
+      run = runSynthCli([
+        "broken",
+        "--policy-config",
+        path.join(PROJECT_DIR, "policy/config/prod.json"),
+        "--out",
+        path.join(dir, "out"),
+        "--stack-dir",
+        dir,
+      ]);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -99,27 +91,20 @@ describe("offline preview through the real policy pack", function () {
 
   describe("a deliberately broken program (a root container, a missing probe, an undeclared budget)", () => {
     let out: string;
-    let run: ReturnType<typeof spawnSync>;
+    let run: ReturnType<typeof runSynthCli>;
     before(() => {
       out = fs.mkdtempSync(path.join(os.tmpdir(), "synth-broken-program-"));
-      run = spawnSync(
-        process.execPath,
-        [
-          "-r",
-          path.join(PROJECT_DIR, "tools/ts-register.js"),
-          path.join(PROJECT_DIR, "tools/synth/cli.ts"),
-          "broken",
-          "--policy-config",
-          path.join(PROJECT_DIR, "policy/config/prod.json"),
-          "--out",
-          out,
-          "--stack-dir",
-          BROKEN_PROGRAM,
-          "--program",
-          path.join(BROKEN_PROGRAM, "index.ts"),
-        ],
-        { cwd: PROJECT_DIR, encoding: "utf8" },
-      );
+      run = runSynthCli([
+        "broken",
+        "--policy-config",
+        path.join(PROJECT_DIR, "policy/config/prod.json"),
+        "--out",
+        out,
+        "--stack-dir",
+        BROKEN_PROGRAM,
+        "--program",
+        path.join(BROKEN_PROGRAM, "index.ts"),
+      ]);
     });
     after(() => fs.rmSync(out, { recursive: true, force: true }));
 

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { PROJECT_DIR, SynthInputError } from "../../tools/synth/input";
 import { synthesize } from "../../tools/synth/run";
 import { writeSynthFiles } from "../../tools/synth/write";
+import { runSynthCli } from "../support/synth";
 import type { RecordedResource } from "../../tools/policy/types";
 import { readDockerfile } from "../../components/image/dockerfile";
 import { validateKubernetesObject } from "../support/kubernetes-models";
@@ -253,24 +253,14 @@ describe("offline preview: bad input", function () {
     );
   });
 
-  const cli = (args: string[]) =>
-    spawnSync(
-      process.execPath,
-      ["-r", path.join(PROJECT_DIR, "tools/ts-register.js"), path.join(PROJECT_DIR, "tools/synth/cli.ts"), ...args],
-      {
-        cwd: PROJECT_DIR,
-        encoding: "utf8",
-      },
-    );
-
   it("`npm run synth` exits 2 with one clear line for an unknown stack", () => {
-    const r = cli(["staging"]);
+    const r = runSynthCli(["staging"]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /unknown stack "staging": there is no Pulumi\.staging\.yaml; known stacks: dev, prod/);
   });
 
   it("`npm run synth` exits 2 with the message and no stack trace for an invalid setting", () => {
-    const r = cli(["broken", "--stack-dir", dir]);
+    const r = runSynthCli(["broken", "--stack-dir", dir]);
     assert.equal(r.status, 2, r.stderr);
     assert.equal(
       r.stderr.trim(),
@@ -280,11 +270,14 @@ describe("offline preview: bad input", function () {
 
   it("`npm run synth` exits 2 naming --program or --stack-dir when it does not exist", () => {
     const program = path.join(dir, "missing.ts");
-    const r = cli(["prebuilt", "--stack-dir", dir, "--program", program]);
+    const r = runSynthCli(["prebuilt", "--stack-dir", dir, "--program", program]);
     assert.equal(r.status, 2, r.stderr);
     assert.equal(r.stderr.trim(), `error: --program ${program}: no such file`);
     const gone = path.join(dir, "gone");
-    assert.equal(cli(["prebuilt", "--stack-dir", gone]).stderr.trim(), `error: --stack-dir ${gone}: no such directory`);
+    assert.equal(
+      runSynthCli(["prebuilt", "--stack-dir", gone]).stderr.trim(),
+      `error: --stack-dir ${gone}: no such directory`,
+    );
   });
 });
 
