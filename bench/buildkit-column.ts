@@ -4,6 +4,7 @@
 // developer's machine (warm builder) and as on another machine (a wiped builder, registry cache only).
 import * as path from "path";
 import { cacheArgs, cacheRefs } from "../components/image/cache";
+import { makeSourceOnlyChange } from "../engine/image/pipeline";
 import { measureImageSizes } from "../components/image/registry";
 import { buildSteps } from "../test/e2e/support/build-log";
 import { BIN, run } from "../test/e2e/support/engine";
@@ -119,8 +120,6 @@ export interface BuildkitBench {
   dockerfile: string;
   baselineDockerfile: string;
   buildArgs(bases: { buildBase: string; runtimeBase: string }): Record<string, string>;
-  /** Makes a source-only change in `dir`. */
-  touchSource(dir: string, n: number): void;
 }
 
 /**
@@ -143,12 +142,12 @@ export async function measureBuildkit(b: BuildkitBench, log: (line: string) => v
   log("buildkit: cold build (wiped builder, empty registry cache)…");
   wipeBuilder();
   const cold = await buildx(staged());
-  b.touchSource(b.stagedDir, 1);
+  makeSourceOnlyChange(b.stagedDir, 1);
   log("buildkit: rebuild after a source-only change…");
   const sourceOnly = await buildx(staged());
   log("buildkit: rebuild with no change…");
   const noChange = await buildx(staged());
-  b.touchSource(b.stagedDir, 2);
+  makeSourceOnlyChange(b.stagedDir, 2);
   log("buildkit: source-only change on a wiped builder (registry cache only)…");
   wipeBuilder();
   const sourceOnlyFreshBuilder = await buildx(staged());

@@ -13,12 +13,11 @@ import * as path from "path";
 import { DOCKERFILE_PATH, DOCKERIGNORE_PATH, dockerfileBuildArgs } from "../components/image/dockerfile";
 import { IMAGE_BUILD_DEFAULTS } from "../stacks/settings/defaults";
 import type { Buildah, BuildReport } from "../engine/image/buildah";
-import { BuildEnv, copyFixture, openBuildEnv, treeBytes } from "../engine/image/pipeline";
+import { BuildEnv, copyFixture, makeSourceOnlyChange, openBuildEnv, treeBytes } from "../engine/image/pipeline";
 import { ensureCluster, engineEnv, releaseCluster } from "../test/e2e/support/engine";
 import { measureBuildkit, type BuildkitBuild, type BuildkitColumn } from "./buildkit-column";
 
 const BASELINE_DOCKERFILE = path.join(__dirname, "baseline.Dockerfile");
-const SOURCE_FILE = "src/app/login/page.tsx";
 const APP_FILES = [".next/standalone", ".next/static", "public", "scripts", "start.js", "config.json"];
 
 interface VariantResult {
@@ -56,15 +55,6 @@ async function imageBytes(b: Buildah, image: string, sub: string[] = ["."]): Pro
   }
 }
 
-/** Writes a source-only change (one page's text) into the fixture copy at `dir`. */
-function touchSource(dir: string, n: number): void {
-  const file = path.join(dir, SOURCE_FILE);
-  fs.writeFileSync(
-    file,
-    fs.readFileSync(file, "utf8").replace(/\n\/\/ bench edit \d+\n?$/, "") + `\n// bench edit ${n}\n`,
-  );
-}
-
 async function variant(
   env: BuildEnv,
   name: string,
@@ -75,7 +65,7 @@ async function variant(
   const tag = `localhost/moontv-bench-${name}:latest`;
   process.stderr.write(`[bench] ${name}: cold build…\n`);
   const cold = await build(b, tag);
-  touchSource(work, 1);
+  makeSourceOnlyChange(work, 1);
   process.stderr.write(`[bench] ${name}: rebuild after a source-only change…\n`);
   const sourceOnly = await build(b, tag);
   process.stderr.write(`[bench] ${name}: rebuild with no change…\n`);
@@ -151,7 +141,6 @@ async function measureBuildkitColumn(scratch: string): Promise<BuildkitColumn> {
       dockerfile: DOCKERFILE_PATH,
       baselineDockerfile: BASELINE_DOCKERFILE,
       buildArgs: (bases) => ({ ...standInBuildArgs(bases) }),
-      touchSource,
     },
     (line) => process.stderr.write(`[bench] ${line}\n`),
   );

@@ -25,7 +25,7 @@ import {
   registryAddress,
   type RegistryPki,
 } from "./builder";
-import type { StandInArch } from "../image/standins";
+import { hostArch, type StandInArch } from "../image/standins";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ENGINE_DIR = path.join(ROOT, ".engine");
@@ -401,7 +401,9 @@ async function startImageSide(started: Started[]): Promise<Record<string, string
   createBuilder(binary("buildx"), BUILDKITD_SOCKET, env);
   const platforms = await waitForBuilder(env);
   // The stand-in bases serve every CPU the builder can run: this machine's, and arm64 under QEMU.
-  const archs: StandInArch[] = platforms.split(/,\s*/).includes("linux/arm64") ? ["amd64", "arm64"] : ["amd64"];
+  const host = hostArch();
+  const archs: StandInArch[] =
+    host !== "arm64" && platforms.split(/,\s*/).includes("linux/arm64") ? [host, "arm64"] : [host];
   const bases = await pushImages(registry, binary("dockerfile-frontend"), archs);
   console.log(
     `cluster: registry https://${registry} (CA .engine/cluster/registry-pki/ca.crt); builder ${BUILDER_NAME} ` +

@@ -68,6 +68,15 @@ export async function copyFixture(dir: string): Promise<string> {
   return dir;
 }
 
+/** A source-only change to a copy of the fixture: one page's text, never the lockfile or package.json. */
+export function makeSourceOnlyChange(appDir: string, n: number): void {
+  const page = path.join(appDir, "src", "app", "page.tsx");
+  fs.writeFileSync(
+    page,
+    fs.readFileSync(page, "utf8").replace(/\n\/\/ source edit \d+\n?$/, "") + `\n// source edit ${n}\n`,
+  );
+}
+
 /** Apparent size in bytes of a directory tree (du -sb), 0 when it does not exist. */
 export async function treeBytes(dir: string): Promise<number> {
   if (!fs.existsSync(dir)) return 0;

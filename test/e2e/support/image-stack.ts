@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { engineEnv, kubectlJson, pulumi, pulumiOk, ROOT, type CommandResult, type Kube } from "./engine";
+import { makeSourceOnlyChange } from "../../../engine/image/pipeline";
 import { removeScratch, scratchProject } from "./project";
 import { initStack, policyArgs, rewriteStackFile } from "./stack";
 
@@ -134,13 +135,7 @@ export async function createImageStack(o: ImageStackOptions): Promise<ImageStack
       kubectlJson(["-n", o.namespace, "get", "deployment", "moontv"]).spec.template.spec.containers.find(
         (c: { name: string }) => c.name === "moontv",
       ).image as string,
-    touchSource: (n) => {
-      const page = path.join(app, "src", "app", "page.tsx");
-      fs.writeFileSync(
-        page,
-        fs.readFileSync(page, "utf8").replace(/\n\/\/ e2e edit \d+\n?$/, "") + `\n// e2e edit ${n}\n`,
-      );
-    },
+    touchSource: (n) => makeSourceOnlyChange(app, n),
     destroy,
     remove: async () => {
       await destroy();
