@@ -16,7 +16,7 @@ bin="$root/.engine/bin"
 export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -trimpath" GOPROXY="${GOPROXY:-https://proxy.golang.org}"
 
 # name | wrapper dir | package | cgo | ldflags ({V} is the version of the module in the 5th column)
-# | module that carries the version
+# | module that carries the version | build tags (optional)
 targets=(
   "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|0|-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version={V}|github.com/pulumi/pulumi/pkg/v3"
   "pulumi-resource-kubernetes|provider-kubernetes|.|0|-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version={K8S_PROVIDER_VERSION}|github.com/pulumi/pulumi-kubernetes/provider/v4"
@@ -26,6 +26,17 @@ targets=(
   "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|0|{KUBE}|k8s.io/kubernetes"
   "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler|0|{KUBE}|k8s.io/kubernetes"
   "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|0|{KUBE}|k8s.io/kubernetes"
+  "kubelet|kubernetes|k8s.io/kubernetes/cmd/kubelet|0|{KUBE}|k8s.io/kubernetes"
+  "kube-proxy|kubernetes|k8s.io/kubernetes/cmd/kube-proxy|0|{KUBE}|k8s.io/kubernetes"
+  "containerd|containerd|github.com/containerd/containerd/v2/cmd/containerd|0|{CONTAINERD}|github.com/containerd/containerd/v2|no_btrfs no_devmapper no_zfs"
+  "containerd-shim-runc-v2|containerd|github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2|0|{CONTAINERD}|github.com/containerd/containerd/v2"
+  "ctr|containerd|github.com/containerd/containerd/v2/cmd/ctr|0|{CONTAINERD}|github.com/containerd/containerd/v2|no_btrfs no_devmapper no_zfs"
+  "bridge|cni-plugins|github.com/containernetworking/plugins/plugins/main/bridge|0|{CNI}|github.com/containernetworking/plugins"
+  "host-local|cni-plugins|github.com/containernetworking/plugins/plugins/ipam/host-local|0|{CNI}|github.com/containernetworking/plugins"
+  "loopback|cni-plugins|github.com/containernetworking/plugins/plugins/main/loopback|0|{CNI}|github.com/containernetworking/plugins"
+  "portmap|cni-plugins|github.com/containernetworking/plugins/plugins/meta/portmap|0|{CNI}|github.com/containernetworking/plugins"
+  "coredns|coredns|github.com/coredns/coredns|0||github.com/coredns/coredns"
+  "crictl|cri-tools|sigs.k8s.io/cri-tools/cmd/crictl|0|-X sigs.k8s.io/cri-tools/pkg/version.Version={V}|sigs.k8s.io/cri-tools"
   "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|0||sigs.k8s.io/kwok"
   "buildkitd|buildkit|github.com/moby/buildkit/cmd/buildkitd|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"
   "buildctl|buildkit|github.com/moby/buildkit/cmd/buildctl|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"
@@ -103,7 +114,7 @@ n=0
 start_all=$(date +%s)
 for t in "${targets[@]}"; do
   n=$((n + 1))
-  IFS='|' read -r name dir pkg cgo ldflags vmod <<<"$t"
+  IFS='|' read -r name dir pkg cgo ldflags vmod tags <<<"$t"
   if ((${#wanted[@]})) && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
   version="$(cd "$engine/$dir" && go list -m -f '{{.Version}}' "$vmod")"
   ldflags="${ldflags//\{V\}/$version}"
@@ -111,13 +122,15 @@ for t in "${targets[@]}"; do
   ldflags="${ldflags//\{RANDOM_PROVIDER_VERSION\}/$RANDOM_PROVIDER_VERSION}"
   ldflags="${ldflags//\{DOCKER_BUILD_PROVIDER_VERSION\}/$DOCKER_BUILD_PROVIDER_VERSION}"
   [[ "$ldflags" == "{KUBE}" ]] && ldflags="$(kube_ldflags "$version")"
+  [[ "$ldflags" == "{CONTAINERD}" ]] && ldflags="-X github.com/containerd/containerd/v2/version.Version=$version"
+  [[ "$ldflags" == "{CNI}" ]] && ldflags="-X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=$version"
   # The providers report the release of their npm SDK, not the pseudo-version of the module built.
   case "$name" in
     pulumi-resource-kubernetes) version="$K8S_PROVIDER_VERSION (module $version)" ;;
     pulumi-resource-random) version="$RANDOM_PROVIDER_VERSION (rebuilt; upstream provider $version)" ;;
   esac
   require_go_sums "$dir"
-  key="$(module_key "$dir" "$pkg $cgo $ldflags")"
+  key="$(module_key "$dir" "$pkg $cgo $ldflags${tags:+ tags=$tags}")"
   out="$cache/$name-$key"
   if [[ -x "$out/$name" ]]; then
     printf '[%d/%d] %-26s %s (cached)\n' "$n" "$total" "$name" "$version"
@@ -127,7 +140,7 @@ for t in "${targets[@]}"; do
     t0=$(date +%s)
     tmp="$cache/.tmp-$name-$$"
     rm -rf "$tmp" && mkdir -p "$tmp"
-    (cd "$engine/$dir" && CGO_ENABLED="$cgo" go build -ldflags "-s -w $ldflags" -o "$tmp/$name" "$pkg")
+    (cd "$engine/$dir" && CGO_ENABLED="$cgo" go build -tags "$tags" -ldflags "-s -w $ldflags" -o "$tmp/$name" "$pkg")
     rm -rf "$out" && mv "$tmp" "$out"
     printf '[%d/%d] %-26s built in %d s\n' "$n" "$total" "$name" "$(($(date +%s) - t0))"
   fi
