@@ -151,7 +151,7 @@ async function aptFor(arch: StandInArch, aptRoot: string): Promise<string[]> {
   return opts;
 }
 
-async function download(pkgs: string[], debDir: string, apt: string[]): Promise<string[]> {
+export async function download(pkgs: string[], debDir: string, apt: string[]): Promise<string[]> {
   fs.mkdirSync(debDir, { recursive: true });
   const have = () => fs.readdirSync(debDir).filter((f) => f.endsWith(".deb"));
   const missing = pkgs.filter((p) => !have().some((f) => f.startsWith(`${p}_`)));
@@ -177,12 +177,15 @@ async function download(pkgs: string[], debDir: string, apt: string[]): Promise<
 }
 
 /** Unpacks the packages into `root` with a merged /usr (as bookworm images have) and records each
- * package's files in /var/lib/dpkg/info/<pkg>.list for the apt-get shim. */
-async function unpack(staging: string, debs: string[], pkgs: string[]): Promise<void> {
+ * package's files in /var/lib/dpkg/info/<pkg>.list for the apt-get shim, and its version in
+ * /var/lib/dpkg/status (what a stand-in reports as its software's version). */
+export async function unpack(staging: string, debs: string[], pkgs: string[]): Promise<void> {
   fs.mkdirSync(staging, { recursive: true });
   const lists: Record<string, string[]> = {};
+  const versions: Record<string, string> = {};
   for (const [i, deb] of debs.entries()) {
     await run("dpkg-deb", ["-x", deb, staging]);
+    versions[pkgs[i]] = (await run("dpkg-deb", ["-f", deb, "Version"])).stdout.trim();
     const listing = (await run("sh", ["-c", 'dpkg-deb --fsys-tarfile "$0" | tar -t', deb])).stdout;
     lists[pkgs[i]] = listing
       .split("\n")
@@ -209,7 +212,7 @@ async function unpack(staging: string, debs: string[], pkgs: string[]): Promise<
   for (const [p, files] of Object.entries(lists)) {
     const kept = files.filter((f) => !/^\/usr\/share\/(man|info|lintian|locale)(\/|$)/.test(f));
     fs.writeFileSync(path.join(info, `${p}.list`), kept.join("\n") + "\n");
-    status.push(`Package: ${p}\nStatus: install ok installed\n`);
+    status.push(`Package: ${p}\nStatus: install ok installed\nVersion: ${versions[p]}\n`);
   }
   fs.writeFileSync(path.join(staging, "var/lib/dpkg/status"), status.join("\n"));
 }
@@ -241,17 +244,22 @@ async function nodeBinary(arch: StandInArch, nodeVersion: string, cacheRoot: str
   return bin;
 }
 
-function writeAccounts(root: string, users: string[], groups: string[]): void {
+export function writeAccounts(root: string, users: string[], groups: string[]): void {
   fs.writeFileSync(path.join(root, "etc/passwd"), users.join("\n") + "\n");
   fs.writeFileSync(path.join(root, "etc/group"), groups.join("\n") + "\n");
 }
 
-function commonDirs(root: string): void {
-  for (const d of ["proc", "sys", "dev", "root", "etc/ssl/certs"])
-    fs.mkdirSync(path.join(root, d), { recursive: true });
+/** The directories every image has: mount points for the runtime, root's home and a sticky /tmp. */
+export function systemDirs(root: string): void {
+  for (const d of ["proc", "sys", "dev", "root"]) fs.mkdirSync(path.join(root, d), { recursive: true });
   fs.mkdirSync(path.join(root, "tmp"), { recursive: true });
   fs.chmodSync(path.join(root, "tmp"), 0o1777);
   fs.chmodSync(path.join(root, "root"), 0o700);
+}
+
+function commonDirs(root: string): void {
+  systemDirs(root);
+  fs.mkdirSync(path.join(root, "etc/ssl/certs"), { recursive: true });
   // update-ca-certificates (a postinst, not run by dpkg-deb -x) would build this bundle; this
   // machine's bundle also trusts the CA that npm traffic is re-signed with here.
   fs.copyFileSync(HOST_CA_BUNDLE, path.join(root, "etc/ssl/certs/ca-certificates.crt"));
@@ -325,6 +333,42 @@ async function makeBuild(dir: string, src: StandInSources): Promise<void> {
   fs.mkdirSync(path.join(dir, "var/lib/apt/lists"), { recursive: true });
 }
 
+/** Where `arch`'s .debs are kept: this machine's in the directory earlier recipes used, another CPU's apart. */
+export function debDirFor(cacheRoot: string, arch: StandInArch): string {
+  return arch === hostArch() ? path.join(cacheRoot, "debs") : path.join(cacheRoot, `debs-${arch}`);
+}
+
+/** The apt options to download `arch`'s packages (see aptFor), with their private state under `cacheRoot`. */
+export function aptForCache(cacheRoot: string, arch: StandInArch): Promise<string[]> {
+  return aptFor(arch, path.join(cacheRoot, `apt-${arch}`));
+}
+
+/**
+ * Makes the root file system `dir` with `make` unless it exists. Made aside and renamed into place, so a
+ * concurrent run never sees a half-made root; if another run finishes it first, its root is kept.
+ */
+export async function makeAside(dir: string, make: (root: string) => Promise<void>): Promise<void> {
+  if (fs.existsSync(dir)) return;
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const tmp = fs.mkdtempSync(`${dir}.tmp-`);
+  try {
+    await make(path.join(tmp, "root"));
+    fs.renameSync(path.join(tmp, "root"), dir);
+  } catch (err) {
+    if (!fs.existsSync(dir)) throw err; // else another run finished it first
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Removes every recipe directory beside `current` (root file systems of older recipes are never used again). */
+export function pruneOtherRecipes(current: string): void {
+  for (const old of fs.readdirSync(path.dirname(current))) {
+    if (old !== path.basename(current) && !old.includes(".tmp-"))
+      fs.rmSync(path.join(path.dirname(current), old), { recursive: true, force: true });
+  }
+}
+
 /** Builds (once per recipe and architecture, cached under `cacheRoot`) the two stand-in root file
  * systems of `arch` (default: this machine's). */
 export async function prepareStandInRootfs(cacheRoot: string, arch: StandInArch = hostArch()): Promise<StandInRootfs> {
@@ -334,7 +378,6 @@ export async function prepareStandInRootfs(cacheRoot: string, arch: StandInArch 
   const archRoot = arch === hostArch() ? base : path.join(base, arch);
   const runtimeDir = path.join(archRoot, "runtime");
   const buildDir = path.join(archRoot, "build");
-  const debDir = arch === hostArch() ? path.join(cacheRoot, "debs") : path.join(cacheRoot, `debs-${arch}`);
   const needed = [
     [runtimeDir, makeRuntime],
     [buildDir, makeBuild],
@@ -342,33 +385,54 @@ export async function prepareStandInRootfs(cacheRoot: string, arch: StandInArch 
   const src: StandInSources | undefined = needed.every(([dir]) => fs.existsSync(dir))
     ? undefined
     : {
-        debDir,
-        apt: await aptFor(arch, path.join(cacheRoot, `apt-${arch}`)),
+        debDir: debDirFor(cacheRoot, arch),
+        apt: await aptForCache(cacheRoot, arch),
         node: await nodeBinary(arch, nodeVersion, cacheRoot),
       };
-  for (const [dir, make] of needed) {
-    if (fs.existsSync(dir)) continue;
-    // Made aside and renamed into place, so a concurrent run never sees a half-made root.
-    fs.mkdirSync(archRoot, { recursive: true });
-    const tmp = fs.mkdtempSync(`${dir}.tmp-`);
-    try {
-      await make(path.join(tmp, "root"), src!);
-      fs.renameSync(path.join(tmp, "root"), dir);
-    } catch (err) {
-      if (!fs.existsSync(dir)) throw err; // else another run finished it first
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  }
-  // Root file systems of older recipes are never used again.
-  for (const old of fs.readdirSync(path.dirname(base))) {
-    if (old !== path.basename(base) && !old.includes(".tmp-"))
-      fs.rmSync(path.join(path.dirname(base), old), { recursive: true, force: true });
-  }
+  for (const [dir, make] of needed) await makeAside(dir, (root) => make(root, src!));
+  pruneOtherRecipes(base);
   return { arch, runtimeDir, buildDir, nodeVersion };
 }
 
-const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/** PATH of the stand-ins, as the Debian-based official images set it. */
+export const STAND_IN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** The label every stand-in carries, which images built on it inherit: no one may take it for the real one. */
+export const STAND_IN_LABEL =
+  "org.opencontainers.image.description=STAND-IN made from Debian packages for tests, not the real base";
+
+/** One root file system of an image per architecture. */
+export interface ArchRootfs {
+  arch: StandInArch;
+  dir: string;
+}
+
+/**
+ * Commits `roots` as the image `ref` (`config`: `buildah config` flags) and pushes it: one image for one
+ * architecture, a manifest list (each image marked with its platform) for several, as the real images are.
+ * `kind` names the per-architecture images in the local storage.
+ */
+export async function pushRootfsImage(
+  buildah: Buildah,
+  ref: string,
+  kind: string,
+  roots: ArchRootfs[],
+  config: string[],
+): Promise<void> {
+  if (roots.length === 0) throw new Error(`stand-in ${kind}: no architecture to build for`);
+  if (roots.length === 1) {
+    await buildah.imageFromRootfs(roots[0].dir, ref, config);
+    await buildah.push(ref);
+    return;
+  }
+  const images: string[] = [];
+  for (const r of roots) {
+    const image = `localhost/moontv-standin-${kind}:${r.arch}`;
+    await buildah.imageFromRootfs(r.dir, image, ["--os", "linux", "--arch", r.arch, ...config]);
+    images.push(image);
+  }
+  await buildah.pushManifestList(ref, images);
+}
 
 /** Commits the stand-ins (one root file system set per architecture, all of one Node version) as images
  * with the real bases' configuration and pushes them to the registry at `registryHost`. With several
@@ -384,18 +448,17 @@ export async function pushStandIns(
   const major = nodeVersion.split(".")[0];
   const buildBase = `${registryHost}/moontv-standin/node:${major}-bookworm-slim`;
   const runtimeBase = `${registryHost}/moontv-standin/distroless-nodejs${major}-debian12:latest`;
-  const note = "org.opencontainers.image.description=STAND-IN made from Debian packages for tests, not the real base";
   const runtimeConfig = [
     "--entrypoint",
     '["/nodejs/bin/node"]',
     "--cmd",
     "",
     "--env",
-    `PATH=${PATH}`,
+    `PATH=${STAND_IN_PATH}`,
     "--env",
     "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
     "--label",
-    note,
+    STAND_IN_LABEL,
   ];
   const buildConfig = [
     "--entrypoint",
@@ -403,7 +466,7 @@ export async function pushStandIns(
     "--cmd",
     "node",
     "--env",
-    `PATH=${PATH}`,
+    `PATH=${STAND_IN_PATH}`,
     "--env",
     `NODE_VERSION=${nodeVersion}`,
     // Only machines like CI's need these two: their npm traffic is re-signed by a local CA,
@@ -413,27 +476,22 @@ export async function pushStandIns(
     "--env",
     "COREPACK_INTEGRITY_KEYS=0",
     "--label",
-    note,
+    STAND_IN_LABEL,
   ];
-  if (rootfs.length === 1) {
-    await buildah.imageFromRootfs(rootfs[0].runtimeDir, runtimeBase, runtimeConfig);
-    await buildah.imageFromRootfs(rootfs[0].buildDir, buildBase, buildConfig);
-    await buildah.push(runtimeBase);
-    await buildah.push(buildBase);
-  } else {
-    const kinds = [
-      { kind: "runtime", ref: runtimeBase, dirOf: (r: StandInRootfs) => r.runtimeDir, config: runtimeConfig },
-      { kind: "build", ref: buildBase, dirOf: (r: StandInRootfs) => r.buildDir, config: buildConfig },
-    ];
-    for (const { kind, ref, dirOf, config } of kinds) {
-      const images: string[] = [];
-      for (const r of rootfs) {
-        const image = `localhost/moontv-standin-${kind}:${r.arch}`;
-        await buildah.imageFromRootfs(dirOf(r), image, ["--os", "linux", "--arch", r.arch, ...config]);
-        images.push(image);
-      }
-      await buildah.pushManifestList(ref, images);
-    }
-  }
+  const roots = (dirOf: (r: StandInRootfs) => string) => rootfs.map((r) => ({ arch: r.arch, dir: dirOf(r) }));
+  await pushRootfsImage(
+    buildah,
+    runtimeBase,
+    "runtime",
+    roots((r) => r.runtimeDir),
+    runtimeConfig,
+  );
+  await pushRootfsImage(
+    buildah,
+    buildBase,
+    "build",
+    roots((r) => r.buildDir),
+    buildConfig,
+  );
   return { buildBase, runtimeBase, nodeVersion, archs: rootfs.map((r) => r.arch) };
 }
