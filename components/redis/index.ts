@@ -1,4 +1,5 @@
 export * from "./names";
 export * from "./config";
+export * from "./image";
 export * from "./statefulset";
 export * from "./redis";

@@ -48,11 +48,6 @@ export function redisLabels(instance: string): Record<string, string> {
   return standardLabels({ name: REDIS_NAME, instance, component: "cache" });
 }
 
-/** The image for a Redis version: the official Debian image, whose `redis` user is uid 999. */
-export function redisImage(redis: Pick<RedisSettings, "version" | "image">): string {
-  return redis.image ?? `docker.io/library/redis:${redis.version}-bookworm`;
-}
-
 /** `redis-cli ping` with the password from the environment (REDISCLI_AUTH), healthy only on PONG. */
 export function redisPingProbe(): k8s.types.input.core.v1.Probe {
   return { exec: { command: ["sh", "-c", `redis-cli -h 127.0.0.1 -p ${REDIS_PORT} ping | grep -q PONG`] } };

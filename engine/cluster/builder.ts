@@ -14,6 +14,10 @@ import { Buildah } from "../image/buildah";
 import { cacheRoot } from "../image/pipeline";
 import { issueCertificate, makeCa } from "./pki";
 import { prepareStandInRootfs, pushStandIns, type StandInArch, type StandInImages } from "../image/standins";
+import { pushRedisStandIn, type RedisStandIn } from "../image/redis-standin";
+import { redisImage } from "../../components/redis/image";
+import { mirroredImage } from "../../components/shared/mirror";
+import { REDIS_DEFAULTS } from "../../stacks/settings/defaults";
 
 /** Name of the buildx builder `up` creates (`moontv:image.builder`, E2E_BUILDER). */
 export const BUILDER_NAME = "moontv-local";
@@ -192,15 +196,37 @@ const FRONTEND_LABELS = [
 ];
 
 /**
+ * `moontv:registryMirrors` for the cluster: Docker Hub's images are served by the registry under
+ * `<registry>/mirror/docker.io`, where pushImages puts their stand-ins.
+ */
+export function standInMirrors(registry: string): Record<string, string> {
+  return { "docker.io": `${registry}/mirror/docker.io` };
+}
+
+/** Where the program pulls the Redis image it names by default when given standInMirrors(registry). */
+export function redisStandInRef(registry: string): string {
+  return mirroredImage(redisImage({ version: REDIS_DEFAULTS.version }), standInMirrors(registry));
+}
+
+/** What pushImages pushed: the stand-in bases, the Redis stand-in and the mirrors that serve it. */
+export interface ClusterImages extends StandInImages {
+  redis: RedisStandIn;
+  /** `moontv:registryMirrors` (registry host → mirror prefix) under which the stand-ins are served. */
+  registryMirrors: Record<string, string>;
+}
+
+/**
  * Pushes the stand-in bases (engine/image/standins.ts, made from Debian packages) for `archs` (one
- * manifest list each when several) and the Dockerfile frontend image (the pinned BuildKit module's own
- * `dockerfile-frontend`, alone in the image as upstream ships it) to the registry.
+ * manifest list each when several), the stand-in of the default Redis image (engine/image/redis-standin.ts)
+ * for the same `archs` where the program pulls it through standInMirrors, and the Dockerfile frontend
+ * image (the pinned BuildKit module's own `dockerfile-frontend`, alone in the image as upstream ships it)
+ * to the registry.
  */
 export async function pushImages(
   registry: string,
   frontendBinary: string,
   archs: StandInArch[],
-): Promise<StandInImages> {
+): Promise<ClusterImages> {
   const root = cacheRoot();
   fs.mkdirSync(root, { recursive: true });
   const rootfs = [];
@@ -219,7 +245,8 @@ export async function pushImages(
       ...FRONTEND_LABELS.flatMap((l) => ["--label", l]),
     ]);
     await buildah.push(frontend);
-    return bases;
+    const redis = await pushRedisStandIn(buildah, root, archs, redisStandInRef(registry));
+    return { ...bases, redis, registryMirrors: standInMirrors(registry) };
   } finally {
     await buildah.destroy();
     fs.rmSync(frontendRoot, { recursive: true, force: true });

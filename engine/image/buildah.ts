@@ -175,6 +175,7 @@ export interface ImageConfig {
   Cmd?: string[] | null;
   WorkingDir?: string;
   ExposedPorts?: Record<string, unknown>;
+  Volumes?: Record<string, unknown>;
   Labels?: Record<string, string>;
   Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number };
 }

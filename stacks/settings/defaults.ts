@@ -28,6 +28,13 @@ export function defaultBaseImages(nodeVersion: string): { build: string; runtime
   };
 }
 
+/**
+ * Redis's defaults in every environment: the official image's tag (`<version>-bookworm`, see
+ * components/redis/image.ts) and the eviction policy. Exported because the local cluster pushes a
+ * stand-in of exactly this image (engine/cluster/builder.ts).
+ */
+export const REDIS_DEFAULTS = { version: "7.4", maxmemoryPolicy: "noeviction" } as const;
+
 const common = {
   namespace: "moontv",
   registryMirrors: {},
@@ -47,7 +54,7 @@ const common = {
     // redis mode it proves Redis is reachable (readiness). /api/health exists only in one fork.
     probes: { startupPath: "/login", livenessPath: "/login", readinessPath: "/api/server-config" },
   },
-  redis: { version: "7.4", maxmemoryPolicy: "noeviction" },
+  redis: REDIS_DEFAULTS,
   kvrocks: { version: "2.12.0" },
   // The compose deployment's private network: default deny, then the flows the services need. The app
   // fetches video source APIs over HTTP(S); DNS egress goes to the cluster DNS pods only (CoreDNS
