@@ -22,6 +22,19 @@ export interface SandboxOptions {
   scratchDir: string;
 }
 
+/** What httpRequest sends besides the URL (a subset of fetch's RequestInit that survives JSON). */
+export interface HttpRequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
 export interface ExecResult {
   code: number;
   stdout: string;
@@ -159,21 +172,30 @@ export class Sandbox {
   }
 
   /** GET http://127.0.0.1:<port><urlPath> from inside the sandbox's network (with this machine's node). */
-  async httpGet(
-    urlPath: string,
-    port = 3000,
-  ): Promise<{ status: number; body: string; headers: Record<string, string> }> {
-    const script = `fetch(${JSON.stringify(`http://127.0.0.1:${port}${urlPath}`)}, {redirect: "manual"})
+  httpGet(urlPath: string, port = 3000): Promise<HttpAnswer> {
+    return this.httpRequest(urlPath, {}, port);
+  }
+
+  /** A request to http://127.0.0.1:<port><urlPath> from inside the sandbox's network (with this machine's
+   * node); redirects are answers, not followed. */
+  async httpRequest(urlPath: string, init: HttpRequestInit, port = 3000): Promise<HttpAnswer> {
+    // The request (which may carry a password) goes through the environment, not the command line that
+    // every user of the machine can read.
+    const script = `fetch(${JSON.stringify(`http://127.0.0.1:${port}${urlPath}`)}, {redirect: "manual", ...JSON.parse(process.env.SANDBOX_HTTP_INIT)})
       .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.text(), headers: Object.fromEntries(r.headers) })),
             (e) => console.log(JSON.stringify({ status: 0, body: String(e.cause ?? e), headers: {} })))`;
-    const r = await collect(
-      spawn("nsenter", ["--target", String(this.innerPid()), "--net", "--", process.execPath, "-e", script], {
-        stdio: ["ignore", "pipe", "pipe"],
-      }),
-      15000,
-    );
-    if (r.code !== 0) throw new Error(`GET ${urlPath} could not run: ${r.stderr}`);
+    const [cmd, ...args] = this.inNetwork([process.execPath, "-e", script]);
+    const env = { ...process.env, SANDBOX_HTTP_INIT: JSON.stringify(init) };
+    const r = await collect(spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] }), 15000);
+    if (r.code !== 0) throw new Error(`${init.method ?? "GET"} ${urlPath} could not run: ${r.stderr}`);
     return JSON.parse(r.stdout);
+  }
+
+  /** `argv` as a command that runs it (one of this machine's programs, on its file system) in the sandbox's
+   * network namespace, where the image's 127.0.0.1 is: a server the app reaches there, or a client of the
+   * app's. nsenter executes it in place, so the PID of the command started is the program's. */
+  inNetwork(argv: string[]): string[] {
+    return ["nsenter", "--target", String(this.innerPid()), "--net", "--", ...argv];
   }
 
   /** Polls `urlPath` until it answers 2xx; throws with the app's output if the app exits or the

@@ -1,6 +1,7 @@
 // Builds the fixture app (test/fixtures/app) with the project's Dockerfile, unchanged, using buildah
 // and stand-in base images from Debian packages, then runs the runtime image as its own user with a
-// read-only root. Takes about 2–4 minutes on 2 cores (a cold build: fresh storage, empty pnpm store).
+// read-only root, and signs in against Debian's redis-server as LunaTV does in Redis mode. Takes about
+// 2–4 minutes on 2 cores (a cold build: fresh storage, empty pnpm store).
 //
 // The stand-ins are NOT the real bases (full list: docs/image-stand-ins.md):
 //  - build base: a bookworm package subset unpacked with dpkg-deb (no apt/dpkg binaries); `apt-get`
@@ -13,6 +14,7 @@
 //  - both amd64 only; sizes are indicative. The image runs in namespaces (engine/image/sandbox.sh),
 //    not in a container runtime: no cgroups, seccomp or capability trimming.
 import { strict as assert } from "assert";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -22,6 +24,7 @@ import type { Buildah, BuildReport, ImageConfig } from "../../../engine/image/bu
 import { BuildEnv, FIXTURE_APP, openBuildEnv, treeBytes } from "../../../engine/image/pipeline";
 import { run } from "../../../engine/image/proc";
 import { Sandbox } from "../../../engine/image/sandbox";
+import { freePort, requireBinary, startServer, waitFor, type RunningServer } from "../../support/servers";
 
 const PNPM_OVERRIDE = "10.12.4";
 const LABELS = {
@@ -241,6 +244,16 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
       assert.deepEqual(manifest.functions, {}, "no edge function may be left in the build");
     });
 
+    it("refuses a sign-in with 500 and says why when REDIS_URL is not set", async () => {
+      const r = await app.httpRequest("/api/login", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "admin", password: "anything" }),
+      });
+      assert.equal(r.status, 500, r.body);
+      assert.match(JSON.parse(r.body).error, /REDIS_URL is not set/);
+    });
+
     it("regenerated public/manifest.json on the public volume and serves public files", async () => {
       const r = await app.httpGet("/manifest.json");
       assert.equal(r.status, 200);
@@ -273,6 +286,107 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
         assert.equal(out[p], "EROFS", `${p} must not be writable`);
       }
       assert.equal(out.config, 1);
+    });
+  });
+
+  describe("signing in as LunaTV does in Redis mode, against Debian's redis-server in the app's network", () => {
+    const owner = { username: "admin", password: randomBytes(16).toString("hex") };
+    const redisPassword = randomBytes(16).toString("hex");
+    const sessionKey = `u:${owner.username}:session`;
+    let app: Sandbox;
+    let redis: RunningServer | undefined;
+    let redisPort: number;
+    let redisConf: string;
+    let redisServer: string;
+    let redisCliBin: string;
+
+    /** redis-cli in the app's network (where its 127.0.0.1 is), the password from the environment. */
+    const redisCli = async (...args: string[]) => {
+      const [cmd, ...rest] = app.inNetwork([redisCliBin, "-p", String(redisPort), ...args]);
+      return (await run(cmd, rest, { env: { ...process.env, REDISCLI_AUTH: redisPassword } })).stdout.trim();
+    };
+
+    /** Debian's redis-server in the app's network namespace (the sandbox has a network of its own),
+     * its password in a config file rather than on the command line. Stopped by PID. */
+    const startRedis = async () => {
+      const [cmd, ...args] = app.inNetwork([redisServer, redisConf]);
+      const s = startServer(cmd, args, redisPort);
+      await waitFor(
+        "redis-server in the app's network",
+        async () => (await redisCli("ping")) === "PONG",
+        15_000,
+        s.log,
+      );
+      return s;
+    };
+
+    const signIn = (body: unknown) =>
+      app.httpRequest("/api/login", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+
+    before(async () => {
+      redisServer = requireBinary("redis-server", "redis-server");
+      redisCliBin = requireBinary("redis-cli", "redis-tools");
+      // The app's network is its own, so any port is free there; chosen at run time all the same.
+      redisPort = await freePort();
+      const dir = fs.mkdtempSync(path.join(scratch, "redis-"));
+      redisConf = path.join(dir, "redis.conf");
+      fs.writeFileSync(
+        redisConf,
+        `port ${redisPort}\nbind 127.0.0.1\ndir ${dir}\nsave ""\nappendonly no\nrequirepass ${redisPassword}\n`,
+        { mode: 0o600 },
+      );
+      app = await startRunner({
+        writable: true,
+        env: {
+          NEXT_PUBLIC_STORAGE_TYPE: "redis",
+          USERNAME: owner.username,
+          PASSWORD: owner.password,
+          REDIS_URL: `redis://:${redisPassword}@127.0.0.1:${redisPort}`,
+        },
+      });
+      await app.waitHealthy("/login", 60000);
+      redis = await startRedis();
+    });
+
+    after(async () => {
+      await redis?.stop("SIGKILL");
+    });
+
+    it("answers 401 to a wrong password and stores no session", async () => {
+      const r = await signIn({ username: owner.username, password: `${owner.password}-wrong` });
+      assert.equal(r.status, 401, r.body);
+      assert.equal(await redisCli("exists", sessionKey), "0");
+    });
+
+    it("answers 200 {ok:true} to the owner with a session cookie, the same session in Redis under u:<username>:session", async () => {
+      const r = await signIn(owner);
+      assert.equal(r.status, 200, `${r.body}\n${app.output.slice(-2000)}`);
+      assert.deepEqual(JSON.parse(r.body), { ok: true });
+      const cookie = r.headers["set-cookie"] ?? "";
+      const token = /^auth=([0-9a-f]{64});/.exec(cookie)?.[1];
+      assert.ok(token, "no auth cookie with a session token");
+      assert.match(cookie, /HttpOnly/i);
+      assert.equal(await redisCli("get", sessionKey), token);
+      assert.ok(Number(await redisCli("ttl", sessionKey)) > 0, "the session must expire");
+    });
+
+    it("answers 503 while Redis is down and signs in again once it is back (the client reconnects)", async () => {
+      await redis!.stop("SIGKILL");
+      redis = undefined;
+      const down = await signIn(owner);
+      assert.equal(down.status, 503, down.body);
+      redis = await startRedis();
+      await waitFor(
+        "a sign-in after Redis came back",
+        async () => (await signIn(owner)).status === 200,
+        15_000,
+        () => app.output.slice(-2000),
+      );
+      assert.equal((await redisCli("get", sessionKey)).length, 64);
     });
   });
 
