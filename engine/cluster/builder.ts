@@ -1,5 +1,7 @@
 /**
- * The local cluster's image side: a TLS registry (Debian's docker-registry, deletes enabled) holding the
+ * The local cluster's image side: a TLS registry (distribution v3 from engine/distribution, deletes enabled;
+ * not Debian's docker-registry 2.8.2, which loses concurrent pushes of the same content: see
+ * engine/image/local-registry.ts) holding the
  * stand-in base images and the Dockerfile frontend, a rootful buildkitd (OCI worker on Debian's runc) that
  * trusts the registry's CA, and a buildx `remote` builder pointing at it, so that the docker-build
  * provider builds and pushes for real. The registry's CA is made anew at every `up`.
@@ -11,6 +13,7 @@ import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import { Buildah } from "../image/buildah";
+import { engineRegistry, REGISTRY_ENV, registryConfigYaml } from "../image/local-registry";
 import { cacheRoot } from "../image/pipeline";
 import { issueCertificate, makeCa } from "./pki";
 import { prepareStandInRootfs, pushStandIns, type StandInArch, type StandInImages } from "../image/standins";
@@ -85,26 +88,14 @@ export function makeRegistryPki(dir: string, at: RegistryAddress): RegistryPki {
   };
 }
 
-/** docker-registry's configuration: TLS on ip:port, deletes enabled (docker-build deletes by digest). */
+/** What `up` runs as the registry: distribution v3's binary (.engine/bin/registry) and its environment. */
+export function registryServer(): { exe: string; env: NodeJS.ProcessEnv } {
+  return { exe: engineRegistry(), env: { ...process.env, ...REGISTRY_ENV } };
+}
+
+/** The registry's configuration: TLS on ip:port, deletes enabled (docker-build deletes by digest). */
 export function registryConfig(ip: string, port: number, dataDir: string, pki: RegistryPki): string {
-  return [
-    "version: 0.1",
-    "log:",
-    "  level: warn",
-    "  accesslog:",
-    "    disabled: true",
-    "storage:",
-    "  filesystem:",
-    `    rootdirectory: ${dataDir}`,
-    "  delete:",
-    "    enabled: true",
-    "http:",
-    `  addr: ${ip}:${port}`,
-    "  tls:",
-    `    certificate: ${pki.cert}`,
-    `    key: ${pki.key}`,
-    "",
-  ].join("\n");
+  return registryConfigYaml({ addr: `${ip}:${port}`, dataDir, tls: { certificate: pki.cert, key: pki.key } });
 }
 
 /**

@@ -1,5 +1,6 @@
-// Test fixtures for the registry client: a real Debian docker-registry on 127.0.0.1 and tiny OCI
-// images built with umoci and pushed with skopeo.
+// Test fixtures for the registry client: a real registry on 127.0.0.1 (engine/image/local-registry.ts:
+// distribution v3 once the engine is built, else Debian's docker-registry) and tiny OCI images built with
+// umoci and pushed with skopeo.
 import { execFileSync } from "node:child_process";
 import { freePort, requireBinary } from "../../engine/cluster/host-tools";
 import { startRegistry, type LocalRegistry } from "../../engine/image/local-registry";

@@ -58,7 +58,8 @@ describe("registry client against docker-registry (integration)", function () {
   describe("without auth", () => {
     let reg: RunningRegistry;
     before(async () => {
-      reg = await startRegistry();
+      // The legacy BuildKit cache index below lists blobs, not manifests: distribution v3 stores it only so.
+      reg = await startRegistry(undefined, { incompleteIndexes: true });
       pushOci(layout, "amd64", `${reg.host}/moontv/app:single`);
       pushOci(layout, "multi", `${reg.host}/moontv/app:multi`);
     });
