@@ -11,8 +11,9 @@
  * Protocol: started by the CLI with the engine's address as its last argument; prints its own port on
  * the first line of stdout; serves pulumirpc.LanguageRuntime.
  */
-import { spawn } from "child_process";
+import { spawn, type ChildProcess } from "child_process";
 import * as net from "net";
+import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 // The generated stubs ship untyped JavaScript inside @pulumi/pulumi.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,6 +28,25 @@ const SDK_VERSION: string = require("@pulumi/pulumi/package.json").version;
 
 /** Exit code by which `cmd/run` says it already showed the user an actionable message. */
 const EXIT_AFTER_USER_MESSAGE = 32;
+
+/** Preloaded into every child: it exits when this host is gone (see the file). */
+const EXIT_WITH_HOST = ["-r", path.join(__dirname, "exit-with-host.js")];
+
+/**
+ * The programs and plugins this host started and that still run: ended with the host, whatever ends it
+ * (the engine gone, SIGTERM or SIGINT from the CLI), so that no `pulumi` command leaves one behind.
+ */
+const children = new Set<ChildProcess>();
+
+function track<T extends ChildProcess>(child: T): T {
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return child;
+}
+
+function killChildren(): void {
+  for (const child of children) child.kill("SIGKILL");
+}
 
 type Callback = (err: grpc.ServiceError | null, value?: unknown) => void;
 /* eslint-disable @typescript-eslint/no-explicit-any -- jspb messages are untyped */
@@ -187,11 +207,13 @@ class NodeLanguageHost {
     if (opts.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
     if (opts.tsconfigpath) env.PULUMI_NODEJS_TSCONFIG_PATH = opts.tsconfigpath;
     // stdout and stderr go straight to ours, which the CLI shows as the program's output.
-    const child = spawn(process.execPath, [...opts.nodeargs, ...args], {
-      cwd: programDir,
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    const child = track(
+      spawn(process.execPath, [...EXIT_WITH_HOST, ...opts.nodeargs, ...args], {
+        cwd: programDir,
+        env,
+        stdio: ["ignore", "inherit", "inherit"],
+      }),
+    );
     child.on("error", (err) => respond(`Problem executing program (could not run language executor): ${err.message}`));
     child.on("exit", (code, signal) => {
       if (code === 0) return respond("");
@@ -231,11 +253,13 @@ class NodeLanguageHost {
     const args = analyzer
       ? [runPath, ...opts.nodeargs, ...req.getArgsList(), programDir]
       : [runPath, ...opts.nodeargs, programDir, ...req.getArgsList()];
-    const child = spawn(process.execPath, args, {
-      cwd: analyzer ? programDir : req.getPwd(),
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = track(
+      spawn(process.execPath, [...EXIT_WITH_HOST, ...args], {
+        cwd: analyzer ? programDir : req.getPwd(),
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     const send = (field: "setStdout" | "setStderr", data: Buffer) => {
       const res = new langProto.RunPluginResponse();
       res[field](new Uint8Array(data));
@@ -293,6 +317,8 @@ function main(): void {
           };
   }
   exitWhenEngineGone(host);
+  process.on("exit", killChildren);
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => process.exit(1));
   server.addService(langGrpc.LanguageRuntimeService, impl as grpc.UntypedServiceImplementation);
   server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
     if (err) {
