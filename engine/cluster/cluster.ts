@@ -1,43 +1,33 @@
 /**
- * `npm run cluster -- up | down | status | reset`: a local Kubernetes control plane on 127.0.0.1, built
- * from the pinned modules by `npm run engine:build` (etcd, kube-apiserver, kube-controller-manager,
- * kube-scheduler, KWOK's controller faking two nodes), and `.engine/env` for running `pulumi` and
- * `kubectl` against it by hand. Every process is started detached, recorded by PID, and stopped by PID.
+ * `npm run cluster -- up | down | status | reset | wipe-builder`: a local Kubernetes cluster built from the
+ * pinned modules by `npm run engine:build`: the control plane, a TLS registry and a BuildKit builder, one
+ * real node (containerd, the kubelet, the CNI bridge, kube-proxy, CoreDNS) and KWOK's two fake nodes, and
+ * `.engine/env` for running `pulumi` and `kubectl` against it by hand. `up` is a list of small steps
+ * (steps/), one status line each; every process is started detached, recorded by PID, and stopped by PID;
+ * what the node leaves on the host (mounts, the bridge, iptables chains, sysctls) is undone by `down`, and
+ * cleared by the next `up` after a crash.
  */
-import { spawn, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ensurePki, type Pki } from "./pki";
-import { freePort, requireBinary } from "./host-tools";
-import { waitFor } from "./wait";
-import { kwokConfig, fakeNodes, storageClass } from "./objects";
-import {
-  BUILDER_NAME,
-  builderReady,
-  buildkitdConfig,
-  createBuilder,
-  ensureArm64Emulation,
-  httpsOk,
-  makeRegistryPki,
-  pushImages,
-  registryConfig,
-  registryAddress,
-  type RegistryPki,
-} from "./builder";
-import { hostArch, type StandInArch } from "../image/standins";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const ENGINE_DIR = path.join(ROOT, ".engine");
-const BIN = path.join(ENGINE_DIR, "bin");
-const STATE = path.join(ENGINE_DIR, "cluster");
-const PIDS = path.join(STATE, "pids.json");
-const LOGS = path.join(STATE, "logs");
-const KUBECONFIG = path.join(STATE, "kubeconfig");
-const ENV_FILE = path.join(ENGINE_DIR, "env");
+import { clearNodeLeftovers, applyNodeSysctls, recordHost, restoreHost } from "./host-state";
+import { ENGINE_DIR, ENV_FILE, KUBECONFIG, STATE, BUILDKIT_STATE, BIN } from "./paths";
+import { ensurePki } from "./pki";
+import { alive, binary, readPids, stopAll } from "./processes";
+import { runSteps, type ClusterContext, type Step } from "./step";
+import { builder, startBuildkitd, waitForBuilder } from "./steps/builder";
+import { clusterDns } from "./steps/dns";
+import { containerRuntime } from "./steps/container-runtime";
+import { controlPlane } from "./steps/control-plane";
+import { nodes } from "./steps/node";
+import { podNetwork } from "./steps/pod-network";
+import { registry } from "./steps/registry";
+import { serviceNetwork } from "./steps/service-network";
+import { storage } from "./steps/storage";
 
 const BINARIES = [
   "etcd",
+  "registry",
   "kube-apiserver",
   "kube-controller-manager",
   "kube-scheduler",
@@ -47,96 +37,34 @@ const BINARIES = [
   "buildkitd",
   "buildx",
   "dockerfile-frontend",
+  "containerd",
+  "containerd-shim-runc-v2",
+  "ctr",
+  "kubelet",
+  "kube-proxy",
+  "bridge",
+  "host-local",
+  "loopback",
+  "portmap",
+  "coredns",
 ];
-const BUILDKIT_STATE = path.join(STATE, "buildkit");
-const BUILDKITD_CONFIG = path.join(STATE, "buildkitd.toml");
-const BUILDKITD_SOCKET = path.join(STATE, "buildkitd.sock");
-// buildx's store and the docker CLI config the provider reads: the engine's own, never ~/.docker.
-const DOCKER_CONFIG = path.join(ENGINE_DIR, "docker");
 
-interface Started {
-  name: string;
-  pid: number;
-  port: number;
-}
+/** `up`, in order: each a file of its own under steps/. */
+export const UP_STEPS: Step[] = [
+  podNetwork,
+  controlPlane,
+  registry,
+  builder,
+  containerRuntime,
+  nodes,
+  serviceNetwork,
+  clusterDns,
+  storage,
+];
 
 function fail(message: string): never {
   process.stderr.write(`cluster: ${message}\n`);
   process.exit(1);
-}
-
-function binary(name: string): string {
-  const file = path.join(BIN, name);
-  if (!fs.existsSync(file)) fail(`${file} is missing: run \`npm run engine:build\` first`);
-  return file;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function readPids(): Started[] {
-  return fs.existsSync(PIDS) ? (JSON.parse(fs.readFileSync(PIDS, "utf8")) as Started[]) : [];
-}
-
-function start(name: string, args: string[], port: number, started: Started[], exe = binary(name)): Started {
-  fs.mkdirSync(LOGS, { recursive: true });
-  const log = fs.openSync(path.join(LOGS, `${name}.log`), "a");
-  const child = spawn(exe, args, { detached: true, stdio: ["ignore", log, log] });
-  fs.closeSync(log);
-  child.unref();
-  const entry = { name, pid: child.pid!, port };
-  started.push(entry);
-  fs.writeFileSync(PIDS, JSON.stringify(started, null, 2));
-  return entry;
-}
-
-function logTail(name: string): string {
-  const file = path.join(LOGS, `${name}.log`);
-  if (!fs.existsSync(file)) return "(no log)";
-  return fs.readFileSync(file, "utf8").split("\n").slice(-15).join("\n");
-}
-
-function kubectl(args: string[], input?: string): string {
-  const r = spawnSync(binary("kubectl"), ["--kubeconfig", KUBECONFIG, ...args], { encoding: "utf8", input });
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-function kubectlSucceeds(args: string[]): boolean {
-  return spawnSync(binary("kubectl"), ["--kubeconfig", KUBECONFIG, ...args]).status === 0;
-}
-
-function writeKubeconfig(pki: Pki, apiserverPort: number): void {
-  const b64 = (f: string) => fs.readFileSync(f).toString("base64");
-  fs.writeFileSync(
-    KUBECONFIG,
-    [
-      "apiVersion: v1",
-      "kind: Config",
-      "clusters:",
-      "- name: moontv-local",
-      "  cluster:",
-      `    server: https://127.0.0.1:${apiserverPort}`,
-      `    certificate-authority-data: ${b64(pki.caCert)}`,
-      "users:",
-      "- name: admin",
-      "  user:",
-      `    client-certificate-data: ${b64(pki.adminCert)}`,
-      `    client-key-data: ${b64(pki.adminKey)}`,
-      "contexts:",
-      "- name: moontv-local",
-      "  context: {cluster: moontv-local, user: admin}",
-      "current-context: moontv-local",
-      "",
-    ].join("\n"),
-    { mode: 0o600 },
-  );
 }
 
 /** The passphrase of the local file backend's stacks: made once, kept with the engine, never committed. */
@@ -179,248 +107,37 @@ async function up(): Promise<void> {
     return;
   }
   BINARIES.forEach(binary);
+  if (process.getuid?.() !== 0)
+    fail("the node (containerd, the kubelet, the pods' network) and buildkitd need root: run `up` as root");
   fs.mkdirSync(STATE, { recursive: true });
-  const pki = ensurePki(path.join(STATE, "pki"));
-  const started: Started[] = [];
+  const left = clearNodeLeftovers();
+  if (left.length) console.log(`cluster: cleared what an earlier run left: ${left.join(", ")}`);
+  recordHost();
+  applyNodeSysctls();
+  const ctx: ClusterContext = { started: [], pki: ensurePki(path.join(STATE, "pki")), env: {} };
   const t0 = Date.now();
   try {
-    const [etcdPort, etcdPeer, apiPort, cmPort, schedPort, kwokPort] = await Promise.all(
-      Array.from({ length: 6 }, () => freePort()),
-    );
-    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    start(
-      "etcd",
-      [
-        "--name=moontv",
-        `--data-dir=${path.join(STATE, "etcd")}`,
-        `--listen-client-urls=${etcdUrl}`,
-        `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-        `--initial-cluster=moontv=http://127.0.0.1:${etcdPeer}`,
-        "--quota-backend-bytes=2147483648",
-        "--unsafe-no-fsync", // a throw-away test cluster: durability buys nothing and costs seconds
-      ],
-      etcdPort,
-      started,
-    );
-    await waitFor(
-      "etcd",
-      30_000,
-      () => httpOk(`${etcdUrl}/health`),
-      () => logTail("etcd"),
-    );
-
-    start(
-      "kube-apiserver",
-      [
-        `--etcd-servers=${etcdUrl}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${path.join(STATE, "apiserver-certs")}`,
-        `--tls-cert-file=${pki.serverCert}`,
-        `--tls-private-key-file=${pki.serverKey}`,
-        `--client-ca-file=${pki.caCert}`,
-        `--service-account-key-file=${pki.serviceAccountPub}`,
-        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        "--service-cluster-ip-range=10.96.0.0/16",
-        "--authorization-mode=Node,RBAC",
-        // PodSecurity and ServiceAccount are on by default; named here so that the claim is visible.
-        "--enable-admission-plugins=NodeRestriction,PodSecurity,ServiceAccount",
-        "--allow-privileged=true",
-        "--endpoint-reconciler-type=none", // a loopback address cannot be the kubernetes Service's endpoint
-      ],
-      apiPort,
-      started,
-    );
-    writeKubeconfig(pki, apiPort);
-    await waitFor(
-      "kube-apiserver",
-      90_000,
-      async () => kubectlSucceeds(["get", "--raw", "/readyz"]),
-      () => logTail("kube-apiserver"),
-    );
-
-    // Both controllers talk to the API server as the admin and serve their own health port on loopback.
-    const controllerFlags = (port: number) => [
-      `--kubeconfig=${KUBECONFIG}`,
-      `--authentication-kubeconfig=${KUBECONFIG}`,
-      `--authorization-kubeconfig=${KUBECONFIG}`,
-      "--bind-address=127.0.0.1",
-      `--secure-port=${port}`,
-      "--leader-elect=false",
-    ];
-    start(
-      "kube-controller-manager",
-      [
-        ...controllerFlags(cmPort),
-        "--use-service-account-credentials=true",
-        `--service-account-private-key-file=${pki.serviceAccountKey}`,
-        `--root-ca-file=${pki.caCert}`,
-        `--cluster-signing-cert-file=${pki.caCert}`,
-        `--cluster-signing-key-file=${pki.caKey}`,
-        "--controllers=*",
-        // Binds the claims of StatefulSets: PVs under this directory, for the host-path StorageClass.
-        "--enable-hostpath-provisioner=true",
-      ],
-      cmPort,
-      started,
-    );
-    start("kube-scheduler", controllerFlags(schedPort), schedPort, started);
-    const kwokConfigFile = path.join(STATE, "kwok.yaml");
-    fs.writeFileSync(kwokConfigFile, kwokConfig(kwokStageDir()));
-    start(
-      "kwok",
-      [
-        `--kubeconfig=${KUBECONFIG}`,
-        `--config=${kwokConfigFile}`,
-        "--manage-all-nodes=false",
-        "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
-        `--server-address=127.0.0.1:${kwokPort}`,
-        "--node-ip=127.0.0.1",
-        // Node leases renewed by KWOK are the heartbeat the node lifecycle controller watches.
-        "--node-lease-duration-seconds=40",
-      ],
-      kwokPort,
-      started,
-    );
-
-    kubectl(["apply", "-f", "-"], storageClass() + fakeNodes(["kwok-node-0", "kwok-node-1"]));
-    await waitFor(
-      "two Ready nodes",
-      60_000,
-      async () => {
-        const out = kubectl([
-          "get",
-          "nodes",
-          "-o",
-          'jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}',
-        ]);
-        return out.split(" ").filter((s) => s === "True").length >= 2;
-      },
-      () => logTail("kwok"),
-    );
-    await waitFor(
-      "the default ServiceAccount",
-      60_000,
-      async () => kubectlSucceeds(["-n", "default", "get", "sa", "default"]),
-      () => logTail("kube-controller-manager"),
-    );
-    const image = await startImageSide(started);
-    const state = path.join(STATE, "pulumi-state");
-    fs.mkdirSync(state, { recursive: true });
-    fs.writeFileSync(ENV_FILE, envFileText(state, image), { mode: 0o600 });
-    console.log(
-      `cluster: up in ${((Date.now() - t0) / 1000).toFixed(1)} s; API server https://127.0.0.1:${apiPort}; ` +
-        `\`source .engine/env\` to use it (logs: .engine/cluster/logs)`,
-    );
+    await runSteps(UP_STEPS, ctx);
   } catch (err) {
-    await stopAll(started);
-    fail(`${(err as Error).message}\n(every process this run started was stopped)`);
+    await stopAll(ctx.started);
+    clearNodeLeftovers();
+    restoreHost();
+    fail(`${(err as Error).message}\n(every process this run started was stopped, and the host restored)`);
   }
-}
-
-/** What the builder's programs (buildx, the provider) run with: the engine's store, the registry's CA. */
-function builderEnv(pki: RegistryPki): Record<string, string> {
-  return {
-    DOCKER_CONFIG,
-    BUILDX_CONFIG: path.join(DOCKER_CONFIG, "buildx"),
-    // BuildKit is the only builder here: the docker CLI inside the provider need not ask a daemon.
-    DOCKER_BUILDKIT: "1",
-    // Go programs (provider, buildx, pulumi) trust the system's CAs and the registry's.
-    SSL_CERT_FILE: pki.bundle,
-  };
-}
-
-function startBuildkitd(started: Started[]): void {
-  start("buildkitd", ["--config", BUILDKITD_CONFIG], 0, started);
-}
-
-async function waitForBuilder(env: NodeJS.ProcessEnv): Promise<string> {
-  let platforms = "";
-  await waitFor(
-    `buildkitd through the buildx builder ${BUILDER_NAME}`,
-    60_000,
-    async () => {
-      const r = builderReady(binary("buildx"), env);
-      platforms = r.platforms;
-      return r.ok;
-    },
-    () => logTail("buildkitd"),
-  );
-  return platforms;
-}
-
-/**
- * The TLS registry with the stand-in bases and the Dockerfile frontend, buildkitd, and the buildx
- * builder; returns the variables .engine/env exports for them.
- */
-async function startImageSide(started: Started[]): Promise<Record<string, string>> {
-  if (process.getuid?.() !== 0)
-    throw new Error("buildkitd runs rootful (its runc process sandbox needs root): run `up` as root");
-  const runc = requireBinary("runc", "runc");
-  const registryExe = requireBinary("docker-registry", "docker-registry");
-  const at = await registryAddress();
-  const pki = makeRegistryPki(path.join(STATE, "registry-pki"), at);
-  const port = await freePort(at.ip);
-  const registry = `${at.name}:${port}`;
-  const registryDir = path.join(STATE, "registry");
-  fs.mkdirSync(registryDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(registryDir, "config.yml"),
-    registryConfig(at.ip, port, path.join(registryDir, "data"), pki),
-  );
-  start("docker-registry", ["serve", path.join(registryDir, "config.yml")], port, started, registryExe);
-  await waitFor(
-    "docker-registry (TLS)",
-    15_000,
-    () => httpsOk(`https://${registry}/v2/`, pki.caCert),
-    () => logTail("docker-registry"),
-  );
-
-  const emulation = ensureArm64Emulation();
-  fs.writeFileSync(
-    BUILDKITD_CONFIG,
-    buildkitdConfig({ root: BUILDKIT_STATE, socket: BUILDKITD_SOCKET, registry, caCert: pki.caCert, runc }),
-  );
-  startBuildkitd(started);
-  const env = { ...process.env, ...builderEnv(pki) };
-  fs.mkdirSync(DOCKER_CONFIG, { recursive: true });
-  // No credentials (the registry has no auth), but the file must exist: buildah, run with this
-  // environment by bench:image, refuses a DOCKER_CONFIG without one.
-  const dockerConfigFile = path.join(DOCKER_CONFIG, "config.json");
-  if (!fs.existsSync(dockerConfigFile)) fs.writeFileSync(dockerConfigFile, '{ "auths": {} }\n');
-  await waitFor(
-    "buildkitd's socket",
-    30_000,
-    async () => fs.existsSync(BUILDKITD_SOCKET),
-    () => logTail("buildkitd"),
-  );
-  createBuilder(binary("buildx"), BUILDKITD_SOCKET, env);
-  const platforms = await waitForBuilder(env);
-  // The stand-in bases serve every CPU the builder can run: this machine's, and arm64 under QEMU.
-  const host = hostArch();
-  const archs: StandInArch[] =
-    host !== "arm64" && platforms.split(/,\s*/).includes("linux/arm64") ? [host, "arm64"] : [host];
-  const bases = await pushImages(registry, binary("dockerfile-frontend"), archs);
+  const state = path.join(STATE, "pulumi-state");
+  fs.mkdirSync(state, { recursive: true });
+  fs.writeFileSync(ENV_FILE, envFileText(state, ctx.env), { mode: 0o600 });
   console.log(
-    `cluster: registry https://${registry} (CA .engine/cluster/registry-pki/ca.crt); builder ${BUILDER_NAME} ` +
-      `(buildkitd, platforms ${platforms}${emulation ? `; no arm64: ${emulation}` : ""})`,
+    `cluster: up in ${((Date.now() - t0) / 1000).toFixed(1)} s; \`source .engine/env\` to use it (logs: .engine/cluster/logs)`,
   );
-  return {
-    ...builderEnv(pki),
-    // Node programs (the size check, digest pinning) trust the registry's CA too.
-    NODE_EXTRA_CA_CERTS: pki.caCert,
-    E2E_REGISTRY: registry,
-    E2E_BUILDER: BUILDER_NAME,
-    E2E_BUILD_BASE: bases.buildBase,
-    E2E_RUNTIME_BASE: bases.runtimeBase,
-    // What the bases serve and the builder runs; `no arm64:` says why not when QEMU is missing.
-    E2E_PLATFORMS: bases.archs.map((a) => `linux/${a}`).join(","),
-    ...(emulation ? { E2E_NO_ARM64: emulation } : {}),
-  };
+}
+
+/** `down`: every process by PID, then what the node left on the host. */
+async function down(): Promise<void> {
+  await stopAll(readPids());
+  const left = clearNodeLeftovers();
+  if (left.length) console.log(`cluster: removed ${left.join(", ")}`);
+  restoreHost();
 }
 
 /** `wipe-builder`: buildkitd restarted with empty state (a fresh builder, as on another machine). */
@@ -441,51 +158,20 @@ async function wipeBuilder(): Promise<void> {
   console.log("cluster: buildkitd restarted with empty state");
 }
 
-async function httpOk(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url);
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
-function kwokStageDir(): string {
-  const r = spawnSync("go", ["list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/kwok"], {
-    cwd: path.join(ROOT, "engine", "kwok"),
-    encoding: "utf8",
-  });
-  const dir = r.stdout.trim();
-  if (r.status !== 0 || !dir) fail(`cannot find the sigs.k8s.io/kwok module (its stage configs): ${r.stderr.trim()}`);
-  return path.join(dir, "kustomize", "stage");
-}
-
-async function stopAll(list: Started[], forget = true): Promise<void> {
-  for (const p of [...list].reverse()) {
-    if (!alive(p.pid)) continue;
-    process.kill(p.pid, "SIGTERM");
-    const deadline = Date.now() + 15_000;
-    while (alive(p.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (alive(p.pid)) process.kill(p.pid, "SIGKILL");
-    console.log(`cluster: stopped ${p.name} (pid ${p.pid})`);
-  }
-  if (forget) fs.rmSync(PIDS, { force: true });
-}
-
 async function main(): Promise<void> {
   const command = process.argv[2];
   switch (command) {
     case "up":
       return up();
     case "down":
-      return stopAll(readPids());
+      return down();
     case "wipe-builder":
       return wipeBuilder();
     case "reset":
-      await stopAll(readPids());
+      await down();
       fs.rmSync(STATE, { recursive: true, force: true });
       fs.rmSync(ENV_FILE, { force: true });
-      console.log("cluster: state removed (etcd data, certificates, stacks of the local backend)");
+      console.log("cluster: state removed (etcd data, certificates, images, stacks of the local backend)");
       return;
     case "status": {
       const pids = readPids();

@@ -31,3 +31,21 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
     });
   });
 }
+
+/** True when `port` on `host` can be listened on now. */
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The port kept in `file` by an earlier run when it is free again, else a new one (kept for the next). */
+export async function stablePort(file: string, host = "127.0.0.1"): Promise<number> {
+  const kept = fs.existsSync(file) ? Number(fs.readFileSync(file, "utf8")) : 0;
+  if (kept && (await portFree(host, kept))) return kept;
+  const port = await freePort(host);
+  fs.writeFileSync(file, String(port));
+  return port;
+}

@@ -78,3 +78,115 @@ export function storageClass(): string {
     "",
   ].join("\n");
 }
+
+/**
+ * CoreDNS as the cluster DNS, under the names the program's network policies allow (Deployment `coredns`
+ * labelled `k8s-app=kube-dns`, Service `kube-dns` in kube-system): it answers cluster names only (no
+ * `forward`: nothing leaves the machine), runs non-root on the real node (containerd lets a pod bind
+ * ports below 1024), and reads Services and EndpointSlices with upstream's ClusterRole.
+ */
+export function corednsObjects(image: string, serviceIp: string, clusterDomain: string, node: NodeChoice): string {
+  const corefile = [
+    ".:53 {",
+    "    errors",
+    "    health :8080",
+    "    ready :8181",
+    `    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {`,
+    "        pods insecure",
+    "        fallthrough in-addr.arpa ip6.arpa",
+    "        ttl 30",
+    "    }",
+    "    prometheus :9153",
+    "    cache 30",
+    "    loadbalance",
+    "}",
+  ].join("\n");
+  const objects = [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "coredns", namespace: "kube-system" } },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "system:coredns" },
+      rules: [
+        { apiGroups: [""], resources: ["endpoints", "services", "pods", "namespaces"], verbs: ["list", "watch"] },
+        { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "system:coredns" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:coredns" },
+      subjects: [{ kind: "ServiceAccount", name: "coredns", namespace: "kube-system" }],
+    },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "coredns", namespace: "kube-system" },
+      data: { Corefile: corefile },
+    },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "coredns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { "k8s-app": "kube-dns" } },
+        template: {
+          metadata: { labels: { "k8s-app": "kube-dns" } },
+          spec: {
+            serviceAccountName: "coredns",
+            priorityClassName: "system-cluster-critical",
+            dnsPolicy: "Default",
+            nodeSelector: node.selector,
+            tolerations: node.tolerations,
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: "coredns",
+                image,
+                args: ["-conf", "/etc/coredns/Corefile"],
+                ports: [
+                  { name: "dns", containerPort: 53, protocol: "UDP" },
+                  { name: "dns-tcp", containerPort: 53, protocol: "TCP" },
+                  { name: "metrics", containerPort: 9153, protocol: "TCP" },
+                ],
+                resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                },
+                livenessProbe: { httpGet: { path: "/health", port: 8080 }, periodSeconds: 10 },
+                readinessProbe: { httpGet: { path: "/ready", port: 8181 }, periodSeconds: 2 },
+                volumeMounts: [{ name: "config", mountPath: "/etc/coredns", readOnly: true }],
+              },
+            ],
+            volumes: [{ name: "config", configMap: { name: "coredns" } }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kube-dns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+      spec: {
+        clusterIP: serviceIp,
+        selector: { "k8s-app": "kube-dns" },
+        ports: [
+          { name: "dns", port: 53, targetPort: 53, protocol: "UDP" },
+          { name: "dns-tcp", port: 53, targetPort: 53, protocol: "TCP" },
+          { name: "metrics", port: 9153, targetPort: 9153, protocol: "TCP" },
+        ],
+      },
+    },
+  ];
+  return objects.map((o) => JSON.stringify(o)).join("\n");
+}
+
+/** Where a workload of the cluster's own runs: its node selector and tolerations. */
+export interface NodeChoice {
+  selector: Record<string, string>;
+  tolerations: Array<{ key: string; operator: string; value: string; effect: string }>;
+}

@@ -6,6 +6,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { KUBERNETES_SERVICE_IP, NODE_IP, NODE_NAME } from "./node-network";
 
 export interface Pki {
   dir: string;
@@ -17,17 +18,24 @@ export interface Pki {
   adminKey: string;
   serviceAccountKey: string;
   serviceAccountPub: string;
+  /** The real node's kubelet (system:node:<name> in system:nodes, as the Node authorizer expects). */
+  nodeCert: string;
+  nodeKey: string;
+  /** kube-proxy (system:kube-proxy, bound to system:node-proxier by the default RBAC). */
+  proxyCert: string;
+  proxyKey: string;
 }
 
-/** Names the API server answers to: loopback, and the in-cluster names pods would use. */
+/** Names the API server answers to: loopback, the node's address, and the in-cluster names pods use. */
 export const SERVER_SANS = [
   "IP:127.0.0.1",
+  `IP:${NODE_IP}`,
   "DNS:localhost",
   "DNS:kubernetes",
   "DNS:kubernetes.default",
   "DNS:kubernetes.default.svc",
   "DNS:kubernetes.default.svc.cluster.local",
-  "IP:10.96.0.1",
+  `IP:${KUBERNETES_SERVICE_IP}`,
 ];
 
 function openssl(args: string[], cwd: string): void {
@@ -46,6 +54,10 @@ export function pkiPaths(dir: string): Pki {
     adminKey: p("admin.key"),
     serviceAccountKey: p("sa.key"),
     serviceAccountPub: p("sa.pub"),
+    nodeCert: p("node.crt"),
+    nodeKey: p("node.key"),
+    proxyCert: p("kube-proxy.crt"),
+    proxyKey: p("kube-proxy.key"),
   };
 }
 
@@ -91,7 +103,11 @@ export function issueCertificate(dir: string, name: string, subject: string, ext
 export function ensurePki(dir: string): Pki {
   const pki = pkiPaths(dir);
   const all = [pki.caCert, pki.serverCert, pki.adminCert, pki.serviceAccountKey, pki.serviceAccountPub];
-  if (all.every((f) => fs.existsSync(f))) return pki;
+  all.push(pki.nodeCert, pki.proxyCert);
+  // A PKI made for other names (an older checkout's) is made anew.
+  const sans = path.join(dir, "apiserver.sans");
+  const sameNames = fs.existsSync(sans) && fs.readFileSync(sans, "utf8") === SERVER_SANS.join(",");
+  if (sameNames && all.every((f) => fs.existsSync(f))) return pki;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   makeCa(dir, "moontv-local-ca", 3650);
@@ -109,7 +125,11 @@ export function ensurePki(dir: string): Pki {
     "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n",
     3650,
   );
+  const client = "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n";
+  issueCertificate(dir, "node", `/O=system:nodes/CN=system:node:${NODE_NAME}`, client, 3650);
+  issueCertificate(dir, "kube-proxy", "/CN=system:kube-proxy", client, 3650);
   openssl(["genrsa", "-out", "sa.key", "2048"], dir);
   openssl(["rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
+  fs.writeFileSync(sans, SERVER_SANS.join(","));
   return pki;
 }

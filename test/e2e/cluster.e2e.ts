@@ -26,6 +26,7 @@ describe("local control plane (e2e)", () => {
     assert.match(versionOf("kubectl", ["version", "--client"]), /Client Version: v1\.36\.1/);
     assert.match(versionOf("etcd", ["--version"]), /etcd Version: 3\.6\.8/);
     assert.match(versionOf("kwok", ["--version"]), /0\.8\.0/);
+    assert.match(versionOf("registry", ["--version"]), /github\.com\/distribution\/distribution\/v3 v3\.1\.2\b/);
     assert.match(versionOf("buildkitd", ["--version"]), /^buildkitd github\.com\/moby\/buildkit v0\.34\.2\b/);
     assert.match(versionOf("buildctl", ["--version"]), /^buildctl github\.com\/moby\/buildkit v0\.34\.2\b/);
     assert.match(versionOf("buildx", ["version"]), /^github\.com\/docker\/buildx v0\.35\.0\b/);

@@ -29,6 +29,18 @@ export const ENGINE_BINARIES = [
   "buildctl",
   "buildx",
   "dockerfile-frontend",
+  "containerd",
+  "containerd-shim-runc-v2",
+  "ctr",
+  "kubelet",
+  "kube-proxy",
+  "bridge",
+  "host-local",
+  "loopback",
+  "portmap",
+  "coredns",
+  "crictl",
+  "registry",
 ];
 
 export function requireEngine(): void {
