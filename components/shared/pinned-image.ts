@@ -15,8 +15,9 @@ export function withDigest(ref: string, digest: string): string {
 /** Resolves a tagged ref to the registry's current `sha256:…` digest. */
 export type DigestResolver = (ref: string) => Promise<string>;
 
-// The project's own registry client: no Docker daemon and no provider plugin (the docker provider is
-// Terraform-bridged and cannot be built here), and it runs during previews too.
+// The project's own registry client: no Docker daemon and no provider plugin (the docker provider's module
+// is not served, and a rebuild from its upstream Terraform provider gets 403 from Docker Hub: the README's
+// "Digest pinning is the program's own" says why), and it runs during previews too.
 const registryResolver: DigestResolver = (ref) => resolveDigest(ref);
 let resolver: DigestResolver = registryResolver;
 // One lookup per ref and program run: every use of a tag gets the same digest.

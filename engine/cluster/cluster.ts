@@ -76,7 +76,9 @@ function passphrase(): string {
 
 function envFileText(state: string, image: Record<string, string>): string {
   const vars: Record<string, string> = {
-    PATH: `${BIN}:$PATH`,
+    // The engine's binaries, then the Node.js that ran `up` (the language host runs programs and packs on
+    // the first node on PATH).
+    PATH: `${BIN}:${path.dirname(process.execPath)}:$PATH`,
     KUBECONFIG,
     PULUMI_HOME: path.join(ENGINE_DIR, "pulumi-home"),
     PULUMI_BACKEND_URL: `file://${state}`,

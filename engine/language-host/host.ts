@@ -7,6 +7,10 @@
  * the SDK's own `@pulumi/pulumi/cmd/run` (programs) or `cmd/run-policy-pack` / `cmd/run-plugin` (plugins)
  * with the same arguments and environment, so the program itself runs exactly as under the real host.
  * Dependency installation, code generation and packing are not offered (they answer UNIMPLEMENTED).
+ * Checked against @pulumi/pulumi 3.276.0 and the CLI of the same release (test/engine/language-host.spec.ts
+ * holds it to the installed SDK). One difference for policy packs: the real host also proxies the pack's
+ * gRPC to copy the stack the CLI sends in ConfigureStack into PULUMI_NODEJS_STACK and friends, for packs
+ * older than that call; @pulumi/policy takes it through ConfigureStack itself, so this host does not.
  *
  * Protocol: started by the CLI with the engine's address as its last argument; prints its own port on
  * the first line of stdout; serves pulumirpc.LanguageRuntime.

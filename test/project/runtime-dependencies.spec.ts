@@ -60,6 +60,14 @@ describe("package.json: what `pulumi up` needs at run time", () => {
       assert.ok(pkg.dependencies[name], `${name} is imported by the program but not in dependencies`);
   });
 
+  it("declares nothing the program does not import: every dependency but the TypeScript loader is imported by index.ts", () => {
+    // The loader and its types are what the Node.js runtime needs to load index.ts, not imports of it.
+    const loader = ["ts-node", "typescript", "@types/node"];
+    const imported = packagesImportedBy(path.join(ROOT, "index.ts"));
+    for (const name of Object.keys(pkg.dependencies).filter((n) => !loader.includes(n)))
+      assert.ok(imported.has(name), `${name} is a dependency that the program never imports: remove it`);
+  });
+
   it("pins every version exactly", () => {
     for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
       assert.match(version, /^\d+\.\d+\.\d+$/, name);
