@@ -10,7 +10,7 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { clearNodeLeftovers, applyNodeSysctls, recordHost, restoreHost } from "./host-state";
+import { clearNodeLeftovers, applyNodeHostSettings, recordHost, restoreHost } from "./host-state";
 import { ENGINE_DIR, ENV_FILE, KUBECONFIG, STATE, BUILDKIT_STATE, BIN } from "./paths";
 import { ensurePki } from "./pki";
 import { alive, binary, readPids, stopAll } from "./processes";
@@ -115,7 +115,7 @@ async function up(): Promise<void> {
   const left = clearNodeLeftovers();
   if (left.length) console.log(`cluster: cleared what an earlier run left: ${left.join(", ")}`);
   recordHost();
-  applyNodeSysctls();
+  applyNodeHostSettings();
   const ctx: ClusterContext = { started: [], pki: ensurePki(path.join(STATE, "pki")), env: {} };
   const t0 = Date.now();
   try {

@@ -37,6 +37,17 @@ export interface HostBefore {
   paths: Record<string, boolean>;
   /** binfmt_misc mounted, and QEMU's aarch64 handler registered (the builder step does both for arm64) */
   binfmt: { mounted: boolean; aarch64: boolean };
+  /** whether the root mount propagates (shared); a kubelet needs it for HostToContainer volume mounts */
+  rootShared: boolean;
+}
+
+/** True when the mount at "/" is a shared one (its mountinfo line has a `shared:N` field). */
+function rootIsShared(): boolean {
+  const line = fs
+    .readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .find((l) => l.split(" ")[4] === "/");
+  return !!line && / shared:\d+/.test(line.split(" - ")[0]);
 }
 
 const BINFMT = "/proc/sys/fs/binfmt_misc";
@@ -63,14 +74,24 @@ export function recordHost(): HostBefore {
     sysctls: Object.fromEntries(Object.keys(NODE_SYSCTLS).map((k) => [k, readSysctl(k)])),
     paths: Object.fromEntries(HOST_PATHS.map((p) => [p, fs.existsSync(p)])),
     binfmt: binfmtState(),
+    rootShared: rootIsShared(),
   };
   fs.mkdirSync(path.dirname(HOST_BEFORE), { recursive: true });
   fs.writeFileSync(HOST_BEFORE, JSON.stringify(before, null, 2));
   return before;
 }
 
-export function applyNodeSysctls(): void {
+/**
+ * The node's settings of the host: its sysctls, and "/" a shared mount (as systemd makes it, and kind's
+ * node does with `mount --make-rshared /`): a volume mounted with HostToContainer propagation (node-exporter's
+ * view of the host's root) needs it, or containerd refuses the container.
+ */
+export function applyNodeHostSettings(): void {
   for (const [k, v] of Object.entries(NODE_SYSCTLS)) writeSysctl(k, v);
+  if (!rootIsShared()) {
+    const r = spawnSync("mount", ["--make-shared", "/"], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`mount --make-shared /: ${r.stderr.trim()}`);
+  }
 }
 
 /** The cluster's bridge, with the node's address on it (made before the API server, which listens there). */
@@ -241,5 +262,6 @@ export function restoreHost(): void {
   const now = binfmtState();
   if (now.aarch64 && !before.binfmt.aarch64) fs.writeFileSync(path.join(BINFMT, "qemu-aarch64"), "-1");
   if (now.mounted && !before.binfmt.mounted) spawnSync("umount", [BINFMT], { stdio: "ignore" });
+  if (!before.rootShared && rootIsShared()) spawnSync("mount", ["--make-private", "/"], { stdio: "ignore" });
   fs.rmSync(HOST_BEFORE, { force: true });
 }

@@ -39,7 +39,19 @@ function blobPath(layout: string, digest: string): string {
  * Makes `tag` in the OCI layout: an empty image from `umoci new`, its platform set with `umoci config`,
  * and one layer from a tarball of `files` (`umoci raw add-layer`).
  */
-export function buildOciImage(layout: string, tag: string, arch: string, files: Record<string, string>): void {
+/** Host files copied into an image (image path → host path, mode kept) and the image's entrypoint. */
+export interface RunnableParts {
+  copies: Record<string, string>;
+  entrypoint: string[];
+}
+
+export function buildOciImage(
+  layout: string,
+  tag: string,
+  arch: string,
+  files: Record<string, string>,
+  runnable?: RunnableParts,
+): void {
   const umoci = requireTool("umoci");
   if (!fs.existsSync(path.join(layout, "index.json"))) execFileSync(umoci, ["init", "--layout", layout]);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-layer-"));
@@ -47,10 +59,24 @@ export function buildOciImage(layout: string, tag: string, arch: string, files: 
     const root = path.join(work, "rootfs");
     fs.mkdirSync(root);
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(root, name), content);
+    for (const [at, from] of Object.entries(runnable?.copies ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(root, at)), { recursive: true });
+      fs.copyFileSync(from, path.join(root, at));
+      fs.chmodSync(path.join(root, at), fs.statSync(from).mode & 0o777);
+    }
     const tar = path.join(work, "layer.tar");
     execFileSync("tar", ["-C", root, "-cf", tar, "."]);
     execFileSync(umoci, ["new", "--image", `${layout}:${tag}`]);
-    execFileSync(umoci, ["config", "--image", `${layout}:${tag}`, "--os", "linux", "--architecture", arch]);
+    execFileSync(umoci, [
+      "config",
+      "--image",
+      `${layout}:${tag}`,
+      "--os",
+      "linux",
+      "--architecture",
+      arch,
+      ...(runnable?.entrypoint.flatMap((e) => ["--config.entrypoint", e]) ?? []),
+    ]);
     execFileSync(umoci, ["raw", "add-layer", "--image", `${layout}:${tag}`, tar]);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
