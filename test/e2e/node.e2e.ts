@@ -8,6 +8,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
 import * as path from "path";
 import { NODE_NAME, POD_CIDR, REAL_NODE_LABEL, realNodeNamespaceAnnotations } from "../../engine/cluster/node-network";
 import { CONTAINERD_SOCKET, PIDS } from "../../engine/cluster/paths";
@@ -62,6 +63,22 @@ function clusterCommand(command: string): string {
   const out = `${r.stdout}${r.stderr}`;
   if (r.status !== 0) throw new Error(`cluster ${command} exited ${r.status}:\n${out}`);
   return out;
+}
+
+/**
+ * GET over a connection of its own: kube-proxy picks a pod per connection, and fetch would keep one
+ * connection alive (one pod) for every request.
+ */
+function getOnNewConnection(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: 2_000 }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve(body));
+    });
+    req.on("timeout", () => req.destroy(new Error(`${url}: no answer in 2 s`)));
+    req.on("error", reject);
+  });
 }
 
 /** What a node could leave on the host: rules (no counters), links, mounts, sysctls, paths, processes. */
@@ -222,8 +239,7 @@ describe("the real node (e2e)", function () {
     // every answer must come from one of the two pods, and both must answer.
     const seen = new Set<string>();
     await waitUntil(`Service web (${svc.spec.clusterIP}) to route from the host to both pods`, 30_000, async () => {
-      const res = await fetch(`http://${svc.spec.clusterIP}/`, { signal: AbortSignal.timeout(2_000) });
-      const pod = await res.text();
+      const pod = await getOnNewConnection(`http://${svc.spec.clusterIP}/`);
       assert.ok(names.has(pod), `an answer from ${pod}, not one of the web pods`);
       seen.add(pod);
       return seen.size === names.size;
