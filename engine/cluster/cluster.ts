@@ -25,7 +25,8 @@ import { registry } from "./steps/registry";
 import { serviceNetwork } from "./steps/service-network";
 import { storage } from "./steps/storage";
 
-const BINARIES = [
+/** What `up` runs: each built by `npm run engine:build`. */
+export const CLUSTER_BINARIES = [
   "etcd",
   "registry",
   "kube-apiserver",
@@ -108,7 +109,7 @@ async function up(): Promise<void> {
     );
     return;
   }
-  BINARIES.forEach(binary);
+  CLUSTER_BINARIES.forEach(binary);
   if (process.getuid?.() !== 0)
     fail("the node (containerd, the kubelet, the pods' network) and buildkitd need root: run `up` as root");
   fs.mkdirSync(STATE, { recursive: true });

@@ -5,42 +5,23 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { CLUSTER_BINARIES } from "../../../engine/cluster/cluster";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 export const ENGINE = path.join(ROOT, ".engine");
 export const BIN = path.join(ENGINE, "bin");
 const ENV_FILE = path.join(ENGINE, "env");
 
-/** What the specs run; each must have been built by `npm run engine:build`. */
+/** What the specs run besides the cluster's own binaries; each built by `npm run engine:build`. */
 export const ENGINE_BINARIES = [
-  "pulumi",
+  ...CLUSTER_BINARIES,
   "pulumi-language-nodejs",
   "pulumi-resource-kubernetes",
   "pulumi-resource-random",
   "pulumi-resource-pulumi-nodejs",
-  "etcd",
-  "kube-apiserver",
-  "kube-controller-manager",
-  "kube-scheduler",
-  "kubectl",
-  "kwok",
   "pulumi-resource-docker-build",
-  "buildkitd",
   "buildctl",
-  "buildx",
-  "dockerfile-frontend",
-  "containerd",
-  "containerd-shim-runc-v2",
-  "ctr",
-  "kubelet",
-  "kube-proxy",
-  "bridge",
-  "host-local",
-  "loopback",
-  "portmap",
-  "coredns",
   "crictl",
-  "registry",
 ];
 
 export function requireEngine(): void {
