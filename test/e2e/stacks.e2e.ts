@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { kubectl, kubectlJson, pulumi, pulumiOk, type Kube } from "./support/engine";
 import { startE2eImages, type E2eImages } from "./support/images";
-import { noPulumiProcessOutlives } from "./support/processes";
+import { noHostProcessOutlives } from "./support/processes";
 import { removeScratch, scratchProject } from "./support/project";
 import {
   differences,
@@ -60,7 +60,7 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
 
   after(async function () {
     // No pulumi command of this suite (each awaited to its end) left a process behind.
-    await noPulumiProcessOutlives("the stacks suite's pulumi commands");
+    await noHostProcessOutlives("the stacks suite's pulumi commands");
     await images?.registry.stop();
     if (project && !process.env.MOONTV_E2E_KEEP) removeScratch(project);
   });
@@ -315,8 +315,8 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
       });
       assert.ok(killedAt, `pulumi up finished before it could be killed:\n${crashed.output.slice(-3000)}`);
       assert.equal(crashed.code, null, "killed by a signal");
-      // The language host, the program, the policy pack and the providers end with the killed CLI.
-      await noPulumiProcessOutlives("the killed pulumi up");
+      // Our language host, the program and the policy pack end with the killed CLI.
+      await noHostProcessOutlives("the killed pulumi up");
       // The documented recovery (README: "When an update was interrupted").
       await pulumi(["cancel", "--yes", "-s", "dev"], inProject());
       await pulumiOk(["refresh", "--yes", "--clear-pending-creates", "-s", "dev"], inProject());
