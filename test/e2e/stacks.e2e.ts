@@ -59,10 +59,10 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
   });
 
   after(async function () {
-    // No pulumi command of this suite (each awaited to its end) left a process behind.
-    await noHostProcessOutlives("the stacks suite's pulumi commands");
     await images?.registry.stop();
     if (project && !process.env.MOONTV_E2E_KEEP) removeScratch(project);
+    // No pulumi command of this suite (each awaited to its end) left a process of our host behind.
+    await noHostProcessOutlives("the stacks suite's pulumi commands");
   });
 
   // Mocha runs a suite's own tests before its nested suites: each phase is a suite, in order.
