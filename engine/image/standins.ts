@@ -27,6 +27,23 @@ export const RUNTIME_PACKAGES = [
   "libgomp1",
 ];
 
+/** A shell and the tools shell scripts use (bash, dash, coreutils, grep, sed, find), with their libraries. */
+export const SHELL_PACKAGES = [
+  "bash",
+  "dash",
+  "coreutils",
+  "grep",
+  "sed",
+  "findutils",
+  "debianutils",
+  "libacl1",
+  "libattr1",
+  "libselinux1",
+  "libpcre2-8-0",
+  "libgmp10",
+  "libtinfo6",
+];
+
 /** A bookworm-slim subset: what a Dockerfile RUN step and node/corepack/pnpm use. */
 export const BUILD_PACKAGES = [
   "base-files",
@@ -40,22 +57,10 @@ export const BUILD_PACKAGES = [
   "libgcc-s1",
   "libstdc++6",
   "zlib1g",
-  "bash",
-  "dash",
-  "coreutils",
-  "grep",
-  "sed",
-  "findutils",
+  ...SHELL_PACKAGES,
   "tar",
   "gzip",
   "mawk",
-  "debianutils",
-  "libacl1",
-  "libattr1",
-  "libselinux1",
-  "libpcre2-8-0",
-  "libgmp10",
-  "libtinfo6",
   "libzstd1",
   "liblzma5",
   "libbz2-1.0",
