@@ -38,6 +38,7 @@ targets=(
   "coredns|coredns|github.com/coredns/coredns|0||github.com/coredns/coredns"
   "crictl|cri-tools|sigs.k8s.io/cri-tools/cmd/crictl|0|-X sigs.k8s.io/cri-tools/pkg/version.Version={V}|sigs.k8s.io/cri-tools"
   "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|0||sigs.k8s.io/kwok"
+  "local-path-provisioner|local-path-provisioner|github.com/rancher/local-path-provisioner|0|-X main.VERSION={V}|github.com/rancher/local-path-provisioner"
   "registry|distribution|github.com/distribution/distribution/v3/cmd/registry|0|-X github.com/distribution/distribution/v3/version.version={V}|github.com/distribution/distribution/v3"
   "buildkitd|buildkit|github.com/moby/buildkit/cmd/buildkitd|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"
   "buildctl|buildkit|github.com/moby/buildkit/cmd/buildctl|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"

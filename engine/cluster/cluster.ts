@@ -48,6 +48,7 @@ export const CLUSTER_BINARIES = [
   "loopback",
   "portmap",
   "coredns",
+  "local-path-provisioner",
 ];
 
 /** `up`, in order: each a file of its own under steps/. */

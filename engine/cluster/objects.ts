@@ -1,10 +1,11 @@
 /**
  * What the local cluster is given at `up`: KWOK's configuration with the stages that move fake nodes and
- * pods through their lives (KWOK's own "fast" stages, read from the pinned module), two fake nodes, and a
- * default host-path StorageClass for the controller-manager's provisioner.
+ * pods through their lives (KWOK's own "fast" stages, read from the pinned module, and one of ours for the
+ * volume helper pods), two fake nodes, and CoreDNS.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { localPathHelperStage } from "./local-path";
 
 /**
  * KWOK's own stage files: nodes become Ready at once and keep a heartbeat (else the node lifecycle
@@ -33,7 +34,7 @@ export function kwokConfig(stageDir: string): string {
     "",
   ].join("\n");
   const stages = KWOK_STAGES.map((f) => fs.readFileSync(path.join(stageDir, f), "utf8").trim());
-  return [head, ...stages].join("\n---\n") + "\n";
+  return [head, ...stages, localPathHelperStage()].join("\n---\n") + "\n";
 }
 
 export function fakeNodes(names: string[]): string {
@@ -61,22 +62,6 @@ export function fakeNodes(names: string[]): string {
       ].join("\n"),
     )
     .join("");
-}
-
-export function storageClass(): string {
-  return [
-    "---",
-    "apiVersion: storage.k8s.io/v1",
-    "kind: StorageClass",
-    "metadata:",
-    "  name: standard",
-    "  annotations:",
-    '    storageclass.kubernetes.io/is-default-class: "true"',
-    "provisioner: kubernetes.io/host-path",
-    "reclaimPolicy: Delete",
-    "volumeBindingMode: Immediate",
-    "",
-  ].join("\n");
 }
 
 /**

@@ -13,6 +13,7 @@ import * as path from "path";
 import { NODE_NAME, POD_CIDR, REAL_NODE_LABEL, realNodeNamespaceAnnotations } from "../../engine/cluster/node-network";
 import { CONTAINERD_SOCKET, PIDS } from "../../engine/cluster/paths";
 import { alive } from "../../engine/cluster/processes";
+import { LOCAL_PATH_DIR, STORAGE_CLASS } from "../../engine/cluster/local-path";
 import { HOST_PATHS, NODE_SYSCTLS } from "../../engine/cluster/host-state";
 import { BIN, ROOT, engineEnv, kubectl, kubectlJson, type Kube } from "./support/engine";
 import { waitUntil } from "./support/wait";
@@ -196,6 +197,7 @@ describe("the real node (e2e)", function () {
       assert.match(versionOf(plugin, [], { ...process.env, CNI_COMMAND: "VERSION" }), /"cniVersion"/, plugin);
     assert.match(versionOf("bridge", []), /CNI bridge plugin v1\.10\.0/);
     assert.match(versionOf("coredns", ["-version"]), /CoreDNS-1\.15\.0/);
+    assert.match(versionOf("local-path-provisioner", ["--version"]), /version v0\.0\.30/);
     const node = kubectlJson(["get", "node", NODE_NAME]);
     assert.equal(node.status.nodeInfo.kubeletVersion, "v1.36.1");
     assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\/v?2\.4\.2/);
@@ -278,16 +280,18 @@ describe("the real node (e2e)", function () {
     assert.ok(!destinations.includes("00000000"), `no default route in the pod:\n${routes}`);
   });
 
-  it("binds a claim with the host-path provisioner and really mounts it", async () => {
+  it("binds a claim with the local-path provisioner on the real node, and a non-root pod writes to it", async () => {
     const ns = `${NS}-claim`;
-    // Host-path volumes are root's 0750 directories (the provisioner makes them so, and fsGroup does not
-    // apply to them): this pod writes as root, so its namespace is not restricted.
     kubectl(
       ["apply", "-f", "-"],
       JSON.stringify({
         apiVersion: "v1",
         kind: "Namespace",
-        metadata: { name: ns, annotations: realNodeNamespaceAnnotations() },
+        metadata: {
+          name: ns,
+          annotations: realNodeNamespaceAnnotations(),
+          labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+        },
       }),
     );
     try {
@@ -297,17 +301,25 @@ describe("the real node (e2e)", function () {
         metadata: { name: "data", namespace: ns },
         spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
       };
+      // As the program's pods run: a uid of their own, nothing else allowed (PodSecurity restricted).
       const pod = {
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: "writer", namespace: ns },
         spec: {
           restartPolicy: "Never",
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1001,
+            runAsGroup: 1001,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
           containers: [
             {
               name: "writer",
               image,
               args: ["-e", `require("fs").writeFileSync("/data/marker", "${ns}")`],
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
               volumeMounts: [{ name: "data", mountPath: "/data" }],
             },
           ],
@@ -322,9 +334,13 @@ describe("the real node (e2e)", function () {
       });
       const bound = kubectlJson(["-n", ns, "get", "pvc", "data"]);
       assert.equal(bound.status.phase, "Bound");
+      assert.equal(bound.metadata.annotations["volume.kubernetes.io/selected-node"], NODE_NAME);
       const volume = kubectlJson(["get", "pv", bound.spec.volumeName]);
+      assert.equal(volume.spec.storageClassName, STORAGE_CLASS);
+      assert.equal(path.dirname(volume.spec.hostPath.path), LOCAL_PATH_DIR);
       const marker = path.join(volume.spec.hostPath.path, "marker");
       assert.equal(fs.readFileSync(marker, "utf8"), ns, `the pod's write landed in the volume's directory ${marker}`);
+      assert.equal(fs.statSync(marker).uid, 1001, "written by the pod's uid");
     } finally {
       kubectl(["delete", "namespace", ns, "--wait=false"]);
     }

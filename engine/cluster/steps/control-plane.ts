@@ -133,8 +133,6 @@ export const controlPlane: Step = {
         `--cluster-signing-cert-file=${pki.caCert}`,
         `--cluster-signing-key-file=${pki.caKey}`,
         "--controllers=*",
-        // Binds the claims of StatefulSets: PVs under this directory, for the host-path StorageClass.
-        "--enable-hostpath-provisioner=true",
       ],
       cmPort,
       started,
