@@ -50,10 +50,14 @@ export class MoonTvPlatform extends pulumi.ComponentResource {
     const children = { parent: this, provider: this.provider };
 
     // The namespace holds the store's volume: deleting it would delete the data, so it is protected alike.
-    const namespace = new k8s.core.v1.Namespace(name, buildNamespace(settings.namespace, instance), {
-      ...children,
-      ...retainedData(storeProtected(settings)),
-    });
+    const namespace = new k8s.core.v1.Namespace(
+      name,
+      buildNamespace(settings.namespace, instance, settings.kubernetes.namespaceAnnotations),
+      {
+        ...children,
+        ...retainedData(storeProtected(settings)),
+      },
+    );
     this.namespace = namespace.metadata.name;
 
     // Third-party images come through the stack's registry mirrors, and are pinned to digests there.

@@ -229,13 +229,23 @@ export const kvrocksSchema = z.strictObject(
   { error: "a mapping of Kvrocks settings (see the README's settings table)" },
 );
 
+/** Kubernetes annotations, as an Ingress or a Namespace takes them. */
+const annotations = z.record(
+  z.string().regex(/^[\w./-]{1,253}$/, { error: "annotation keys" }),
+  annotationValue(z.string({ error: "string annotation values" })),
+  { error: "a mapping of annotation to string" },
+);
+
 export const kubernetesSchema = z.strictObject(
   {
     context: z.string({ error: "a kubeconfig context name" }).min(1).optional(),
     kubeconfig: secretString.optional(),
     renderYamlToDirectory: z.string({ error: "a directory path" }).min(1).optional(),
+    // What a cluster reads from a namespace's annotations: a node selector and default tolerations
+    // (PodNodeSelector, PodTolerationRestriction; OpenShift's node-selector), a mesh's injection.
+    namespaceAnnotations: annotations.optional(),
   },
-  { error: "a mapping { context?, kubeconfig?, renderYamlToDirectory? }" },
+  { error: "a mapping { context?, kubeconfig?, renderYamlToDirectory?, namespaceAnnotations? }" },
 );
 
 /** `host[:port]/path`, no tag: tags never silently land on Docker Hub. */
@@ -435,13 +445,7 @@ export const ingressSchema = z.strictObject(
     className: dnsLabel.optional(),
     tlsSecretName: dnsLabel.optional(),
     waitForLoadBalancer: z.boolean({ error: "true or false" }),
-    annotations: z
-      .record(
-        z.string().regex(/^[\w./-]{1,253}$/, { error: "annotation keys" }),
-        annotationValue(z.string({ error: "string annotation values" })),
-        { error: "a mapping of annotation to string" },
-      )
-      .optional(),
+    annotations: annotations.optional(),
   },
   { error: "a mapping { enabled, host, className?, tlsSecretName?, waitForLoadBalancer, annotations? }" },
 );

@@ -40,7 +40,13 @@ export interface Settings {
   readonly pinImageDigests: boolean;
   /** Registry host → mirror prefix; third-party images are pulled (and pinned) through the mirror. */
   readonly registryMirrors: Readonly<Record<string, string>>;
-  readonly kubernetes: { context?: string; kubeconfig?: SecretValue; renderYamlToDirectory?: string };
+  readonly kubernetes: {
+    context?: string;
+    kubeconfig?: SecretValue;
+    renderYamlToDirectory?: string;
+    /** Annotations of the stack's namespace (e.g. a node selector the API server applies to its pods). */
+    namespaceAnnotations?: Readonly<Record<string, string>>;
+  };
   /** The image: a prebuilt `ref`, or a `build` whose pushed digest is deployed. Exactly one is set. */
   readonly image: { ref: string; build?: undefined } | { ref?: undefined; build: ImageBuildSettings };
   readonly app: AppSettings;

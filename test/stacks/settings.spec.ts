@@ -469,3 +469,23 @@ describe("settings: app.flavor (LunaTV or MoonTV) and Kvrocks", () => {
     assert.match(err.message, /redis or kvrocks/);
   });
 });
+
+describe("settings: the namespace's annotations", () => {
+  const nodeSelector = { "scheduler.alpha.kubernetes.io/node-selector": "moontv.dev/node=real" };
+
+  it("takes a mapping of annotation to string, and none by default", () => {
+    assert.deepEqual(
+      settingsFor("dev", { kubernetes: { namespaceAnnotations: nodeSelector } }).kubernetes.namespaceAnnotations,
+      nodeSelector,
+    );
+    assert.equal(settingsFor("dev", {}).kubernetes.namespaceAnnotations, undefined);
+  });
+
+  it("refuses a value that is not a string, naming the key", () => {
+    const err = settingsErrorOf(() =>
+      settingsFor("dev", { kubernetes: { namespaceAnnotations: { "example.com/on": ["yes"] } } }),
+    );
+    assert.match(err.key, /^moontv:kubernetes\.namespaceAnnotations/);
+    assert.match(err.message, /string annotation values/);
+  });
+});
