@@ -9,7 +9,10 @@
  *   3. `pulumi up --yes` of dev from empty to converged, each run followed by `pulumi destroy --yes`;
  *   4. prod deployed (`pulumi up`), then the previews of 1. again: the preview a pull request gets of a
  *      live stack, where the provider diffs every object against the API server. Then the bench's prod
- *      namespaces are deleted and the stack removed (its objects are protected from `pulumi destroy`).
+ *      namespaces are deleted and the stack removed (its objects are protected from `pulumi destroy`);
+ *   5. dev on the real node: the fixture app built once by BuildKit (not measured), then `pulumi up` of
+ *      dev from empty to the app answering /login through its Service, against 3.'s up on the fake nodes
+ *      (goal <= 1.5 times), and a new app pod's start (containerd's startedAt) to its first 200.
  * Everything runs in a scratch copy of the project with a file backend of its own and its own
  * namespaces (`bench-dev`, `bench-prod`, and whatever the offline previews derive from them), so a
  * concurrent `npm run test:e2e` on the same cluster (moontv-dev, moontv, …) is never touched.
@@ -20,7 +23,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { ensureCluster, kubectl, pulumiOk, releaseCluster } from "../test/e2e/support/engine";
+import { realNodeNamespaceAnnotations } from "../engine/cluster/node-network";
+import {
+  engineEnv,
+  ensureCluster,
+  kubectl,
+  kubectlJson,
+  pulumiOk,
+  releaseCluster,
+  type Kube,
+} from "../test/e2e/support/engine";
+import { first200 } from "../test/e2e/support/http";
+import { createImageStack } from "../test/e2e/support/image-stack";
+import { crictlInspect } from "../test/e2e/support/node";
 import { startE2eImages, type E2eImages } from "../test/e2e/support/images";
 import { removeScratch, scratchProject } from "../test/e2e/support/project";
 import {
@@ -41,6 +56,7 @@ type Stack = (typeof STACKS)[number];
 const NAMESPACE: Record<Stack, string> = { dev: "bench-dev", prod: "bench-prod" };
 const PACK_SHARE_GOAL = 15; // %
 const OFFLINE_RATIO_GOAL = 25; // %
+const REAL_NODE_RATIO_GOAL = 1.5; // times the up on fake nodes
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -215,12 +231,18 @@ async function main(): Promise<void> {
     log(`prod up: ${secs(prodUp.ms)} s`);
     const deployed = await alternatedPreviews("deployed prod preview", runs, withPack, withoutPack, inProject);
 
+    // 5. dev on the real node, with the app image built once (the build is the image bench's subject).
+    checkInterrupted();
+    const real = await realNodeUps(upRuns, project, inProject, (d) => (devDeployed = d));
+
     const rows: Row[] = [
       { what: "pulumi preview prod, with the pack", times: empty.withTimes },
       { what: "pulumi preview prod, without the pack", times: empty.withoutTimes },
       { what: "offline preview prod (synth, with the pack)", times: offlineTimes },
       { what: "pulumi up dev, empty to converged", times: upTimes },
       { what: "pulumi destroy dev", times: destroyTimes },
+      { what: "pulumi up dev on the real node, empty to /login 200", times: real.upTimes },
+      { what: "app pod start to first 200 (real node)", times: real.firstAnswerTimes },
       { what: "pulumi preview prod deployed, with the pack", times: deployed.withTimes },
       { what: "pulumi preview prod deployed, without the pack", times: deployed.withoutTimes },
     ];
@@ -247,6 +269,10 @@ async function main(): Promise<void> {
       `offline preview / real preview with the pack (empty state): ${ratio.toFixed(1)} % (goal <= ${OFFLINE_RATIO_GOAL} %): ${verdict(ratio, OFFLINE_RATIO_GOAL)}`,
     );
     console.log(`dev up from empty to converged: median ${secs(median(upTimes))} s over ${upTimes.length} run(s)`);
+    const realRatio = median(real.upTimes) / median(upTimes);
+    console.log(
+      `dev up on the real node / on the fake nodes: ${realRatio.toFixed(2)} times (goal <= ${REAL_NODE_RATIO_GOAL}): ${realRatio <= REAL_NODE_RATIO_GOAL ? "met" : "NOT met"}`,
+    );
     console.log(loadavg());
   } finally {
     // Cleanup, each step on its own so that one failing does not skip the others.
@@ -291,6 +317,74 @@ async function main(): Promise<void> {
     for (const f of failures) log(`cleanup: ${f}`);
   }
   if (failures.length) process.exitCode = 1;
+}
+
+/**
+ * `runs` ups of the dev stack on the real node (the fixture app, Redis from the cluster's stand-in), each
+ * timed from the start of `pulumi up` to the app's first 200 on /login through its Service, then a new app
+ * pod timed from containerd's start of its container to its first 200, then destroyed.
+ */
+async function realNodeUps(
+  runs: number,
+  project: string,
+  inProject: () => { cwd: string; env: NodeJS.ProcessEnv },
+  deployed: (d: boolean) => void,
+): Promise<{ upTimes: number[]; firstAnswerTimes: number[] }> {
+  const env = engineEnv();
+  if (!env.E2E_REGISTRY_MIRRORS) throw new Error(".engine/env exports no E2E_REGISTRY_MIRRORS: restart the cluster");
+  log("real node: building the fixture app once (not measured)");
+  const image = await createImageStack({ name: "bench-image", namespace: "bench-image", repo: "bench/moontv" });
+  let appRef: string;
+  try {
+    const built = await image.up();
+    if (built.code !== 0) throw new Error(`the fixture app's build failed:\n${built.output.slice(-4000)}`);
+    appRef = (await image.outputs()).imageRef as string;
+  } finally {
+    await image.remove();
+  }
+  rewriteStackFile(project, "dev", (c) => ({
+    ...c,
+    "moontv:image": { ref: appRef },
+    "moontv:registryMirrors": JSON.parse(env.E2E_REGISTRY_MIRRORS!),
+    "moontv:kubernetes": { namespaceAnnotations: realNodeNamespaceAnnotations() },
+  }));
+  const ns = NAMESPACE.dev;
+  const upTimes: number[] = [];
+  const firstAnswerTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    checkInterrupted();
+    deployed(true);
+    const t0 = Date.now();
+    await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+    const svc = kubectlJson(["-n", ns, "get", "service", "moontv"]);
+    const answered = await first200(`http://${svc.spec.clusterIP}:${svc.spec.ports[0].port}/login`, 120_000);
+    upTimes.push(answered - t0);
+    log(`dev up on the real node, run ${i + 1}/${runs}: ${secs(answered - t0)} s to /login 200`);
+
+    // A new pod: asked directly from its first IP, timed from containerd's start of the app container.
+    const appPods = () =>
+      kubectlJson<{ items: Kube[] }>(["-n", ns, "get", "pods", "-l", "app.kubernetes.io/component=web"]).items;
+    const old = appPods().map((p) => p.metadata.name as string);
+    kubectl(["-n", ns, "delete", "pod", ...old, "--wait=false"]);
+    let pod: Kube | undefined;
+    await waitUntil("a new app pod with an IP", 120_000, () => {
+      pod = appPods().find((p) => !old.includes(p.metadata.name) && p.status.podIP);
+      return !!pod;
+    });
+    const port = pod!.spec.containers[0].ports[0].containerPort as number;
+    const firstAnswer = await first200(`http://${pod!.status.podIP}:${port}/login`, 180_000);
+    const status = kubectlJson(["-n", ns, "get", "pod", pod!.metadata.name]).status.containerStatuses as Kube[];
+    const app = status.find((c) => c.name === "moontv")!;
+    // crictl's startedAt has nanoseconds; the pod status's has seconds.
+    const startedAt = Date.parse(crictlInspect(app.containerID).status.startedAt);
+    firstAnswerTimes.push(firstAnswer - startedAt);
+    log(`app start to first 200, run ${i + 1}/${runs}: ${secs(firstAnswer - startedAt)} s`);
+
+    await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+    deployed(false);
+    await waitUntil(`namespace ${ns} to be deleted`, 180_000, () => namespaceGone(ns));
+  }
+  return { upTimes, firstAnswerTimes };
 }
 
 process.on("SIGINT", () => {

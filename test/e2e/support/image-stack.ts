@@ -69,6 +69,8 @@ export interface ImageStackOptions {
   repo: string;
   /** `moontv:image` fields over the defaults below (platforms, version, gitSha, sizeBudgetMiB, …). */
   image?: Record<string, unknown>;
+  /** Other keys of the stack file (`moontv:registryMirrors`, …), set as given. */
+  config?: Record<string, unknown>;
 }
 
 export interface ImageStack {
@@ -119,6 +121,7 @@ export async function createImageStack(o: ImageStackOptions): Promise<ImageStack
       cache: { branch: "main" },
       ...o.image,
     },
+    ...o.config,
   }));
   await initStack("dev", inProject());
   const destroy = () => pulumi(["destroy", "--yes", "-s", "dev"], inProject());
