@@ -1,6 +1,6 @@
 # Naive single-stage baseline for `npm run bench:image` only (never deploy it): the build base,
 # the whole context, install, build, start. The project's Dockerfile is measured against it.
-ARG BUILD_BASE_IMAGE=node:20-bookworm-slim
+ARG BUILD_BASE_IMAGE=node:24-trixie-slim
 FROM ${BUILD_BASE_IMAGE}
 WORKDIR /app
 COPY . .

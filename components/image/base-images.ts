@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pinnedImage } from "../shared/pinned-image";
 
-/** The bases the Dockerfile builds on (glibc builder, distroless Debian 12 runtime). */
+/** The bases the Dockerfile builds on (glibc builder, distroless Debian 13 runtime). */
 export interface BaseImages {
-  /** Build base (system-base/deps/builder/debug stages), e.g. `node:20-bookworm-slim`. */
+  /** Build base (system-base/deps/builder/debug stages), e.g. `node:24-trixie-slim`. */
   build: string;
-  /** Runtime base (runner stage), e.g. `gcr.io/distroless/nodejs20-debian12`. */
+  /** Runtime base (runner stage), e.g. `gcr.io/distroless/nodejs24-debian13`. */
   runtime: string;
   /**
    * Resolve bases that are not yet `name@sha256:…` to their current digest (prod). When false

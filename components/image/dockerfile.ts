@@ -18,7 +18,7 @@ export function readDockerfile(): string {
 
 /** What the build args are made from; the settings have checked each value (the schema). */
 export interface DockerfileBuildArgInputs {
-  /** NODE_VERSION: the Node.js version the bases carry, a major ("20") or exact ("20.19.5"). */
+  /** NODE_VERSION: the Node.js version the bases carry, a major ("24") or exact ("24.22.3"). */
   nodeVersion: string;
   /** PNPM_VERSION: an exact pnpm version ("10.14.0"); unset: corepack takes the app's `packageManager`. */
   pnpmVersion?: string;

@@ -25,6 +25,9 @@ import {
   type StandInArch,
 } from "./standins";
 
+/** The release of the official image's tag (`<version>-bookworm`, components/redis/image.ts). */
+const REDIS_RELEASE = "bookworm";
+
 /**
  * What the official image's pod use needs: a shell, grep and redis-cli for the `sh -c 'redis-cli … | grep -q
  * PONG'` probes, coreutils, find and gosu for the entrypoint's step-down from root, tzdata (which the
@@ -38,7 +41,7 @@ export const REDIS_PACKAGES = [
   "gcc-12-base",
   "libgcc-s1",
   "libstdc++6",
-  ...SHELL_PACKAGES,
+  ...SHELL_PACKAGES.bookworm,
   "gosu",
   "redis-server",
   "redis-tools",
@@ -151,8 +154,8 @@ export async function prepareRedisStandInRootfs(
   const base = path.join(cacheRoot, "standins-redis", recipeKey());
   const dir = path.join(base, arch);
   await makeAside(dir, async (root) => {
-    const apt = await aptForCache(cacheRoot, arch);
-    await makeRedisRootfs(root, await download(REDIS_PACKAGES, debDirFor(cacheRoot, arch), apt));
+    const apt = await aptForCache(cacheRoot, arch, REDIS_RELEASE);
+    await makeRedisRootfs(root, await download(REDIS_PACKAGES, debDirFor(cacheRoot, arch, REDIS_RELEASE), apt));
   });
   pruneOtherRecipes(base);
   const status = fs.readFileSync(path.join(dir, "var/lib/dpkg/status"), "utf8");

@@ -1,34 +1,43 @@
-// Stand-ins for the two base images (no registry but npm and Debian is reachable here), made from
-// Debian bookworm packages (`apt-get download` + `dpkg-deb -x`) and this machine's Node 20; for another
-// CPU (arm64, run by buildkitd under QEMU), from that architecture's Debian packages and the official
-// Node build of the same version from npm (`node-linux-<arch>`, integrity-checked by npm):
-//  - runtime: like gcr.io/distroless/nodejs20-debian12: glibc, libstdc++, libssl, CA bundle, tzdata,
+// Stand-ins for the two base images (no registry but npm and Debian is reachable here), made for the
+// Debian release and Node.js line the image defaults to (stacks/settings/defaults.ts: trixie, Node 24):
+// that release's packages (`apt-get download` through a private apt state whose sources name it, then
+// `dpkg-deb -x`) and the official Node.js build of the exact version .node-version pins, from npm's
+// `node-linux-<arch>` package (integrity-checked by npm, fetched and cached by .ci/node); the same for
+// another CPU (arm64, run by buildkitd under QEMU):
+//  - runtime: like gcr.io/distroless/nodejs24-debian13: glibc, libstdc++, libssl, CA bundle, tzdata,
 //    node at /nodejs/bin/node, ENTRYPOINT ["/nodejs/bin/node"], no shell;
-//  - build:   like node:20-bookworm-slim: a shell and coreutils, node/npm/corepack in /usr/local, plus
+//  - build:   like node:24-trixie-slim: a shell and coreutils, node/npm/corepack in /usr/local, plus
 //    what only this machine needs (its CA bundle for node, COREPACK_INTEGRITY_KEYS=0) and an apt-get
 //    shim. docs/image-stand-ins.md lists every difference from the real bases.
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { defaultBaseImages, IMAGE_BUILD_DEFAULTS, IMAGE_DEBIAN } from "../../stacks/settings/defaults";
 import { run } from "./proc";
 import type { Buildah } from "./buildah";
 
-/** Packages of gcr.io/distroless/nodejs20-debian12 (base + cc layers). */
+/** Debian releases a stand-in is made from: the Node bases' (trixie), and bookworm for the Redis stand-in. */
+export type DebianRelease = "bookworm" | "trixie";
+/** The Node stand-ins' release: the one the real bases are built on. */
+const NODE_BASES_RELEASE: DebianRelease = IMAGE_DEBIAN.codename;
+
+/** Packages of gcr.io/distroless/nodejs24-debian13 (its base and cc layers for debian13; Node 24 adds none). */
 export const RUNTIME_PACKAGES = [
   "base-files",
   "netbase",
   "tzdata",
   "ca-certificates",
   "libc6",
-  "libssl3",
-  "gcc-12-base",
+  "libssl3t64",
+  "libzstd1",
+  "zlib1g",
+  "gcc-14-base",
   "libgcc-s1",
   "libstdc++6",
   "libgomp1",
 ];
 
-/** A shell and the tools shell scripts use (bash, dash, coreutils, grep, sed, find), with their libraries. */
-export const SHELL_PACKAGES = [
+const SHELL_COMMON = [
   "bash",
   "dash",
   "coreutils",
@@ -44,27 +53,36 @@ export const SHELL_PACKAGES = [
   "libtinfo6",
 ];
 
-/** A bookworm-slim subset: what a Dockerfile RUN step and node/corepack/pnpm use. */
+/** A shell and the tools shell scripts use (bash, dash, coreutils, grep, sed, find), with their libraries,
+ * per release: trixie's coreutils also links libcap2, libssl3t64 and libsystemd0. */
+export const SHELL_PACKAGES: Readonly<Record<DebianRelease, readonly string[]>> = {
+  bookworm: SHELL_COMMON,
+  trixie: [...SHELL_COMMON, "libcap2", "libssl3t64", "libsystemd0"],
+};
+
+/** A trixie-slim subset: what a Dockerfile RUN step and node/corepack/pnpm use. */
 export const BUILD_PACKAGES = [
-  "base-files",
-  "netbase",
-  "tzdata",
-  "ca-certificates",
-  "libc6",
-  "libc-bin",
-  "libssl3",
-  "gcc-12-base",
-  "libgcc-s1",
-  "libstdc++6",
-  "zlib1g",
-  ...SHELL_PACKAGES,
-  "tar",
-  "gzip",
-  "mawk",
-  "libzstd1",
-  "liblzma5",
-  "libbz2-1.0",
-  "libmd0",
+  ...new Set([
+    "base-files",
+    "netbase",
+    "tzdata",
+    "ca-certificates",
+    "libc6",
+    "libc-bin",
+    "libssl3t64",
+    "gcc-14-base",
+    "libgcc-s1",
+    "libstdc++6",
+    "zlib1g",
+    ...SHELL_PACKAGES[NODE_BASES_RELEASE],
+    "tar",
+    "gzip",
+    "mawk",
+    "libzstd1",
+    "liblzma5",
+    "libbz2-1.0",
+    "libmd0",
+  ]),
 ];
 
 /** Debian's name of a CPU; the stand-ins exist for these. */
@@ -81,7 +99,6 @@ export function hostArch(): StandInArch {
   return arch;
 }
 
-const HOST_NODE = "/usr/bin/node";
 const HOST_NODE_MODULES = "/usr/lib/node_modules";
 const HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 const SHIM = path.join(__dirname, "apt-get-shim.sh");
@@ -100,7 +117,7 @@ export interface StandInRootfs {
   arch: StandInArch;
   runtimeDir: string;
   buildDir: string;
-  /** Node version of both stand-ins (this machine's). */
+  /** Node version of both stand-ins (exact). */
   nodeVersion: string;
 }
 
@@ -114,7 +131,7 @@ export interface StandInImages {
   archs: StandInArch[];
 }
 
-/** Key of a stand-in build: changes when this recipe, the shim or the host's node changes. */
+/** Key of a stand-in build: changes when this recipe, the shim or the Node version changes. */
 function recipeKey(nodeVersion: string): string {
   const h = createHash("sha256");
   h.update(fs.readFileSync(__filename));
@@ -123,10 +140,28 @@ function recipeKey(nodeVersion: string): string {
   return h.digest("hex").slice(0, 16);
 }
 
-/** apt-get options of a private apt state for a foreign architecture: the system's sources, its own
- * package lists under `aptRoot`, nothing installed. The system's apt configuration is not touched. */
-function foreignAptOptions(arch: StandInArch, aptRoot: string): string[] {
+/** This machine's Debian release (VERSION_CODENAME), whose system apt sources serve it. */
+function hostRelease(): string | undefined {
+  const osRelease = fs.existsSync("/etc/os-release") ? fs.readFileSync("/etc/os-release", "utf8") : "";
+  return /^VERSION_CODENAME=(\S+)$/m.exec(osRelease)?.[1];
+}
+
+/** A sources list naming `release` (main, its updates and its security archive), for a private apt state. */
+function sourcesList(release: DebianRelease): string {
+  const signed = "[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]";
   return [
+    `deb ${signed} http://deb.debian.org/debian ${release} main`,
+    `deb ${signed} http://deb.debian.org/debian ${release}-updates main`,
+    `deb ${signed} http://deb.debian.org/debian-security ${release}-security main`,
+    "",
+  ].join("\n");
+}
+
+/** apt-get options of a private apt state: its own package lists under `aptRoot`, nothing installed, and
+ * for another release than this machine's, a sources list of its own (the system's sources serve this
+ * machine's release only). The system's apt configuration is not touched. */
+function privateAptOptions(arch: StandInArch, release: DebianRelease, aptRoot: string): string[] {
+  const opts = [
     "-o",
     `APT::Architecture=${arch}`,
     "-o",
@@ -138,19 +173,22 @@ function foreignAptOptions(arch: StandInArch, aptRoot: string): string[] {
     "-o",
     "Dir::State::status=/dev/null",
   ];
+  if (release === hostRelease()) return opts;
+  return [...opts, "-o", `Dir::Etc::sourcelist=${path.join(aptRoot, "sources.list")}`, "-o", "Dir::Etc::sourceparts=-"];
 }
 
-/** The apt-get options to download `arch`'s packages: none for this machine's; else a private state
- * whose package lists are fetched once (`apt-get update`) and kept under `aptRoot`. */
-async function aptFor(arch: StandInArch, aptRoot: string): Promise<string[]> {
-  if (arch === hostArch()) return [];
-  const opts = foreignAptOptions(arch, aptRoot);
+/** The apt-get options to download `arch`'s packages of `release`: none for this machine's own; else a
+ * private state whose package lists are fetched once (`apt-get update`) and kept under `aptRoot`. */
+async function aptFor(arch: StandInArch, release: DebianRelease, aptRoot: string): Promise<string[]> {
+  if (arch === hostArch() && release === hostRelease()) return [];
+  const opts = privateAptOptions(arch, release, aptRoot);
   const lists = path.join(aptRoot, "lists");
   if (!fs.existsSync(lists) || !fs.readdirSync(lists).some((f) => f.endsWith("_Packages"))) {
     for (const d of ["lists/partial", "cache/archives/partial"])
       fs.mkdirSync(path.join(aptRoot, d), { recursive: true });
+    fs.writeFileSync(path.join(aptRoot, "sources.list"), sourcesList(release));
     await run("apt-get", ["update", "-q", ...opts], { timeoutSeconds: 600 }).catch((err: Error) => {
-      throw new Error(`cannot fetch Debian's ${arch} package lists for the ${arch} stand-in bases: ${err.message}`);
+      throw new Error(`cannot fetch Debian ${release}'s ${arch} package lists for the stand-in images: ${err.message}`);
     });
   }
   return opts;
@@ -181,7 +219,7 @@ export async function download(pkgs: string[], debDir: string, apt: string[]): P
   });
 }
 
-/** Unpacks the packages into `root` with a merged /usr (as bookworm images have) and records each
+/** Unpacks the packages into `root` with a merged /usr (as Debian images have) and records each
  * package's files in /var/lib/dpkg/info/<pkg>.list for the apt-get shim, and its version in
  * /var/lib/dpkg/status (what a stand-in reports as its software's version). */
 export async function unpack(staging: string, debs: string[], pkgs: string[]): Promise<void> {
@@ -198,10 +236,15 @@ export async function unpack(staging: string, debs: string[], pkgs: string[]): P
       .filter((l) => l && l !== "/")
       .map((l) => l.replace(/^\/(bin|sbin|lib|lib64)(\/|$)/, "/usr/$1$2"));
   }
-  // usrmerge: /bin, /sbin, /lib, /lib64 become links into /usr.
+  // usrmerge: /bin, /sbin, /lib, /lib64 become links into /usr. From trixie on base-files ships these
+  // links itself (unpacked first, later packages land through them in /usr).
   for (const d of ["bin", "sbin", "lib", "lib64"]) {
     const top = path.join(staging, d);
     fs.mkdirSync(path.join(staging, "usr", d), { recursive: true });
+    if (fs.lstatSync(top, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      if (fs.readlinkSync(top) !== `usr/${d}`) throw new Error(`stand-in: /${d} links to ${fs.readlinkSync(top)}`);
+      continue;
+    }
     if (fs.existsSync(top)) {
       await run("cp", ["-a", `${top}/.`, path.join(staging, "usr", d)]);
       fs.rmSync(top, { recursive: true, force: true });
@@ -222,31 +265,31 @@ export async function unpack(staging: string, debs: string[], pkgs: string[]): P
   fs.writeFileSync(path.join(staging, "var/lib/dpkg/status"), status.join("\n"));
 }
 
-/** The node binary for `arch`: this machine's own, or the official build of the same version from npm
- * (`node-linux-<arch>`, kept under `cacheRoot`). */
-async function nodeBinary(arch: StandInArch, nodeVersion: string, cacheRoot: string): Promise<string> {
-  if (arch === hostArch()) return HOST_NODE;
+const CI_NODE = path.join(__dirname, "../../.ci/node");
+
+/**
+ * The exact Node.js version of the stand-ins: the release .node-version pins (the one the project runs
+ * and tests on), which must be of the line the image defaults to (moontv:image.nodeVersion's default).
+ */
+export function standInNodeVersion(): string {
+  const file = path.join(__dirname, "../../.node-version");
+  const version = fs.readFileSync(file, "utf8").trim();
+  const line = IMAGE_BUILD_DEFAULTS.nodeVersion.split(".")[0];
+  if (version.split(".")[0] !== line)
+    throw new Error(
+      `stand-in bases: ${file} pins Node.js ${version}, not of the image's default line ${line} (stacks/settings/defaults.ts): pass the stand-ins an exact ${line}.x.y version`,
+    );
+  return version;
+}
+
+/** The official node binary of `nodeVersion` for `arch`: npm's `node-linux-<arch>` package, fetched and
+ * kept by .ci/node (the same cache as the project's own Node.js). */
+async function nodeBinary(arch: StandInArch, nodeVersion: string): Promise<string> {
   const pkg = `node-linux-${NODE_ARCH[arch]}`;
-  const dir = path.join(cacheRoot, "node", `${pkg}-${nodeVersion}`);
-  const bin = path.join(dir, "package/bin/node");
-  if (!fs.existsSync(bin)) {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    const tmp = fs.mkdtempSync(`${dir}.tmp-`);
-    try {
-      await run("npm", ["pack", "--silent", `${pkg}@${nodeVersion}`, "--pack-destination", tmp], {
-        timeoutSeconds: 600,
-      }).catch((err: Error) => {
-        throw new Error(`cannot fetch ${pkg}@${nodeVersion} from npm for the ${arch} stand-in bases: ${err.message}`);
-      });
-      await run("tar", ["-xzf", path.join(tmp, `${pkg}-${nodeVersion}.tgz`), "-C", tmp, "package/bin/node"]);
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.mkdirSync(dir, { recursive: true });
-      fs.renameSync(path.join(tmp, "package"), path.join(dir, "package"));
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  }
-  return bin;
+  const bin = await run("bash", [CI_NODE, nodeVersion, pkg], { timeoutSeconds: 600 }).catch((err: Error) => {
+    throw new Error(`cannot fetch ${pkg}@${nodeVersion} from npm for the ${arch} stand-in bases: ${err.message}`);
+  });
+  return path.join(bin.stdout.trim(), "node");
 }
 
 export function writeAccounts(root: string, users: string[], groups: string[]): void {
@@ -338,14 +381,19 @@ async function makeBuild(dir: string, src: StandInSources): Promise<void> {
   fs.mkdirSync(path.join(dir, "var/lib/apt/lists"), { recursive: true });
 }
 
-/** Where `arch`'s .debs are kept: this machine's in the directory earlier recipes used, another CPU's apart. */
-export function debDirFor(cacheRoot: string, arch: StandInArch): string {
-  return arch === hostArch() ? path.join(cacheRoot, "debs") : path.join(cacheRoot, `debs-${arch}`);
+/** Where `arch`'s .debs of `release` are kept: this machine's own in the directory earlier recipes used,
+ * another CPU's or release's apart (package file names do not say the release). */
+export function debDirFor(cacheRoot: string, arch: StandInArch, release: DebianRelease): string {
+  const host = release === hostRelease();
+  if (host && arch === hostArch()) return path.join(cacheRoot, "debs");
+  return path.join(cacheRoot, host ? `debs-${arch}` : `debs-${release}-${arch}`);
 }
 
-/** The apt options to download `arch`'s packages (see aptFor), with their private state under `cacheRoot`. */
-export function aptForCache(cacheRoot: string, arch: StandInArch): Promise<string[]> {
-  return aptFor(arch, path.join(cacheRoot, `apt-${arch}`));
+/** The apt options to download `arch`'s packages of `release` (see aptFor), with their private state
+ * under `cacheRoot`. */
+export function aptForCache(cacheRoot: string, arch: StandInArch, release: DebianRelease): Promise<string[]> {
+  const host = release === hostRelease();
+  return aptFor(arch, release, path.join(cacheRoot, host ? `apt-${arch}` : `apt-${release}-${arch}`));
 }
 
 /**
@@ -375,9 +423,12 @@ export function pruneOtherRecipes(current: string): void {
 }
 
 /** Builds (once per recipe and architecture, cached under `cacheRoot`) the two stand-in root file
- * systems of `arch` (default: this machine's). */
-export async function prepareStandInRootfs(cacheRoot: string, arch: StandInArch = hostArch()): Promise<StandInRootfs> {
-  const nodeVersion = (await run(HOST_NODE, ["--version"])).stdout.trim().replace(/^v/, "");
+ * systems of `arch` (default: this machine's) with Node.js `nodeVersion` (exact). */
+export async function prepareStandInRootfs(
+  cacheRoot: string,
+  arch: StandInArch = hostArch(),
+  nodeVersion: string = standInNodeVersion(),
+): Promise<StandInRootfs> {
   const base = path.join(cacheRoot, "standins", recipeKey(nodeVersion));
   // This machine's keep the layout of earlier recipes; another CPU's get a directory of their own.
   const archRoot = arch === hostArch() ? base : path.join(base, arch);
@@ -390,9 +441,9 @@ export async function prepareStandInRootfs(cacheRoot: string, arch: StandInArch 
   const src: StandInSources | undefined = needed.every(([dir]) => fs.existsSync(dir))
     ? undefined
     : {
-        debDir: debDirFor(cacheRoot, arch),
-        apt: await aptForCache(cacheRoot, arch),
-        node: await nodeBinary(arch, nodeVersion, cacheRoot),
+        debDir: debDirFor(cacheRoot, arch, NODE_BASES_RELEASE),
+        apt: await aptForCache(cacheRoot, arch, NODE_BASES_RELEASE),
+        node: await nodeBinary(arch, nodeVersion),
       };
   for (const [dir, make] of needed) await makeAside(dir, (root) => make(root, src!));
   pruneOtherRecipes(base);
@@ -451,8 +502,10 @@ export async function pushStandIns(
   if (rootfs.some((r) => r.nodeVersion !== nodeVersion))
     throw new Error("stand-in bases: every architecture must carry one Node version");
   const major = nodeVersion.split(".")[0];
-  const buildBase = `${registryHost}/moontv-standin/node:${major}-bookworm-slim`;
-  const runtimeBase = `${registryHost}/moontv-standin/distroless-nodejs${major}-debian12:latest`;
+  // Named after the real bases of that line (node:24-trixie-slim, distroless-nodejs24-debian13).
+  const real = defaultBaseImages(major);
+  const buildBase = `${registryHost}/moontv-standin/${real.build}`;
+  const runtimeBase = `${registryHost}/moontv-standin/${real.runtime.replace(/^gcr\.io\/distroless\//, "distroless-")}:latest`;
   const runtimeConfig = [
     "--entrypoint",
     '["/nodejs/bin/node"]',

@@ -12,19 +12,31 @@ export const IMAGE_BUILD_DEFAULTS = {
   target: "runner",
   push: true,
   buildOnPreview: false,
-  nodeVersion: "20",
+  // The LTS line LunaTV's Next 14.2 and its native modules (sharp, via N-API) are known to run on, whose
+  // release still ships corepack (26 does not); the table of lines is stacks/settings/node-lines.ts.
+  nodeVersion: "24",
   // Builds of the main branch also write the cache other branches read.
   cache: { mainBranch: "main" },
 } as const;
 
 /**
- * The bases the Dockerfile is written for (glibc builder, distroless Debian 12 runtime) for a Node version:
- * the default of each of moontv:image.baseImages, which follows moontv:image.nodeVersion.
+ * The Debian release of both bases: the build stages' glibc is the runtime's, so native modules built there
+ * load there. docker-node publishes `node:<v>-trixie-slim` for 22, 24 and 26 (nodejs/docker-node
+ * versions.json); distroless publishes Node only as `nodejs{22,24,26}-debian13` (its nodejs/config.bzl:
+ * NODEJS_DISTROS = ["debian13"]; the Debian 12 Node images were dropped). The stand-in bases
+ * (engine/image/standins.ts) are made from this release's packages.
+ */
+export const IMAGE_DEBIAN = { codename: "trixie", version: 13 } as const;
+
+/**
+ * The bases the Dockerfile is written for (glibc builder, distroless Debian runtime) for a Node version:
+ * the default of each of moontv:image.baseImages, which follows moontv:image.nodeVersion. docker-node tags
+ * a major and an exact version (`node:24.22.3-trixie-slim`); distroless tags only the major.
  */
 export function defaultBaseImages(nodeVersion: string): { build: string; runtime: string } {
   return {
-    build: `node:${nodeVersion}-bookworm-slim`,
-    runtime: `gcr.io/distroless/nodejs${nodeVersion.split(".")[0]}-debian12`,
+    build: `node:${nodeVersion}-${IMAGE_DEBIAN.codename}-slim`,
+    runtime: `gcr.io/distroless/nodejs${nodeVersion.split(".")[0]}-debian${IMAGE_DEBIAN.version}`,
   };
 }
 

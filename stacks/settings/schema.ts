@@ -2,6 +2,7 @@ import { z } from "zod";
 import { IMAGE_REF } from "../../lib/image-ref";
 import { IMAGE_TARGETS } from "../../lib/image-targets";
 import { parseCpu, parseMemory, parseRedisMemory } from "../../lib/quantities";
+import { NODE_VERSION_ALLOWED, NODE_VERSION_FORMAT, nodeVersionProblem } from "./node-lines";
 import { annotationValue, commitOrNumber, textOrNumber } from "./yaml-numbers";
 
 /**
@@ -324,10 +325,15 @@ export const imageSchema = z.strictObject(
       })
       .optional(),
     nodeVersion: textOrNumber(
-      z.string({ error: 'a Node version such as "20" or "20.19.5"' }).regex(/^20(?:\.\d+){0,2}$/, {
-        error: 'a Node 20 version such as "20" or "20.19.5" (the runtime is distroless nodejs20)',
-      }),
-      'nodeVersion: "20.10"',
+      z
+        .string({ error: NODE_VERSION_ALLOWED })
+        .regex(NODE_VERSION_FORMAT, { error: NODE_VERSION_ALLOWED })
+        .check((ctx) => {
+          const problem = nodeVersionProblem(ctx.value);
+          if (problem)
+            ctx.issues.push({ code: "custom", input: ctx.value, message: `${NODE_VERSION_ALLOWED}: ${problem}` });
+        }),
+      'nodeVersion: "24.10"',
     ),
     pnpmVersion: textOrNumber(
       z

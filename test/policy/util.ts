@@ -173,12 +173,12 @@ export function compliantStatefulSet(): Record<string, unknown> {
 
 export const COMPLIANT_DOCKERFILE = [
   "# syntax=docker/dockerfile:1",
-  "ARG NODE_IMAGE=node:20-bookworm-slim",
+  "ARG NODE_IMAGE=node:24-trixie-slim",
   "FROM ${NODE_IMAGE} AS deps",
   "RUN corepack enable",
   "FROM deps AS build",
   "RUN pnpm build",
-  "FROM gcr.io/distroless/nodejs20-debian12 AS runtime",
+  "FROM gcr.io/distroless/nodejs24-debian13 AS runtime",
   "ARG APP_UID=1001",
   "COPY --from=build /app /app",
   "USER ${APP_UID}:1001",

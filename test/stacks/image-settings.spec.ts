@@ -75,7 +75,7 @@ describe("settings: moontv:image (the build)", () => {
     [
       "a Node version that is a name",
       { nodeVersion: "lts" },
-      /moontv:image\.nodeVersion .*got "lts"; allowed: a Node 20 version such as "20"/,
+      /moontv:image\.nodeVersion .*got "lts"; allowed: a version of a supported Node\.js LTS line the image builds on, 22 \(until 2027-04-30\) or 24 \(until 2028-04-30\)/,
     ],
     [
       "a pnpm version that is not exact",
@@ -84,8 +84,8 @@ describe("settings: moontv:image (the build)", () => {
     ],
     [
       "a build base that is no image ref",
-      { baseImages: { build: "Node:20 slim" } },
-      /moontv:image\.baseImages\.build .*got "Node:20 slim"; allowed: an image reference/,
+      { baseImages: { build: "Node:24 slim" } },
+      /moontv:image\.baseImages\.build .*got "Node:24 slim"; allowed: an image reference/,
     ],
     [
       "a runtime base with credentials in it",
@@ -108,6 +108,47 @@ describe("settings: moontv:image (the build)", () => {
     it(`refuses ${what}, naming the key`, () =>
       assert.match(settingsErrorOf(() => settingsFor("dev", { image: { ...build, ...image } })).message, message));
   }
+
+  // Every line past its end of life (December 2026), in each form a version takes, is refused before
+  // anything is created, naming the key, that line's end of life and the lines the image builds on.
+  const SUPPORTED = /22 \(until 2027-04-30\) or 24 \(until 2028-04-30\)/;
+  const refused: [string | number, string][] = [
+    ["18", "Node.js 18 reached end of life on 2025-04-30"],
+    [18.2, "Node.js 18 reached end of life on 2025-04-30"],
+    ["20", "Node.js 20 reached end of life on 2026-04-30"],
+    [20, "Node.js 20 reached end of life on 2026-04-30"],
+    ["20.19.5", "Node.js 20 reached end of life on 2026-04-30"],
+    ["21", "Node.js 21 reached end of life on 2024-06-01"],
+    ["23.11", "Node.js 23 reached end of life on 2025-06-01"],
+    ["25", "Node.js 25 reached end of life on 2026-06-01"],
+    ["16", "Node.js 16 is not a release line this program knows to be supported"],
+    ["27", "Node.js 27 is not a release line this program knows to be supported"],
+    ["26", "Node.js 26 (supported until 2029-04-30) ships no corepack, which the Dockerfile runs pnpm through"],
+  ];
+  for (const [nodeVersion, why] of refused) {
+    it(`refuses nodeVersion ${JSON.stringify(nodeVersion)}: ${why}`, () => {
+      for (const stack of ["dev", "prod"]) {
+        const err = settingsErrorOf(() => settingsFor(stack, { image: { ...build, nodeVersion } }));
+        assert.equal(err.key, "moontv:image.nodeVersion");
+        assert.ok(err.message.includes(`got ${JSON.stringify(nodeVersion)}; allowed: `), err.message);
+        assert.match(err.message, SUPPORTED);
+        assert.ok(err.message.includes(why), err.message);
+      }
+    });
+  }
+
+  it("takes every form of a supported line's version, as text or as a YAML number", () => {
+    for (const [given, taken] of [
+      ["24", "24"],
+      ["24.22", "24.22"],
+      ["24.22.3", "24.22.3"],
+      [24, "24"],
+      ["22", "22"],
+      [22.11, "22.11"],
+    ] as const) {
+      assert.equal(settingsFor("dev", { image: { ...build, nodeVersion: given } }).image.build!.nodeVersion, taken);
+    }
+  });
 
   it("refuses a source URL carrying credentials, without echoing them", () => {
     const err = settingsErrorOf(() =>
@@ -132,31 +173,35 @@ describe("settings: moontv:image (the build)", () => {
     for (const p of BUILD_PLATFORMS) assert.ok((Object.values(Platform) as string[]).includes(p), p);
   });
 
-  it("defaults the bases to the Node version's (the runtime by major), and takes given ones as they are", () => {
+  it("defaults the bases to the Node version's on Debian 13 (the runtime by major), and takes given ones as they are", () => {
     assert.deepEqual(settingsFor("dev", { image: build }).image.build!.baseImages, {
-      build: "node:20-bookworm-slim",
-      runtime: "gcr.io/distroless/nodejs20-debian12",
+      build: "node:24-trixie-slim",
+      runtime: "gcr.io/distroless/nodejs24-debian13",
     });
-    assert.deepEqual(settingsFor("dev", { image: { ...build, nodeVersion: "20.19.5" } }).image.build!.baseImages, {
-      build: "node:20.19.5-bookworm-slim",
-      runtime: "gcr.io/distroless/nodejs20-debian12",
+    assert.deepEqual(settingsFor("dev", { image: { ...build, nodeVersion: "24.22.3" } }).image.build!.baseImages, {
+      build: "node:24.22.3-trixie-slim",
+      runtime: "gcr.io/distroless/nodejs24-debian13",
+    });
+    assert.deepEqual(settingsFor("prod", { image: { ...build, nodeVersion: 22 } }).image.build!.baseImages, {
+      build: "node:22-trixie-slim",
+      runtime: "gcr.io/distroless/nodejs22-debian13",
     });
     const pinned = `docker.io/library/node@${D}`;
     assert.deepEqual(
       settingsFor("prod", { image: { ...build, baseImages: { build: pinned } } }).image.build!.baseImages,
-      { build: pinned, runtime: "gcr.io/distroless/nodejs20-debian12" },
+      { build: pinned, runtime: "gcr.io/distroless/nodejs24-debian13" },
     );
     assert.deepEqual(defaultBaseImages("22.11.0"), {
-      build: "node:22.11.0-bookworm-slim",
-      runtime: "gcr.io/distroless/nodejs22-debian12",
+      build: "node:22.11.0-trixie-slim",
+      runtime: "gcr.io/distroless/nodejs22-debian13",
     });
   });
 
-  it("defaults: target runner, pushed, not built on preview, Node 20, pnpm from packageManager, main the cache's main branch", () => {
+  it("defaults: target runner, pushed, not built on preview, Node 24, pnpm from packageManager, main the cache's main branch", () => {
     const b = settingsFor("dev", { image: build }).image.build!;
     assert.deepEqual(
       [b.target, b.push, b.buildOnPreview, b.nodeVersion, b.pnpmVersion, b.cache],
-      ["runner", true, false, "20", undefined, { mainBranch: "main" }],
+      ["runner", true, false, "24", undefined, { mainBranch: "main" }],
     );
     assert.deepEqual(
       settingsFor("prod", { image: { ...build, cache: { branch: "trunk", mainBranch: "trunk" } } }).image.build!.cache,

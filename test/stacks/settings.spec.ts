@@ -283,7 +283,12 @@ describe("settings: the image", () => {
       /buildx builder name/,
     ],
     ["a zero size budget", { ...build, sizeBudgetMiB: 0 }, "moontv:image.sizeBudgetMiB", /from 1 to 4096/],
-    ["a Node other than 20", { ...build, nodeVersion: "22" }, "moontv:image.nodeVersion", /Node 20/],
+    [
+      "a Node.js past its end of life",
+      { ...build, nodeVersion: "20" },
+      "moontv:image.nodeVersion",
+      /end of life on 2026-04-30/,
+    ],
     ["a bad git sha", { ...build, gitSha: "main" }, "moontv:image.gitSha", /git commit id/],
     [
       "no push with two platforms",

@@ -44,7 +44,7 @@ describe("settings: YAML numbers where text is expected", () => {
       "  moontv:image:",
       "    repository: localhost:5001/moontv",
       "    context: { location: https://github.com/MoonTechLab/LunaTV.git, gitRef: 2024 }",
-      "    nodeVersion: 20",
+      "    nodeVersion: 24",
       "    version: 1.2",
       "    gitSha: 1234567",
       "  moontv:redis:",
@@ -55,7 +55,7 @@ describe("settings: YAML numbers where text is expected", () => {
     const { config } = mockConfigFromFiles("name: moontv\nruntime: nodejs\n", stackYaml, "Pulumi.dev.yaml");
     assert.match(config["moontv:redis"], /"version":8\b/, "the engine hands a number, not text");
     const s = viaEngine(config);
-    assert.equal(s.image.build!.nodeVersion, "20");
+    assert.equal(s.image.build!.nodeVersion, "24");
     assert.equal(s.image.build!.version, "1.2");
     assert.equal(s.image.build!.gitSha, "1234567");
     assert.deepEqual(s.image.build!.context, {
@@ -77,7 +77,7 @@ describe("settings: YAML numbers where text is expected", () => {
     ],
     ["Redis maxmemory in bytes", { redis: { maxmemory: 100000000 } }, (s) => s.redis.maxmemory, "100000000"],
     ["a Redis version 7.4", { redis: { version: 7.4 } }, (s) => s.redis.version, "7.4"],
-    ["Node 20.19", { image: { ...build, nodeVersion: 20.19 } }, (s) => s.image.build?.nodeVersion, "20.19"],
+    ["Node 24.19", { image: { ...build, nodeVersion: 24.19 } }, (s) => s.image.build?.nodeVersion, "24.19"],
     ["an image tag 2", { image: { ...build, version: 2 } }, (s) => s.image.build?.version, "2"],
     [
       "a 12-digit commit id",
@@ -146,10 +146,10 @@ describe("settings: YAML numbers where text is expected", () => {
       /too large to keep its digits: quote it/,
     ],
     [
-      "Node 22 given as a number",
-      { nodeVersion: 22 },
+      "Node 20 (end of life) given as a number",
+      { nodeVersion: 20 },
       "moontv:image.nodeVersion",
-      /got 22; allowed: a Node 20 version/,
+      /got 20; allowed: a version of a supported Node\.js LTS line .*: Node\.js 20 reached end of life on 2026-04-30/,
     ],
     [
       "a pnpm version that YAML read as a number",

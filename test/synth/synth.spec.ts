@@ -103,7 +103,7 @@ for (const stack of ["dev", "prod"]) {
         assert.equal(b.target, "runner");
         assert.equal(b.push, true);
         assert.ok(b.cacheTo.every((c: { registry: { mode: string } }) => c.registry.mode === "max"));
-        assert.match(b.buildArgs.RUNTIME_BASE_IMAGE, /distroless\/nodejs20-debian12/);
+        assert.match(b.buildArgs.RUNTIME_BASE_IMAGE, /distroless\/nodejs24-debian13/);
         for (const t of b.tags) assert.match(t, /^[a-z0-9.:-]+\/[a-z0-9/._-]+:[\w.-]+$/, t);
       }
     });

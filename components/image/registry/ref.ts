@@ -18,7 +18,7 @@ export interface ImageRef {
 const DOCKER_HUB = "docker.io";
 
 /**
- * Parses `host:port/repo:tag`, `repo@sha256:…`, `node:20` (Docker Hub, `library/` added) and friends.
+ * Parses `host:port/repo:tag`, `repo@sha256:…`, `node:24` (Docker Hub, `library/` added) and friends.
  * The first path component is a registry when it has a dot or a colon, or is `localhost`.
  */
 export function parseImageRef(ref: string): ImageRef {

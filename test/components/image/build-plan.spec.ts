@@ -129,11 +129,11 @@ describe("size budget", () => {
 
 describe("base image pins", () => {
   it("pinned refs keep the tag and carry the digest", () => {
-    assert.equal(withDigest("node:20-bookworm-slim", D), `node:20-bookworm-slim@${D}`);
-    assert.equal(withDigest(`node:20@${D}`, D), `node:20@${D}`);
-    assert.ok(isDigestPinned(withDigest("node:20-bookworm-slim", D)));
-    assert.ok(!isDigestPinned("node:20-bookworm-slim"));
-    assert.throws(() => withDigest("node:20", "sha256:abc"), /not sha256:<64 hex digits>/);
+    assert.equal(withDigest("node:24-trixie-slim", D), `node:24-trixie-slim@${D}`);
+    assert.equal(withDigest(`node:24@${D}`, D), `node:24@${D}`);
+    assert.ok(isDigestPinned(withDigest("node:24-trixie-slim", D)));
+    assert.ok(!isDigestPinned("node:24-trixie-slim"));
+    assert.throws(() => withDigest("node:24", "sha256:abc"), /not sha256:<64 hex digits>/);
   });
 });
 

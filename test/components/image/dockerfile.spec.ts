@@ -103,15 +103,15 @@ describe("components/image/Dockerfile", () => {
     );
   });
 
-  it("defaults to a glibc build base matching the distroless Debian 12 runtime, as the settings do", () => {
+  it("defaults to a glibc build base matching the distroless Debian 13 runtime, as the settings do", () => {
     const g = globalArgDefaults();
     const resolve = (v: string) => v.replace(/\$\{NODE_VERSION\}/g, g.NODE_VERSION);
     const bases = defaultBaseImages(IMAGE_BUILD_DEFAULTS.nodeVersion);
     assert.equal(g.NODE_VERSION, IMAGE_BUILD_DEFAULTS.nodeVersion);
     assert.equal(resolve(g.BUILD_BASE_IMAGE), bases.build);
     assert.equal(resolve(g.RUNTIME_BASE_IMAGE), bases.runtime);
-    assert.match(bases.build, /bookworm/); // Debian 12, not Alpine/musl
-    assert.match(bases.runtime, /debian12$/);
+    assert.equal(bases.build, "node:24-trixie-slim"); // Debian 13, not Alpine/musl
+    assert.equal(bases.runtime, "gcr.io/distroless/nodejs24-debian13");
   });
 
   it("declares every build arg that dockerfileBuildArgs can produce", () => {
@@ -122,10 +122,10 @@ describe("components/image/Dockerfile", () => {
         .map((i) => args(i).split("=")[0]),
     );
     const all = dockerfileBuildArgs({
-      nodeVersion: "20",
+      nodeVersion: "24",
       pnpmVersion: "10.14.0",
-      buildBaseImage: "node:20-bookworm-slim",
-      runtimeBaseImage: "gcr.io/distroless/nodejs20-debian12",
+      buildBaseImage: "node:24-trixie-slim",
+      runtimeBaseImage: "gcr.io/distroless/nodejs24-debian13",
       sourceUrl: "https://github.com/MoonTechLab/LunaTV",
       revision: "0123abc",
       created: "2025-01-31T12:00:00Z",
@@ -338,27 +338,27 @@ describe("components/image/Dockerfile", () => {
 describe("dockerfileBuildArgs", () => {
   // Values as the settings hand them on, already checked (test/stacks/image-settings.spec.ts).
   const required = {
-    nodeVersion: "20",
-    buildBaseImage: "node:20-bookworm-slim",
-    runtimeBaseImage: "gcr.io/distroless/nodejs20-debian12",
+    nodeVersion: "24",
+    buildBaseImage: "node:24-trixie-slim",
+    runtimeBaseImage: "gcr.io/distroless/nodejs24-debian13",
   };
 
   it("sets the Node version and both bases as given, pinned refs included; pnpm from packageManager unless given", () => {
     assert.deepEqual(dockerfileBuildArgs(required), {
-      NODE_VERSION: "20",
-      BUILD_BASE_IMAGE: "node:20-bookworm-slim",
-      RUNTIME_BASE_IMAGE: "gcr.io/distroless/nodejs20-debian12",
+      NODE_VERSION: "24",
+      BUILD_BASE_IMAGE: "node:24-trixie-slim",
+      RUNTIME_BASE_IMAGE: "gcr.io/distroless/nodejs24-debian13",
     });
     const digest = `sha256:${"a".repeat(64)}`;
     const b = dockerfileBuildArgs({
-      nodeVersion: "20.19.5",
+      nodeVersion: "24.22.3",
       buildBaseImage: `docker.io/library/node@${digest}`,
-      runtimeBaseImage: `127.0.0.1:5000/distroless/nodejs20-debian12:latest@${digest}`,
+      runtimeBaseImage: `127.0.0.1:5000/distroless/nodejs24-debian13:latest@${digest}`,
     });
     assert.deepEqual(b, {
-      NODE_VERSION: "20.19.5",
+      NODE_VERSION: "24.22.3",
       BUILD_BASE_IMAGE: `docker.io/library/node@${digest}`,
-      RUNTIME_BASE_IMAGE: `127.0.0.1:5000/distroless/nodejs20-debian12:latest@${digest}`,
+      RUNTIME_BASE_IMAGE: `127.0.0.1:5000/distroless/nodejs24-debian13:latest@${digest}`,
     });
   });
 

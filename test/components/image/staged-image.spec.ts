@@ -207,9 +207,9 @@ describe("StagedImage (mocks)", function () {
         ]);
         assert.ok(!JSON.stringify(i.inputs.buildArgs).includes(PASSWORD));
         assert.deepEqual(i.inputs.buildArgs, {
-          NODE_VERSION: "20",
-          BUILD_BASE_IMAGE: pinned("node:20-bookworm-slim"),
-          RUNTIME_BASE_IMAGE: pinned("gcr.io/distroless/nodejs20-debian12"),
+          NODE_VERSION: "24",
+          BUILD_BASE_IMAGE: pinned("node:24-trixie-slim"),
+          RUNTIME_BASE_IMAGE: pinned("gcr.io/distroless/nodejs24-debian13"),
           PNPM_VERSION: "10.14.0",
           REVISION: "0123456789abcdef",
           VERSION: "1.0.0",
@@ -276,17 +276,17 @@ describe("StagedImage (mocks)", function () {
   });
 
   it("pinned bases: unpinned ones resolved to a digest (no provider invoke) and passed as build args", async () => {
-    const pinnedRuntime = `gcr.io/distroless/nodejs20-debian12@${fakeDigest("rt")}`;
+    const pinnedRuntime = `gcr.io/distroless/nodejs24-debian13@${fakeDigest("rt")}`;
     countLookups();
     const r = await build("pins", baseArgs({ baseImages: { runtime: pinnedRuntime } }));
-    assert.deepEqual(lookups, ["node:20-bookworm-slim"]);
+    assert.deepEqual(lookups, ["node:24-trixie-slim"]);
     assert.deepEqual(invokes, []);
     assert.deepEqual(r.images[0].inputs.buildArgs, {
-      NODE_VERSION: "20",
+      NODE_VERSION: "24",
       PNPM_VERSION: "10.14.0",
       REVISION: "0123456789abcdef",
       VERSION: "1.0.0",
-      BUILD_BASE_IMAGE: pinned("node:20-bookworm-slim"),
+      BUILD_BASE_IMAGE: pinned("node:24-trixie-slim"),
       RUNTIME_BASE_IMAGE: pinnedRuntime,
     });
   });

@@ -18,16 +18,16 @@ describe("platform: image build args from the settings", () => {
     assert.deepEqual(args.platforms, ["linux/amd64", "linux/arm64"]);
     assert.deepEqual(args.tags, { version: "1.2.3", gitSha: "0a1b2c3d", stack: "prod", latest: false });
     assert.deepEqual(args.baseImages, {
-      build: "node:20-bookworm-slim",
-      runtime: "gcr.io/distroless/nodejs20-debian12",
+      build: "node:24-trixie-slim",
+      runtime: "gcr.io/distroless/nodejs24-debian13",
       pin: true,
     });
     assert.equal(args.sizeBudgetMiB, 200);
     assert.equal(args.dockerfile, "FROM scratch\n");
     assert.deepEqual(args.buildArgs, {
-      NODE_VERSION: "20",
-      BUILD_BASE_IMAGE: "node:20-bookworm-slim",
-      RUNTIME_BASE_IMAGE: "gcr.io/distroless/nodejs20-debian12",
+      NODE_VERSION: "24",
+      BUILD_BASE_IMAGE: "node:24-trixie-slim",
+      RUNTIME_BASE_IMAGE: "gcr.io/distroless/nodejs24-debian13",
       SOURCE_URL: "https://github.com/MoonTechLab/LunaTV",
       REVISION: "0a1b2c3d",
       VERSION: "1.2.3",
@@ -40,24 +40,24 @@ describe("platform: image build args from the settings", () => {
 
   it("builds on the bases the settings chose, from nodeVersion unless baseImages are set", () => {
     const exact = stagedImageArgs(
-      settingsFor("dev", { image: { ...build, nodeVersion: "20.19.5" } }).image.build!,
+      settingsFor("dev", { image: { ...build, nodeVersion: "24.22.3" } }).image.build!,
       "dev",
       false,
       "",
     );
-    assert.equal(exact.baseImages.build, "node:20.19.5-bookworm-slim");
-    assert.equal(exact.buildArgs.BUILD_BASE_IMAGE, "node:20.19.5-bookworm-slim");
-    assert.equal(exact.buildArgs.NODE_VERSION, "20.19.5");
+    assert.equal(exact.baseImages.build, "node:24.22.3-trixie-slim");
+    assert.equal(exact.buildArgs.BUILD_BASE_IMAGE, "node:24.22.3-trixie-slim");
+    assert.equal(exact.buildArgs.NODE_VERSION, "24.22.3");
     const mirror = stagedImageArgs(
       settingsFor("dev", {
-        image: { ...build, baseImages: { runtime: "mirror.example.com/distroless/nodejs20-debian12:nonroot" } },
+        image: { ...build, baseImages: { runtime: "mirror.example.com/distroless/nodejs24-debian13:nonroot" } },
       }).image.build!,
       "dev",
       false,
       "",
     );
-    assert.equal(mirror.baseImages.runtime, "mirror.example.com/distroless/nodejs20-debian12:nonroot");
-    assert.equal(mirror.buildArgs.RUNTIME_BASE_IMAGE, "mirror.example.com/distroless/nodejs20-debian12:nonroot");
+    assert.equal(mirror.baseImages.runtime, "mirror.example.com/distroless/nodejs24-debian13:nonroot");
+    assert.equal(mirror.buildArgs.RUNTIME_BASE_IMAGE, "mirror.example.com/distroless/nodejs24-debian13:nonroot");
   });
 
   it("hands the settings' build defaults on: runner, pushed, not built on preview, main's cache, every stack's budget", () => {
@@ -86,11 +86,11 @@ describe("platform: image build args from the settings", () => {
       registryMirrors: { "docker.io": "m.example.com/hub", "gcr.io": "m.example.com/gcr" },
     });
     const args = stagedImageArgs(s.image.build!, "dev", false, "", s.registryMirrors);
-    assert.equal(args.buildArgs.BUILD_BASE_IMAGE, "m.example.com/hub/library/node:20-bookworm-slim");
-    assert.equal(args.buildArgs.RUNTIME_BASE_IMAGE, "m.example.com/gcr/distroless/nodejs20-debian12");
+    assert.equal(args.buildArgs.BUILD_BASE_IMAGE, "m.example.com/hub/library/node:24-trixie-slim");
+    assert.equal(args.buildArgs.RUNTIME_BASE_IMAGE, "m.example.com/gcr/distroless/nodejs24-debian13");
     assert.deepEqual(args.baseImages, {
-      build: "m.example.com/hub/library/node:20-bookworm-slim",
-      runtime: "m.example.com/gcr/distroless/nodejs20-debian12",
+      build: "m.example.com/hub/library/node:24-trixie-slim",
+      runtime: "m.example.com/gcr/distroless/nodejs24-debian13",
       pin: false,
     });
   });

@@ -33,7 +33,7 @@ describe("policy/lib/dockerfile-reader", () => {
 
   const df = parseDockerfile(
     [
-      "ARG BASE=node:20",
+      "ARG BASE=node:24",
       "FROM --platform=$BUILDPLATFORM ${BASE} AS Deps",
       'ENV A=1 B="two words"',
       "USER 1000",

@@ -42,8 +42,8 @@ describe("parseImageRef", () => {
     assert.equal(both.tag, "1.0");
   });
   it("defaults the tag to latest, keeps gcr.io paths, knows localhost", () => {
-    assert.equal(parseImageRef("gcr.io/distroless/nodejs20-debian12").reference, "latest");
-    assert.equal(parseImageRef("gcr.io/distroless/nodejs20-debian12").repository, "distroless/nodejs20-debian12");
+    assert.equal(parseImageRef("gcr.io/distroless/nodejs24-debian13").reference, "latest");
+    assert.equal(parseImageRef("gcr.io/distroless/nodejs24-debian13").repository, "distroless/nodejs24-debian13");
     assert.equal(parseImageRef("localhost/app:x").registry, "localhost");
     assert.equal(parseImageRef("moontv/app:x").registry, "docker.io");
     assert.equal(parseImageRef("moontv/app:x").repository, "moontv/app");

@@ -1,0 +1,69 @@
+// The stand-in bases' root file systems (engine/image/standins.ts) for this machine's CPU, made as the
+// image specs make them (cached under the cache root): they must carry the Debian release and the exact
+// Node.js the image defaults to, not this machine's own. The Redis stand-in's release (bookworm) is
+// checked by test/engine/image/redis-standin.spec.ts (its Redis is bookworm's 7.0).
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { IMAGE_BUILD_DEFAULTS, IMAGE_DEBIAN } from "../../../stacks/settings/defaults";
+import { cacheRoot } from "../../../engine/image/pipeline";
+import { run } from "../../../engine/image/proc";
+import { installedVersion } from "../../../engine/image/redis-standin";
+import { prepareStandInRootfs, standInNodeVersion, type StandInRootfs } from "../../../engine/image/standins";
+import { requireBinary } from "../../support/servers";
+
+const NODE_VERSION_FILE = path.resolve(__dirname, "../../../.node-version");
+
+describe("stand-in bases: Debian release and Node.js", function () {
+  this.timeout(10 * 60 * 1000);
+  let rootfs: StandInRootfs;
+
+  before(async function () {
+    for (const [bin, pkg] of [
+      ["apt-get", "apt"],
+      ["dpkg-deb", "dpkg"],
+      ["chroot", "coreutils"],
+    ])
+      requireBinary(bin, pkg);
+    fs.mkdirSync(cacheRoot(), { recursive: true });
+    rootfs = await prepareStandInRootfs(cacheRoot());
+  });
+
+  it("carries the exact Node.js .node-version pins, of the image's default line", () => {
+    const pinned = fs.readFileSync(NODE_VERSION_FILE, "utf8").trim();
+    assert.equal(standInNodeVersion(), pinned);
+    assert.equal(rootfs.nodeVersion, pinned);
+    assert.equal(pinned.split(".")[0], IMAGE_BUILD_DEFAULTS.nodeVersion);
+  });
+
+  it("runs that node in both root file systems (the official build from npm, not this machine's)", async () => {
+    const machine = (await run("/usr/bin/node", ["--version"]).catch(() => ({ stdout: "none" }))).stdout.trim();
+    for (const [dir, node] of [
+      [rootfs.runtimeDir, "/nodejs/bin/node"],
+      [rootfs.buildDir, "/usr/local/bin/node"],
+    ]) {
+      const { stdout } = await run("chroot", [dir, node, "--version"]);
+      assert.equal(stdout.trim(), `v${rootfs.nodeVersion}`, `${dir}${node}`);
+      if (machine !== `v${rootfs.nodeVersion}`) assert.notEqual(stdout.trim(), machine);
+    }
+  });
+
+  it("is Debian 13 (trixie), the release of node:24-trixie-slim and distroless nodejs24-debian13", () => {
+    for (const dir of [rootfs.runtimeDir, rootfs.buildDir]) {
+      const osRelease = fs.readFileSync(path.join(dir, "usr/lib/os-release"), "utf8");
+      assert.match(osRelease, new RegExp(`^VERSION_CODENAME=${IMAGE_DEBIAN.codename}$`, "m"), dir);
+      assert.match(osRelease, new RegExp(`^VERSION_ID="${IMAGE_DEBIAN.version}"$`, "m"), dir);
+    }
+    // The build stand-in records its packages for the apt-get shim: trixie's (t64 libssl, gcc 14).
+    const status = fs.readFileSync(path.join(rootfs.buildDir, "var/lib/dpkg/status"), "utf8");
+    assert.match(installedVersion(status, "base-files"), /^13\./);
+    assert.match(installedVersion(status, "gcc-14-base"), /^14\./);
+    assert.ok(installedVersion(status, "libssl3t64"));
+  });
+
+  it("keeps the merged /usr that base-files ships (links, not directories)", () => {
+    for (const dir of [rootfs.runtimeDir, rootfs.buildDir]) {
+      for (const d of ["bin", "sbin", "lib"]) assert.equal(fs.readlinkSync(path.join(dir, d)), `usr/${d}`, dir);
+    }
+  });
+});
