@@ -7,7 +7,7 @@ const P = "~  docker-build:index:Image moontv-image-amd64 updating (3s) [diff: ~
 const SHA = "a6416600459d73c8af692b52b336e5101d97d4f7b66610754db57b468e3e9233";
 
 const log = [
-  "#8 [system-base 1/3] FROM 127.0.0.1:5000/moontv-standin/node:20-bookworm-slim@sha256:" + SHA,
+  "#8 [system-base 1/3] FROM 127.0.0.1:5000/moontv-standin/node:24-trixie-slim@sha256:" + SHA,
   "#8 DONE 0.1s",
   "#11 [internal] load build context",
   "#12 [system-base 2/3] RUN apt-get update",
