@@ -414,11 +414,20 @@ export async function makeAside(dir: string, make: (root: string) => Promise<voi
   }
 }
 
-/** Removes every recipe directory beside `current` (root file systems of older recipes are never used again). */
-export function pruneOtherRecipes(current: string): void {
+/**
+ * How long a recipe nobody used is kept: another checkout on the machine (a branch with another recipe, a
+ * CI clone) may be copying from its directory right now, so only recipes idle this long are removed.
+ */
+export const RECIPE_IDLE_MS = 24 * 60 * 60 * 1000;
+
+/** Marks `current` as used now, and removes the recipe directories beside it that were idle for a day. */
+export function pruneOtherRecipes(current: string, now = Date.now()): void {
+  const stamp = new Date(now);
+  fs.utimesSync(current, stamp, stamp);
   for (const old of fs.readdirSync(path.dirname(current))) {
-    if (old !== path.basename(current) && !old.includes(".tmp-"))
-      fs.rmSync(path.join(path.dirname(current), old), { recursive: true, force: true });
+    const dir = path.join(path.dirname(current), old);
+    if (old === path.basename(current) || old.includes(".tmp-")) continue;
+    if (now - fs.statSync(dir).mtimeMs > RECIPE_IDLE_MS) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

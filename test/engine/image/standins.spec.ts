@@ -9,7 +9,14 @@ import { IMAGE_BUILD_DEFAULTS, IMAGE_DEBIAN } from "../../../stacks/settings/def
 import { cacheRoot } from "../../../engine/image/pipeline";
 import { run } from "../../../engine/image/proc";
 import { installedVersion } from "../../../engine/image/redis-standin";
-import { prepareStandInRootfs, standInNodeVersion, type StandInRootfs } from "../../../engine/image/standins";
+import {
+  prepareStandInRootfs,
+  pruneOtherRecipes,
+  RECIPE_IDLE_MS,
+  standInNodeVersion,
+  type StandInRootfs,
+} from "../../../engine/image/standins";
+import * as os from "os";
 import { requireBinary } from "../../support/servers";
 
 const NODE_VERSION_FILE = path.resolve(__dirname, "../../../.node-version");
@@ -64,6 +71,28 @@ describe("stand-in bases: Debian release and Node.js", function () {
   it("keeps the merged /usr that base-files ships (links, not directories)", () => {
     for (const dir of [rootfs.runtimeDir, rootfs.buildDir]) {
       for (const d of ["bin", "sbin", "lib"]) assert.equal(fs.readlinkSync(path.join(dir, d)), `usr/${d}`, dir);
+    }
+  });
+});
+
+describe("stand-in recipes: pruning", () => {
+  it("keeps a recipe another checkout used within a day, removes one idle longer, and marks its own as used", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-recipes-"));
+    try {
+      const now = Date.now();
+      const make = (name: string, ageMs: number) => {
+        fs.mkdirSync(path.join(root, name, "build"), { recursive: true });
+        const t = new Date(now - ageMs);
+        fs.utimesSync(path.join(root, name), t, t);
+      };
+      make("current", 3 * RECIPE_IDLE_MS);
+      make("in-use-elsewhere", RECIPE_IDLE_MS / 24);
+      make("idle", RECIPE_IDLE_MS + 60_000);
+      pruneOtherRecipes(path.join(root, "current"), now);
+      assert.deepEqual(fs.readdirSync(root).sort(), ["current", "in-use-elsewhere"]);
+      assert.equal(fs.statSync(path.join(root, "current")).mtimeMs, now);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
