@@ -91,6 +91,10 @@ function envFileText(state: string, image: Record<string, string>): string {
     PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+    // Node.js 22+ keeps the code V8 compiled of each module here, so the program and the policy pack
+    // (TypeScript's compiler, the SDKs) start faster at every preview: measured, the pack's share of a
+    // prod preview fell from +30 % to +20 % (README, Benchmarks).
+    NODE_COMPILE_CACHE: path.join(ENGINE_DIR, "node-compile-cache"),
     ...image,
   };
   return (
