@@ -44,6 +44,7 @@ targets=(
   "dockerfile-frontend|buildkit|github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend|0|-X main.Version={V} -X main.Package=github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend|github.com/moby/buildkit"
   "buildx|buildx|github.com/docker/buildx/cmd/buildx|0|-X github.com/docker/buildx/version.Version={V}|github.com/docker/buildx"
   "trivy|trivy|github.com/aquasecurity/trivy/cmd/trivy|0|-X github.com/aquasecurity/trivy/pkg/version/app.ver={V}|github.com/aquasecurity/trivy||GOEXPERIMENT=jsonv2"
+  "trivy-db|trivy-db|github.com/aquasecurity/trivy-db/cmd/trivy-db|0|-X main.version={V}|github.com/aquasecurity/trivy-db"
   "pulumi-resource-docker-build|provider-docker-build|github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build|0|-X github.com/pulumi/pulumi-docker-build/provider.Version={DOCKER_BUILD_PROVIDER_VERSION}|github.com/pulumi/pulumi-docker-build"
 )
 
