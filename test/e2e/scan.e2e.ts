@@ -1,6 +1,8 @@
 /**
  * The vulnerability gate for real in `pulumi up` on the local cluster: the dev stack builds
- * test/fixtures/app (whose node_modules hold redis 4.7.1, LunaTV's client) through docker-build, pushes
+ * test/fixtures/app (whose standalone node_modules keep next 14.2.35 with its package.json; its redis 4.7.1
+ * is bundled into the server chunks, invisible to Trivy: test/components/image/dockerfile.build.spec.ts)
+ * through docker-build, pushes
  * it to the cluster's TLS registry, and the gate runs the engine's Trivy (.engine/bin/trivy) against the
  * pushed digest with a database this spec builds with trivy-db's own builder from an advisory it writes
  * (offline: moontv:image.scan.db.directory). Nothing is downloaded.
@@ -17,12 +19,12 @@ import { createImageStack, type ImageStack } from "./support/image-stack";
 const NAMESPACE = "moontv-scan-e2e";
 const ADVISORY: NpmAdvisory = {
   id: "GHSA-mv7c-7w4j-4xcv",
-  package: "redis",
-  introduced: "4.0.0",
-  fixed: "4.7.2",
+  package: "next",
+  introduced: "14.0.0",
+  fixed: "14.2.36",
   severity: "CRITICAL",
 };
-const UNRELATED: NpmAdvisory = { ...ADVISORY, id: "GHSA-2c3f-4g5h-6j7m", introduced: "3.0.0", fixed: "3.1.1" };
+const UNRELATED: NpmAdvisory = { ...ADVISORY, id: "GHSA-2c3f-4g5h-6j7m", introduced: "13.0.0", fixed: "13.5.1" };
 
 interface GateState {
   outputs: { counts: Record<string, number>; dbUpdatedAt: string; platforms: Record<string, string> };
@@ -83,7 +85,7 @@ describe("the vulnerability gate in pulumi up (e2e)", function () {
     assert.notEqual(r.code, 0);
     assert.match(
       r.output,
-      /GHSA-mv7c-7w4j-4xcv CRITICAL redis 4\.7\.1 \(fixed in 4\.7\.2\) on linux\/amd64 .*to accept it: moontv:image\.scan\.allow/,
+      /GHSA-mv7c-7w4j-4xcv CRITICAL next 14\.2\.35 \(fixed in 14\.2\.36\) on linux\/amd64 .*to accept it: moontv:image\.scan\.allow/,
     );
     assert.equal(stack.deployedImage(), before, "the Deployment keeps its image");
   });
