@@ -16,7 +16,7 @@ bin="$root/.engine/bin"
 export GOTOOLCHAIN=local GOFLAGS="-mod=readonly -trimpath" GOPROXY="${GOPROXY:-https://proxy.golang.org}"
 
 # name | wrapper dir | package | cgo | ldflags ({V} is the version of the module in the 5th column)
-# | module that carries the version | build tags (optional)
+# | module that carries the version | build tags (optional) | build environment (optional: VAR=value ...)
 targets=(
   "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|0|-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version={V}|github.com/pulumi/pulumi/pkg/v3"
   "pulumi-resource-kubernetes|provider-kubernetes|.|0|-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version={K8S_PROVIDER_VERSION}|github.com/pulumi/pulumi-kubernetes/provider/v4"
@@ -44,6 +44,8 @@ targets=(
   "buildctl|buildkit|github.com/moby/buildkit/cmd/buildctl|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"
   "dockerfile-frontend|buildkit|github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend|0|-X main.Version={V} -X main.Package=github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend|github.com/moby/buildkit"
   "buildx|buildx|github.com/docker/buildx/cmd/buildx|0|-X github.com/docker/buildx/version.Version={V}|github.com/docker/buildx"
+  "trivy|trivy|github.com/aquasecurity/trivy/cmd/trivy|0|-X github.com/aquasecurity/trivy/pkg/version/app.ver={V}|github.com/aquasecurity/trivy||GOEXPERIMENT=jsonv2"
+  "trivy-db|trivy-db|github.com/aquasecurity/trivy-db/cmd/trivy-db|0|-X main.version={V}|github.com/aquasecurity/trivy-db"
   "pulumi-resource-docker-build|provider-docker-build|github.com/pulumi/pulumi-docker-build/provider/cmd/pulumi-resource-docker-build|0|-X github.com/pulumi/pulumi-docker-build/provider.Version={DOCKER_BUILD_PROVIDER_VERSION}|github.com/pulumi/pulumi-docker-build"
 )
 
@@ -116,7 +118,7 @@ n=0
 start_all=$(date +%s)
 for t in "${targets[@]}"; do
   n=$((n + 1))
-  IFS='|' read -r name dir pkg cgo ldflags vmod tags <<<"$t"
+  IFS='|' read -r name dir pkg cgo ldflags vmod tags goenv <<<"$t"
   if ((${#wanted[@]})) && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
   version="$(cd "$engine/$dir" && go list -m -f '{{.Version}}' "$vmod")"
   ldflags="${ldflags//\{V\}/$version}"
@@ -132,7 +134,7 @@ for t in "${targets[@]}"; do
     pulumi-resource-random) version="$RANDOM_PROVIDER_VERSION (rebuilt; upstream provider $version)" ;;
   esac
   require_go_sums "$dir"
-  key="$(module_key "$dir" "$pkg $cgo $ldflags${tags:+ tags=$tags}")"
+  key="$(module_key "$dir" "$pkg $cgo $ldflags${tags:+ tags=$tags}${goenv:+ env=$goenv}")"
   out="$cache/$name-$key"
   if [[ -x "$out/$name" ]]; then
     printf '[%d/%d] %-26s %s (cached)\n' "$n" "$total" "$name" "$version"
@@ -142,7 +144,8 @@ for t in "${targets[@]}"; do
     t0=$(date +%s)
     tmp="$cache/.tmp-$name-$$"
     rm -rf "$tmp" && mkdir -p "$tmp"
-    (cd "$engine/$dir" && CGO_ENABLED="$cgo" go build -tags "$tags" -ldflags "-s -w $ldflags" -o "$tmp/$name" "$pkg")
+    # shellcheck disable=SC2086 # goenv is a list of VAR=value words
+    (cd "$engine/$dir" && env CGO_ENABLED="$cgo" $goenv go build -tags "$tags" -ldflags "-s -w $ldflags" -o "$tmp/$name" "$pkg")
     rm -rf "$out" && mv "$tmp" "$out"
     printf '[%d/%d] %-26s built in %d s\n' "$n" "$total" "$name" "$(($(date +%s) - t0))"
   fi

@@ -7,7 +7,7 @@ import { policies } from "./policies";
 
 new PolicyPack("moontv-guard", {
   description:
-    "MoonTV guard rails: non-root, health checks, size budgets, pinned images, build cache, secrets and data protection.",
+    "MoonTV guard rails: non-root, health checks, size budgets, vulnerability gate, pinned images, build cache, secrets and data protection.",
   // Fails closed: without --policy-pack-config every policy is mandatory with prod's ceilings;
   // policy/config/dev.json relaxes the prod-grade ones.
   enforcementLevel: "mandatory",

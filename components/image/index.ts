@@ -7,3 +7,5 @@ export * from "./size-budget-check";
 export * from "./build-plan";
 export * from "./staged-image";
 export * from "./git-source";
+export * from "./vulnerability-scan";
+export * from "./vulnerability-gate";

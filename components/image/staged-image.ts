@@ -1,6 +1,7 @@
 import * as dockerbuild from "@pulumi/docker-build";
 import type { Platform } from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
 
 import { BaseImages, baseImageBuildArgs } from "./base-images";
 import { assertNoSecretBuildArgs, BuildContextSpec, BuildTarget, planImageBuild, pushedDigestRef } from "./build-plan";
@@ -8,6 +9,9 @@ import { CacheOptions } from "./cache";
 import { resolvedContextLocation } from "./git-source";
 import { ImageSizeBudget } from "./size-budget-check";
 import { TagStrategy } from "./tags";
+import { ImageVulnerabilityGate } from "./vulnerability-gate";
+import { isExpired, scanDatabaseKey, utcDay, type AllowEntry, type ScanDbSource } from "./vulnerability-scan";
+import type { ScanMode, Severity } from "../../lib/vulnerability-scan-contract";
 
 /** Credentials of the registry the image is pushed to. */
 export interface RegistryAuth {
@@ -88,8 +92,27 @@ export interface StagedImageArgs {
    * before the app rolls out. Unset: no budget (sizes are still measured when pushed).
    */
   sizeBudgetMiB?: number;
+  /**
+   * The vulnerability gate (moontv:image.scan): Trivy scans the pushed digest, every platform, after the
+   * push; `enforce` fails the update on a finding over the threshold. Unset or mode `off`: no gate.
+   */
+  scan?: {
+    mode: ScanMode;
+    failOn: readonly Severity[];
+    ignoreUnfixed: boolean;
+    allow: readonly AllowEntry[];
+    db: ScanDbSource;
+  };
   /** Extra image labels. Unset: none. */
   labels?: Record<string, string>;
+}
+
+function readTextOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** An output whose value is not known yet (an Output resolving to `pulumi.unknown` is unknown). */
@@ -113,6 +136,8 @@ export class StagedImage extends pulumi.ComponentResource {
   /** Indexes, one per tag (an Index carries a single tag); empty for a single platform. */
   readonly indexes: dockerbuild.Index[];
   readonly sizeCheck?: ImageSizeBudget;
+  /** The vulnerability gate, when the image is pushed and the scan is not off. */
+  readonly scanGate?: ImageVulnerabilityGate;
 
   constructor(name: string, args: StagedImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("moontv:image:StagedImage", name, {}, opts);
@@ -192,6 +217,34 @@ export class StagedImage extends pulumi.ComponentResource {
         { parent: this, dependsOn: [pushed] },
       );
       this.sizes = this.sizeCheck.sizes;
+      const scan = args.scan;
+      if (scan && scan.mode !== "off") {
+        const today = utcDay();
+        this.scanGate = new ImageVulnerabilityGate(
+          `${name}-scan`,
+          {
+            imageRef: this.ref,
+            mode: scan.mode,
+            failOn: scan.failOn,
+            ignoreUnfixed: scan.ignoreUnfixed,
+            allow: scan.allow,
+            db: scan.db,
+            dbKey: scanDatabaseKey(scan.db, readTextOrUndefined, today),
+            lapsed: scan.allow.filter((e) => isExpired(e, today)).map((e) => e.id),
+            registryUsername: args.registry?.username,
+            registryPassword: password,
+            registryScheme: args.registryScheme,
+          },
+          { parent: this, dependsOn: [pushed] },
+        );
+        // Advisory: what enforce would have stopped on, as warnings of this update.
+        if (scan.mode === "advisory") {
+          const gate = this.scanGate;
+          gate.warnings.apply((warnings) => {
+            for (const w of warnings ?? []) pulumi.log.warn(`vulnerability gate (advisory): ${w}`, gate);
+          });
+        }
+      }
     } else {
       this.sizes = pulumi.output<Record<string, number>>({});
     }

@@ -46,13 +46,17 @@ export function stagedImageArgs(
     },
     cache: build.cache,
     sizeBudgetMiB: build.sizeBudgetMiB,
+    scan: build.scan,
   };
 }
 
 export interface DeployedImage {
   /** What the app runs: the pushed `repo@sha256:…`, or the prebuilt ref. */
   ref: pulumi.Output<string>;
-  /** Resources the app must wait for: the size check, so an oversized image never rolls out. */
+  /**
+   * Resources the app must wait for: the size check and the vulnerability gate, so an oversized or
+   * vulnerable image never rolls out.
+   */
   gates: pulumi.Resource[];
   build?: StagedImage;
 }
@@ -71,5 +75,6 @@ export function deployedImage(settings: Settings, parent: pulumi.Resource): Depl
     ),
     { parent },
   );
-  return { ref: build.ref, gates: build.sizeCheck ? [build.sizeCheck] : [], build };
+  const gates = [build.sizeCheck, build.scanGate].filter((g): g is NonNullable<typeof g> => g !== undefined);
+  return { ref: build.ref, gates, build };
 }

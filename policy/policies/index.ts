@@ -5,6 +5,7 @@ import { containerResourceLimits } from "./container-resource-limits";
 import { imageHealthcheck } from "./image-healthcheck";
 import { imageSizeBudgetDeclared } from "./image-size-budget-declared";
 import { imageSizeWithinBudget } from "./image-size-within-budget";
+import { imageVulnerabilityGate } from "./image-vulnerability-gate";
 import { imagesPinnedByDigest } from "./images-pinned-by-digest";
 import { noSecretLiterals } from "./no-secret-literals";
 import { nonRootImageUser } from "./non-root-image-user";
@@ -21,6 +22,7 @@ export const policies: Policies = [
   imageHealthcheck,
   imageSizeBudgetDeclared,
   imageSizeWithinBudget,
+  imageVulnerabilityGate,
   containerResourceLimits,
   volumeClaimSize,
   imagesPinnedByDigest,

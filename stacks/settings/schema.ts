@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IMAGE_REF } from "../../lib/image-ref";
 import { IMAGE_TARGETS } from "../../lib/image-targets";
+import { SCAN_MODES, SEVERITIES } from "../../lib/vulnerability-scan-contract";
 import { parseCpu, parseMemory, parseRedisMemory } from "../../lib/quantities";
 import { NODE_VERSION_ALLOWED, NODE_VERSION_FORMAT, nodeVersionProblem } from "./node-lines";
 import { annotationValue, commitOrNumber, textOrNumber } from "./yaml-numbers";
@@ -270,6 +271,79 @@ const imageTag = textOrNumber(
   'version: "1.2"',
 );
 
+/** `host[:port]/path` of an OCI repository, as Trivy's --db-repository takes it (an optional tag). */
+const ociRepository = z
+  .string({ error: 'an OCI repository such as "mirror.example.com/aquasec/trivy-db:2" (host/path[:tag], no scheme)' })
+  .regex(/^[a-z0-9.-]+(?::\d{1,5})?(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)+(?::[\w][\w.-]{0,127})?$/, {
+    error: 'an OCI repository such as "mirror.example.com/aquasec/trivy-db:2" (host/path[:tag], no scheme)',
+  });
+
+/** A calendar day, `YYYY-MM-DD`, that exists. */
+const isoDay = z
+  .string({ error: 'a date "YYYY-MM-DD"' })
+  .refine(
+    (d) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(d) &&
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+      new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      error: 'a date "YYYY-MM-DD"',
+    },
+  );
+
+/**
+ * The vulnerability gate: Trivy scans the pushed digest (every platform) after the push and before the
+ * app rolls out. The allow-list's expiry is checked by the gate, on the day it runs.
+ */
+export const scanSchema = z.strictObject(
+  {
+    mode: z.enum(SCAN_MODES, {
+      error: "enforce (a finding over the threshold fails the up), advisory (warns) or off (no scan)",
+    }),
+    failOn: z
+      .array(z.enum(SEVERITIES, { error: `one of ${SEVERITIES.join(", ")}` }), {
+        error: `a list of severities among ${SEVERITIES.join(", ")}`,
+      })
+      .min(1, { error: "at least one severity (set mode: off to scan nothing)" })
+      .refine((s) => new Set(s).size === s.length, { error: "a list without duplicates" }),
+    ignoreUnfixed: z.boolean({ error: "true or false" }),
+    allow: z.array(
+      z.strictObject(
+        {
+          id: z
+            .string({ error: 'a vulnerability ID such as "CVE-2024-1234" or "GHSA-xxxx-xxxx-xxxx"' })
+            .regex(/^(?:CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|[A-Z][A-Z0-9]*-[\w.:-]{1,80})$/, {
+              error: 'a vulnerability ID such as "CVE-2024-1234" or "GHSA-xxxx-xxxx-xxxx"',
+            }),
+          reason: z
+            .string({ error: "why the finding is accepted, 10 to 500 characters" })
+            .trim()
+            .min(10, { error: "why the finding is accepted, 10 to 500 characters" })
+            .max(500, { error: "why the finding is accepted, 10 to 500 characters" }),
+          expires: isoDay,
+        },
+        { error: 'a mapping { id, reason, expires: "YYYY-MM-DD" }' },
+      ),
+      { error: 'a list of { id, reason, expires: "YYYY-MM-DD" }' },
+    ),
+    db: z
+      .strictObject(
+        {
+          repository: ociRepository.optional(),
+          directory: z.string({ error: "a directory holding trivy.db and metadata.json" }).min(1).optional(),
+        },
+        {
+          error:
+            "a mapping { repository? } or { directory? } (neither: Trivy's default, mirror.gcr.io/aquasec/trivy-db:2 then ghcr.io/aquasecurity/trivy-db:2)",
+        },
+      )
+      .refine((db) => !(db.repository !== undefined && db.directory !== undefined), {
+        error: "either repository (a mirror) or directory (offline), not both",
+      }),
+  },
+  { error: "a mapping { mode, failOn, ignoreUnfixed, allow, db } (see the README's settings table)" },
+);
+
 /**
  * The image: either a prebuilt `ref`, or the build of the MoonTV sources (`repository` set), which
  * deploys the pushed `repository@sha256:…`.
@@ -351,6 +425,7 @@ export const imageSchema = z.strictObject(
       .number({ error: "a size in MiB from 1 to 4096" })
       .positive({ error: "a size in MiB from 1 to 4096" })
       .max(4096, { error: "a size in MiB from 1 to 4096" }),
+    scan: scanSchema,
     registry: z
       .strictObject(
         { username: z.string({ error: "a user name" }).min(1), password: secretString },

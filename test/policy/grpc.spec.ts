@@ -30,7 +30,7 @@ describe("policy pack over the analyzer gRPC protocol (spawned pack)", function 
       info.version,
       JSON.parse(fs.readFileSync(path.join(__dirname, "../../policy/package.json"), "utf8")).version,
     );
-    assert.equal(info.policies.length, 13);
+    assert.equal(info.policies.length, 14);
     const limits = info.policies.find((p) => p.name === "container-resource-limits");
     assert.equal(limits?.schema?.properties.maxMemory.type, "string");
     for (const p of info.policies) assert.match(p.name, /^[a-z]+(-[a-z]+)+$/);

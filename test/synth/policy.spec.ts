@@ -22,11 +22,15 @@ describe("offline preview through the real policy pack", function () {
     });
   }
 
-  it("the dev stack fails prod's config: tag-only Redis image and unprotected data are mandatory there", async () => {
+  it("the dev stack fails prod's config: tag-only Redis image, unprotected data and no vulnerability gate are mandatory there", async () => {
     const { resources } = await synthOnce("dev");
     const report = await analyzeWithPack(resources, policyConfig("prod"));
     const policies = new Set(report.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy));
-    assert.deepEqual([...policies].sort(), ["images-pinned-by-digest", "redis-data-protected"]);
+    assert.deepEqual([...policies].sort(), [
+      "image-vulnerability-gate",
+      "images-pinned-by-digest",
+      "redis-data-protected",
+    ]);
   });
 
   describe("a deliberately broken stack", () => {

@@ -8,6 +8,8 @@ import { StagedImage, StagedImageArgs } from "../../../components/image";
 import { setDigestResolver } from "../../../components/shared/pinned-image";
 import { setCommitResolver, simulatedCommit } from "../../../components/image/git-source";
 import { stagedImageArgsFor } from "../../support/platform-args";
+import { deployedImage } from "../../../components/platform/image";
+import { settingsFor } from "../../support/settings";
 
 const REPO = "registry.example.com/moontv/app";
 const PASSWORD = "s3cr3t-registry-password";
@@ -115,7 +117,12 @@ async function build(name: string, args: StagedImageArgs) {
     sizes,
     images: mine.filter((r) => r.type === "docker-build:index:Image"),
     indexes: mine.filter((r) => r.type === "docker-build:index:Index"),
-    dynamic: mine.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource"),
+    dynamic: mine.filter(
+      (r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.inputs.kind === "moontv:image:SizeBudgetCheck",
+    ),
+    gates: mine.filter(
+      (r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.inputs.kind === "moontv:image:VulnerabilityGate",
+    ),
     component: mine.find((r) => r.type === "moontv:image:StagedImage"),
   };
 }
@@ -243,6 +250,24 @@ describe("StagedImage (mocks)", function () {
     it("the size check is ordered after the pushed index", async () => {
       assert.ok(dependencies.get("multi-size")?.includes(await settle(r.img.indexes[0].urn)));
     });
+
+    it("prod's vulnerability gate scans the pushed index with the build's credentials as a secret, after the push", async () => {
+      assert.equal(r.gates.length, 1);
+      const g = r.gates[0];
+      assert.equal(g.name, "multi-scan");
+      assert.equal(g.inputs.imageRef, `${REPO}@${fakeDigest("index")}`);
+      assert.deepEqual(
+        [g.inputs.mode, g.inputs.failOn, g.inputs.ignoreUnfixed, g.inputs.allow, g.inputs.db],
+        ["enforce", ["CRITICAL"], false, [], {}],
+      );
+      assert.match(g.inputs.dbKey as string, /^default@\d{4}-\d{2}-\d{2}$/);
+      assert.deepEqual(g.inputs.lapsed, []);
+      assert.ok(isSecretWrapper(g.inputs.registryPassword));
+      assert.equal(unwrap(g.inputs.registryPassword), PASSWORD);
+      assert.equal(g.inputs.registryUsername, "ci-bot");
+      assert.ok(dependencies.get("multi-scan")?.includes(await settle(r.img.indexes[0].urn)));
+      assert.equal(retained.get("multi-scan"), false);
+    });
   });
 
   describe("one platform (dev)", () => {
@@ -273,6 +298,8 @@ describe("StagedImage (mocks)", function () {
       assert.equal(r.dynamic[0].inputs.sizeBudgetMiB, undefined);
       assert.equal(r.dynamic[0].inputs.registryPassword, undefined);
     });
+
+    it("dev's scan is off by default: no vulnerability gate", () => assert.equal(r.gates.length, 0));
   });
 
   it("pinned bases: unpinned ones resolved to a digest (no provider invoke) and passed as build args", async () => {
@@ -297,6 +324,21 @@ describe("StagedImage (mocks)", function () {
       r.images.map((i) => i.inputs.builder),
       [{ name: "moontv-remote" }, { name: "moontv-remote" }],
     );
+  });
+
+  it("the app waits for both gates: the size check and the vulnerability gate (a failed scan stops the rollout)", async () => {
+    const settings = settingsFor(
+      "prod",
+      { image: { ...BUILD, platforms: ["linux/amd64"] } },
+      { secretKeys: ["image"] },
+    );
+    const parent = new pulumi.ComponentResource("moontv:test:Parent", "gates-parent");
+    const deployed = deployedImage(settings, parent);
+    assert.equal(deployed.gates.length, 2);
+    assert.equal(deployed.gates[0], deployed.build!.sizeCheck);
+    assert.equal(deployed.gates[1], deployed.build!.scanGate);
+    const dev = deployedImage(settingsFor("dev", { image: { ...BUILD } }, { secretKeys: ["image"] }), parent);
+    assert.deepEqual(dev.gates, [dev.build!.sizeCheck], "dev's scan is off: the size check only");
   });
 
   it("push false: no size check, ref is the primary tag", async () => {

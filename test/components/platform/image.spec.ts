@@ -23,6 +23,7 @@ describe("platform: image build args from the settings", () => {
       pin: true,
     });
     assert.equal(args.sizeBudgetMiB, 200);
+    assert.deepEqual(args.scan, { mode: "enforce", failOn: ["CRITICAL"], ignoreUnfixed: false, allow: [], db: {} });
     assert.equal(args.dockerfile, "FROM scratch\n");
     assert.deepEqual(args.buildArgs, {
       NODE_VERSION: "24",
