@@ -25,6 +25,15 @@ const ADVISORY: NpmAdvisory = {
   severity: "CRITICAL",
 };
 const UNRELATED: NpmAdvisory = { ...ADVISORY, id: "GHSA-2c3f-4g5h-6j7m", introduced: "13.0.0", fixed: "13.5.1" };
+// Against the redis 4.7.1 the app really runs, which Next bundles into its server chunks without a
+// package.json: what the gate cannot see (README), shown here.
+const BUNDLED: NpmAdvisory = {
+  ...ADVISORY,
+  id: "GHSA-3g4h-5j6m-7p8q",
+  package: "redis",
+  introduced: "4.0.0",
+  fixed: "4.7.2",
+};
 
 interface GateState {
   outputs: { counts: Record<string, number>; dbUpdatedAt: string; platforms: Record<string, string> };
@@ -59,7 +68,7 @@ describe("the vulnerability gate in pulumi up (e2e)", function () {
     if (missing) throw new Error(missing);
     work = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-scan-e2e-"));
     dbDir = path.join(work, "db");
-    buildTrivyDb(path.join(work, "advisories"), dbDir, [ADVISORY, UNRELATED]);
+    buildTrivyDb(path.join(work, "advisories"), dbDir, [ADVISORY, UNRELATED, BUNDLED]);
     // First without the gate (dev's default): the app runs an image the gate has never seen.
     stack = await createImageStack({ name: "scan", namespace: NAMESPACE, repo });
     const r = await timedUp("no-gate");
@@ -88,6 +97,7 @@ describe("the vulnerability gate in pulumi up (e2e)", function () {
       /GHSA-mv7c-7w4j-4xcv CRITICAL next 14\.2\.35 \(fixed in 14\.2\.36\) on linux\/amd64 .*to accept it: moontv:image\.scan\.allow/,
     );
     assert.equal(stack.deployedImage(), before, "the Deployment keeps its image");
+    assert.doesNotMatch(r.output, new RegExp(BUNDLED.id), "the bundled redis has no package.json Trivy can read");
   });
 
   it("allowed with a reason, the same up succeeds and records the counts and the database's build time", async () => {

@@ -26,8 +26,6 @@ import { BuildEnv, FIXTURE_APP, openBuildEnv, treeBytes } from "../../../engine/
 import { run } from "../../../engine/image/proc";
 import { Sandbox } from "../../../engine/image/sandbox";
 import { freePort, requireBinary, startServer, waitFor, type RunningServer } from "../../support/servers";
-import { findingsFromReport } from "../../../components/image/vulnerability-scan";
-import { buildTrivyDb, ENGINE_TRIVY, missingScanTools } from "../../support/trivy-db-fixture";
 
 const PNPM_OVERRIDE = "10.12.4";
 const LABELS = {
@@ -507,56 +505,6 @@ describe("the project's Dockerfile built for real (buildah, stand-in bases)", fu
       assert.ok(Math.abs(saved - reported) < 64 * 1024, `measured ${saved}, reported ${reported}`);
       assert.ok(imageSaved > 15e6, `image only ${imageSaved} bytes smaller`);
     });
-  });
-
-  // What the vulnerability gate's e2e relies on (test/e2e/scan.e2e.ts): Trivy sees the next 14.2.35 of the
-  // fixture app's standalone node_modules in the runner, and cannot see redis 4.7.1, which Next bundles into
-  // its server chunks without a package.json. Scanned here as a root file system (the gate itself scans the
-  // registry: test/components/image/vulnerability-gate.integration.spec.ts).
-  it("Trivy finds the runner's next 14.2.35 with a database made from written advisories; the bundled redis is invisible", async function () {
-    const missing = missingScanTools();
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      return this.skip();
-    }
-    const dbDir = path.join(scratch, "trivy-cache", "db");
-    buildTrivyDb(path.join(scratch, "advisories"), dbDir, [
-      { id: "GHSA-mv7c-7w4j-4xcv", package: "next", introduced: "14.0.0", fixed: "14.2.36", severity: "CRITICAL" },
-      { id: "GHSA-2c3f-4g5h-6j7m", package: "redis", introduced: "4.0.0", fixed: "4.7.2", severity: "CRITICAL" },
-    ]);
-    const output = path.join(scratch, "trivy-rootfs.json");
-    const t0 = Date.now();
-    await run(ENGINE_TRIVY, [
-      "rootfs",
-      "--scanners",
-      "vuln",
-      "--format",
-      "json",
-      "--output",
-      output,
-      "--cache-dir",
-      path.dirname(dbDir),
-      "--quiet",
-      "--skip-version-check",
-      "--disable-telemetry",
-      "--skip-db-update",
-      "--skip-java-db-update",
-      "--offline-scan",
-      "--list-all-pkgs",
-      runner.root,
-    ]);
-    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-    const report = JSON.parse(fs.readFileSync(output, "utf8"));
-    const findings = findingsFromReport(report, "linux/amd64");
-    const results = (report.Results ?? []) as { Type: string; Packages?: { Name: string; Version: string }[] }[];
-    const counts = results.map((r) => `${r.Type} ${(r.Packages ?? []).length}`).join(", ");
-    console.log(`      trivy rootfs of the runner: ${seconds} s; packages seen: ${counts}`);
-    assert.deepEqual(
-      findings.map((f) => [f.id, f.package, f.installed, f.fixed, f.severity]),
-      [["GHSA-mv7c-7w4j-4xcv", "next", "14.2.35", "14.2.36", "CRITICAL"]],
-    );
-    // redis 4.7.1 is in the image as bundled code only: no package.json, nothing for Trivy to match.
-    assert.ok(!walk(runner.root).some((f) => /\/redis\/package\.json$/.test(f)));
   });
 
   it("imageSize() reads buildah's size as a number of bytes", async () => {
