@@ -219,6 +219,21 @@ export async function download(pkgs: string[], debDir: string, apt: string[]): P
   });
 }
 
+/**
+ * The files a .deb installs, as absolute paths with /bin, /sbin, /lib and /lib64 under /usr. tar names
+ * them literally: in the C locale (CI's `env -i`) its default quoting escapes every non-ASCII byte, and
+ * the apt-get shim then missed ca-certificates' `NetLock_Arany_=Class_Gold=_Főtanúsítvány.crt`.
+ */
+export async function debFiles(deb: string): Promise<string[]> {
+  const listing = (await run("sh", ["-c", 'dpkg-deb --fsys-tarfile "$0" | tar -t --quoting-style=literal', deb]))
+    .stdout;
+  return listing
+    .split("\n")
+    .map((l) => l.replace(/^\.\//, "/").replace(/\/$/, ""))
+    .filter((l) => l && l !== "/")
+    .map((l) => l.replace(/^\/(bin|sbin|lib|lib64)(\/|$)/, "/usr/$1$2"));
+}
+
 /** Unpacks the packages into `root` with a merged /usr (as Debian images have) and records each
  * package's files in /var/lib/dpkg/info/<pkg>.list for the apt-get shim, and its version in
  * /var/lib/dpkg/status (what a stand-in reports as its software's version). */
@@ -229,12 +244,7 @@ export async function unpack(staging: string, debs: string[], pkgs: string[]): P
   for (const [i, deb] of debs.entries()) {
     await run("dpkg-deb", ["-x", deb, staging]);
     versions[pkgs[i]] = (await run("dpkg-deb", ["-f", deb, "Version"])).stdout.trim();
-    const listing = (await run("sh", ["-c", 'dpkg-deb --fsys-tarfile "$0" | tar -t', deb])).stdout;
-    lists[pkgs[i]] = listing
-      .split("\n")
-      .map((l) => l.replace(/^\.\//, "/").replace(/\/$/, ""))
-      .filter((l) => l && l !== "/")
-      .map((l) => l.replace(/^\/(bin|sbin|lib|lib64)(\/|$)/, "/usr/$1$2"));
+    lists[pkgs[i]] = await debFiles(deb);
   }
   // usrmerge: /bin, /sbin, /lib, /lib64 become links into /usr. From trixie on base-files ships these
   // links itself (unpacked first, later packages land through them in /usr).

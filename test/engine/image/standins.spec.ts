@@ -10,6 +10,7 @@ import { cacheRoot } from "../../../engine/image/pipeline";
 import { run } from "../../../engine/image/proc";
 import { installedVersion } from "../../../engine/image/redis-standin";
 import {
+  debFiles,
   prepareStandInRootfs,
   pruneOtherRecipes,
   RECIPE_IDLE_MS,
@@ -92,6 +93,32 @@ describe("stand-in recipes: pruning", () => {
       assert.deepEqual(fs.readdirSync(root).sort(), ["current", "in-use-elsewhere"]);
       assert.equal(fs.statSync(path.join(root, "current")).mtimeMs, now);
     } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("stand-in package lists", () => {
+  it("name a package's non-ASCII files literally, in the C locale too (CI runs under env -i)", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "moontv-deb-"));
+    const saved = { LC_ALL: process.env.LC_ALL, LANG: process.env.LANG };
+    try {
+      const pkg = path.join(root, "pkg");
+      fs.mkdirSync(path.join(pkg, "DEBIAN"), { recursive: true });
+      fs.mkdirSync(path.join(pkg, "usr", "share", "certs"), { recursive: true });
+      fs.writeFileSync(path.join(pkg, "usr", "share", "certs", "Főtanúsítvány.crt"), "x");
+      fs.writeFileSync(
+        path.join(pkg, "DEBIAN", "control"),
+        "Package: moontv-utf8\nVersion: 1\nArchitecture: all\nMaintainer: spec <spec@example.com>\nDescription: spec\n",
+      );
+      await run("dpkg-deb", ["--build", "--root-owner-group", pkg, path.join(root, "p.deb")]);
+      process.env.LC_ALL = "C";
+      delete process.env.LANG;
+      assert.ok((await debFiles(path.join(root, "p.deb"))).includes("/usr/share/certs/Főtanúsítvány.crt"));
+    } finally {
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
