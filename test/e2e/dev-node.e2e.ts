@@ -37,6 +37,13 @@ function redisCli(...args: string[]): string {
   return kubectl(["-n", NS, "exec", "redis-0", "-c", "redis", "--", "redis-cli", ...args]).trim();
 }
 
+/** Those of `ips` that kube-proxy's rules still send Service traffic to (its DNAT targets). */
+function dnatTo(ips: string[]): string[] {
+  const r = spawnSync("iptables-save", ["-t", "nat"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`iptables-save: ${r.stderr}`);
+  return ips.filter((ip) => r.stdout.includes(`--to-destination ${ip}:`));
+}
+
 describe("the dev stack on the real node (e2e)", function () {
   let stack: ImageStack;
   let serviceUrl: string;
@@ -263,6 +270,7 @@ describe("the dev stack on the real node (e2e)", function () {
   });
 
   it("the MoonTV flavor with app.configJson: /api/search/resources returns the mounted site list", async () => {
+    const oldIps = appPods().map((p) => p.status.podIP as string);
     await stack.setDev("moontv:app.flavor", "moontv");
     await stack.setDev("moontv:app.configJson", "config/moontv.config.json");
     const r = await stack.up();
@@ -276,6 +284,9 @@ describe("the dev stack on the real node (e2e)", function () {
       120_000,
       () => appPods().length === 1 && appPods().every(isReady),
     );
+    // kube-proxy drops a replaced pod's rules a moment after its endpoint goes: until then a connection
+    // to the Service may go to the old pod's address, where nothing answers (seen in CI: no answer in 10 s).
+    await waitUntil("kube-proxy to stop sending to the replaced app pod", 60_000, () => dnatTo(oldIps).length === 0);
     const answer = await request(`${serviceUrl}/api/search/resources`);
     assert.equal(answer.status, 200, answer.body);
     assert.deepEqual(JSON.parse(answer.body), want);
