@@ -8,7 +8,6 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 import { NODE_NAME, POD_CIDR, REAL_NODE_LABEL, realNodeNamespaceAnnotations } from "../../engine/cluster/node-network";
 import { CONTAINERD_SOCKET, PIDS } from "../../engine/cluster/paths";
@@ -16,6 +15,7 @@ import { alive } from "../../engine/cluster/processes";
 import { LOCAL_PATH_DIR, STORAGE_CLASS } from "../../engine/cluster/local-path";
 import { HOST_PATHS, NODE_SYSCTLS } from "../../engine/cluster/host-state";
 import { BIN, ROOT, engineEnv, kubectl, kubectlJson, type Kube } from "./support/engine";
+import { request } from "./support/http";
 import { waitUntil } from "./support/wait";
 
 const NS = `node-${Date.now()}`;
@@ -64,22 +64,6 @@ function clusterCommand(command: string): string {
   const out = `${r.stdout}${r.stderr}`;
   if (r.status !== 0) throw new Error(`cluster ${command} exited ${r.status}:\n${out}`);
   return out;
-}
-
-/**
- * GET over a connection of its own: kube-proxy picks a pod per connection, and fetch would keep one
- * connection alive (one pod) for every request.
- */
-function getOnNewConnection(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: 2_000 }, (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () => resolve(body));
-    });
-    req.on("timeout", () => req.destroy(new Error(`${url}: no answer in 2 s`)));
-    req.on("error", reject);
-  });
 }
 
 /** What a node could leave on the host: rules (no counters), links, mounts, sysctls, paths, processes. */
@@ -241,7 +225,7 @@ describe("the real node (e2e)", function () {
     // every answer must come from one of the two pods, and both must answer.
     const seen = new Set<string>();
     await waitUntil(`Service web (${svc.spec.clusterIP}) to route from the host to both pods`, 30_000, async () => {
-      const pod = await getOnNewConnection(`http://${svc.spec.clusterIP}/`);
+      const pod = (await request(`http://${svc.spec.clusterIP}/`, "GET", undefined, 2_000)).body;
       assert.ok(names.has(pod), `an answer from ${pod}, not one of the web pods`);
       seen.add(pod);
       return seen.size === names.size;

@@ -12,19 +12,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { freePort } from "../../engine/cluster/host-tools";
-import { buildTrivyDb, missingScanTools, type NpmAdvisory } from "../support/trivy-db-fixture";
+import {
+  buildTrivyDb,
+  missingScanTools,
+  NEXT_ADVISORY,
+  UNRELATED_ADVISORY,
+  type NpmAdvisory,
+} from "../support/trivy-db-fixture";
 import { pulumiOk } from "./support/engine";
 import { createImageStack, type ImageStack } from "./support/image-stack";
 
 const NAMESPACE = "moontv-scan-e2e";
-const ADVISORY: NpmAdvisory = {
-  id: "GHSA-mv7c-7w4j-4xcv",
-  package: "next",
-  introduced: "14.0.0",
-  fixed: "14.2.36",
-  severity: "CRITICAL",
-};
-const UNRELATED: NpmAdvisory = { ...ADVISORY, id: "GHSA-2c3f-4g5h-6j7m", introduced: "13.0.0", fixed: "13.5.1" };
+const ADVISORY = NEXT_ADVISORY;
+const UNRELATED = UNRELATED_ADVISORY;
 // Against the redis 4.7.1 the app really runs, which Next bundles into its server chunks without a
 // package.json: what the gate cannot see (README), shown here.
 const BUNDLED: NpmAdvisory = {

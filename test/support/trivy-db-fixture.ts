@@ -29,6 +29,23 @@ export interface NpmAdvisory {
   severity: "CRITICAL" | "HIGH" | "MODERATE" | "LOW";
 }
 
+/** The specs' advisory: against next before 14.2.36, so the fixture app's 14.2.35 (in its standalone
+ * node_modules, with its package.json) has it. Written by the specs, not a real advisory. */
+export const NEXT_ADVISORY: NpmAdvisory = {
+  id: "GHSA-mv7c-7w4j-4xcv",
+  package: "next",
+  introduced: "14.0.0",
+  fixed: "14.2.36",
+  severity: "CRITICAL",
+};
+/** A second one, against versions of next no image holds: it must never show. */
+export const UNRELATED_ADVISORY: NpmAdvisory = {
+  ...NEXT_ADVISORY,
+  id: "GHSA-2c3f-4g5h-6j7m",
+  introduced: "13.0.0",
+  fixed: "13.5.1",
+};
+
 /** The advisory as GitHub publishes it (OSV 1.4, as in github/advisory-database and trivy-db's own test data). */
 function osvJson(a: NpmAdvisory): string {
   return JSON.stringify(
