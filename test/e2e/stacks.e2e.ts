@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { kubectl, kubectlJson, pulumi, pulumiOk, type Kube } from "./support/engine";
 import { startE2eImages, type E2eImages } from "./support/images";
-import { noHostProcessOutlives } from "./support/processes";
+import { noHostProcessOutlives, reapProcessGroup } from "./support/processes";
 import { removeScratch, scratchProject } from "./support/project";
 import {
   differences,
@@ -38,7 +38,7 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
   });
 
   /** `pulumi config set --path` on the dev stack, as a user types it. */
-  const setDev = (key: string, value: string) =>
+  const setConfig = (key: string, value: string) =>
     pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject());
 
   before(async function () {
@@ -91,8 +91,8 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
     });
 
     it("numbers that `pulumi config set --path` stores (cpu 1, redis.version 8) are taken", async () => {
-      await setDev("moontv:app.resources.limits.cpu", "1");
-      await setDev("moontv:redis.version", "8");
+      await setConfig("moontv:app.resources.limits.cpu", "1");
+      await setConfig("moontv:redis.version", "8");
       try {
         const stored = (await pulumiOk(["config", "get", "-s", "dev", "moontv:app"], inProject())).stdout;
         assert.match(stored, /"cpu":\s*1\b/, "the CLI stored a number");
@@ -227,8 +227,8 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
       const ns = namespacesOf(previews.dev!).find((n) => n.startsWith("moontv"))!;
       const uid = (kind: string, name: string) => kubectlJson(["-n", ns, "get", kind, name]).metadata.uid as string;
       // LunaTV (the stacks' flavor) reads no config.json: the MoonTV flavor mounts one from a ConfigMap.
-      await setDev("moontv:app.flavor", "moontv");
-      await setDev("moontv:app.configJson", "config/moontv.config.json");
+      await setConfig("moontv:app.flavor", "moontv");
+      await setConfig("moontv:app.configJson", "config/moontv.config.json");
       const switched = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
       assert.doesNotMatch(switched.stdout, /replaced|deleted/);
       const before = {
@@ -240,7 +240,7 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
       const config = JSON.parse(fs.readFileSync(configFile, "utf8"));
       config.cache_time = 3600;
       fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-      await setDev("moontv:app.replicas", "2");
+      await setConfig("moontv:app.replicas", "2");
       const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
       assert.doesNotMatch(r.stdout, /replaced|deleted/);
       assert.equal(kubectlJson(["-n", ns, "get", "deployment", "moontv"]).status.readyReplicas, 2);
@@ -257,8 +257,8 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
     });
 
     it("dev: an enabled Ingress does not make pulumi up wait for a load balancer no controller sets", async () => {
-      await setDev("moontv:ingress.enabled", "true");
-      await setDev("moontv:ingress.host", "tv.example.com");
+      await setConfig("moontv:ingress.enabled", "true");
+      await setConfig("moontv:ingress.host", "tv.example.com");
       try {
         // The provider's Ingress await would wait 10 minutes for a status no controller here ever sets.
         const r = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], {
@@ -317,6 +317,11 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
       assert.equal(crashed.code, null, "killed by a signal");
       // Our language host, the program and the policy pack end with the killed CLI.
       await noHostProcessOutlives("the killed pulumi up");
+      // What outlives it is Pulumi's own plugins (see support/processes): reaped here, so no run leaves
+      // providers behind; anything else left in the CLI's process group would be ours, and fails.
+      const left = reapProcessGroup(crashed.pid);
+      const notPulumis = left.filter((p) => !/pulumi-resource-|@pulumi\/pulumi\/cmd\/dynamic-provider/.test(p.cmdline));
+      assert.deepEqual(notPulumis, [], "only Pulumi's own plugins outlive the killed CLI");
       // The documented recovery (README: "When an update was interrupted").
       await pulumi(["cancel", "--yes", "-s", "dev"], inProject());
       await pulumiOk(["refresh", "--yes", "--clear-pending-creates", "-s", "dev"], inProject());

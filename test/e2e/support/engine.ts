@@ -81,6 +81,8 @@ export function releaseCluster(): void {
 
 export interface CommandResult {
   code: number | null;
+  /** The command's process ID, also the ID of the process group it and everything it started run in. */
+  pid: number;
   stdout: string;
   stderr: string;
   output: string;
@@ -99,7 +101,13 @@ export interface RunOptions {
 export function run(command: string, args: string[], opts: RunOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const child = spawn(command, args, { cwd: opts.cwd, env: engineEnv(opts.env), stdio: ["ignore", "pipe", "pipe"] });
+    // A process group of its own (pgid = pid): what a killed command leaves behind can be found and reaped.
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: engineEnv(opts.env),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let stdout = "";
     let stderr = "";
     let output = "";
@@ -110,11 +118,11 @@ export function run(command: string, args: string[], opts: RunOptions): Promise<
       opts.onOutput?.(output, kill);
     });
     child.stderr.on("data", (d) => ((stderr += d), (output += d)));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 900_000);
+    const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), opts.timeoutMs ?? 900_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, output, ms: Date.now() - t0 });
+      resolve({ code, pid: child.pid ?? 0, stdout, stderr, output, ms: Date.now() - t0 });
     });
   });
 }

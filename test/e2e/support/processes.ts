@@ -1,8 +1,9 @@
 /**
  * The processes of ours that a `pulumi` command starts: our language host and the programs and policy
  * packs it runs. A spec asks which still run after a command ended (or was killed): none may. Pulumi's
- * own plugins are not counted: after a CLI killed with SIGKILL, the kubernetes provider and the SDK's
- * dynamic-provider script were seen running 20 s later, which is upstream's behaviour, not our host's.
+ * own plugins are not counted: after a CLI killed with SIGKILL, the providers (kubernetes, random) and
+ * the SDK's dynamic-provider script keep running, re-parented to init, until something kills them: that
+ * is upstream's behaviour, not our host's. The spec that kills the CLI reaps them by process group.
  */
 import * as fs from "fs";
 import { waitUntil } from "./wait";
@@ -10,27 +11,47 @@ import { waitUntil } from "./wait";
 export interface LiveProcess {
   pid: number;
   ppid: number;
+  /** Process group: a command run by support/engine's run() and all it started share the command's pid. */
+  pgid: number;
   cmdline: string;
 }
 
 function read(pid: string): LiveProcess | undefined {
   try {
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
-    const ppid = Number(/^PPid:\s*(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
-    return { pid: Number(pid), ppid, cmdline };
+    // stat: "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so read after the last ")".
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const [, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), cmdline };
   } catch {
     return undefined; // gone meanwhile
   }
 }
 
-/** Every process of our language host still running, by its command line: the host, programs, packs. */
-export function languageHostProcesses(): LiveProcess[] {
+function liveProcesses(): LiveProcess[] {
   return fs
     .readdirSync("/proc")
     .filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)
     .map(read)
-    .filter((p): p is LiveProcess => !!p)
-    .filter((p) => /language-host\/host\.ts|@pulumi\/pulumi\/cmd\/run/.test(p.cmdline));
+    .filter((p): p is LiveProcess => !!p);
+}
+
+/** Every process of our language host still running, by its command line: the host, programs, packs. */
+export function languageHostProcesses(): LiveProcess[] {
+  return liveProcesses().filter((p) => /language-host\/host\.ts|@pulumi\/pulumi\/cmd\/run/.test(p.cmdline));
+}
+
+/** Kills (SIGKILL) every process still in process group `pgid` and returns what it found there. */
+export function reapProcessGroup(pgid: number): LiveProcess[] {
+  const left = liveProcesses().filter((p) => p.pgid === pgid);
+  for (const p of left) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return left;
 }
 
 /** Waits (bounded) until no process of our language host runs; fails listing those that outlived it. */
