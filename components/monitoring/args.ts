@@ -88,6 +88,8 @@ export interface MonitoringArgs {
     enabled: boolean;
     /** Its namespace, created by this component; never the app's (that one enforces `restricted`). */
     namespace: string;
+    /** Labels of the nodes it runs on (it tolerates every taint, so a selector is what keeps it off one). */
+    nodeSelector: Record<string, string>;
   };
   /** Grafana with a provisioned Prometheus data source, a dashboard and a generated admin password. */
   grafana: WorkloadArgs & {

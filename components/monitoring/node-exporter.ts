@@ -64,7 +64,8 @@ export function buildNodeExporter(r: MonitoringArgs): NodeExporterObjects {
               runAsGroup: NOBODY,
               seccompProfile: { type: "RuntimeDefault" },
             },
-            tolerations: [{ operator: "Exists" }], // every node, control plane included
+            nodeSelector: { ...r.nodeExporter.nodeSelector },
+            tolerations: [{ operator: "Exists" }], // every selected node, control plane included
             containers: [
               {
                 name,

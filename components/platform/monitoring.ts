@@ -62,6 +62,7 @@ export function monitoringArgs(
     nodeExporter: {
       enabled: m.nodeExporter,
       namespace: nodeExporterNamespace(settings.namespace),
+      nodeSelector: m.nodeExporterNodeSelector,
       image: pin(W.nodeExporter.image),
       resources: sized(W.nodeExporter.resources),
     },

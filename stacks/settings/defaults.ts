@@ -99,8 +99,9 @@ const common = {
   },
   // Many controllers never set the Ingress's load-balancer status that `pulumi up` would wait for.
   ingress: { enabled: false, waitForLoadBalancer: false },
-  // No Alertmanager: alerts show in Prometheus only.
-  monitoring: { alertmanagers: [] },
+  // No Alertmanager: alerts show in Prometheus only. node-exporter on every Linux node (as upstream's
+  // chart); a selector of other labels keeps it off nodes it cannot run on (the e2e's fake nodes).
+  monitoring: { alertmanagers: [], nodeExporterNodeSelector: "kubernetes.io/os=linux" },
 };
 
 const byEnvironment = {

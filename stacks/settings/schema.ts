@@ -455,11 +455,24 @@ const promDuration = z
     error: 'a Prometheus duration such as "30s", "15d"',
   });
 
+/**
+ * Labels as one `key=value[,key=value]` string, read into a mapping. One string, not a mapping, so that a
+ * stack's selector replaces the default instead of merging with it.
+ */
+function equalitySelector(example: string) {
+  const error = `an equality label selector such as "${example}"`;
+  return z
+    .string({ error })
+    .regex(/^[\w./-]{1,253}=[\w.-]{0,63}(,[\w./-]{1,253}=[\w.-]{0,63})*$/, { error })
+    .transform((s) => Object.fromEntries(s.split(",").map((pair) => pair.split("=") as [string, string])));
+}
+
 export const monitoringSchema = z.strictObject(
   {
     enabled: z.boolean({ error: "true or false" }),
     grafana: z.boolean({ error: "true or false" }),
     nodeExporter: z.boolean({ error: "true or false" }),
+    nodeExporterNodeSelector: equalitySelector("kubernetes.io/os=linux"),
     scrapeInterval: promDuration,
     retentionTime: promDuration,
     retentionSize: z
@@ -500,13 +513,7 @@ export const networkSchema = z.strictObject(
     dns: z.strictObject(
       {
         namespace: dnsLabel,
-        // One string, not a mapping, so that a stack's selector replaces the default instead of merging with it.
-        podSelector: z
-          .string({ error: 'an equality label selector such as "k8s-app=kube-dns"' })
-          .regex(/^[\w./-]{1,253}=[\w.-]{0,63}(,[\w./-]{1,253}=[\w.-]{0,63})*$/, {
-            error: 'an equality label selector such as "k8s-app=kube-dns"',
-          })
-          .transform((s) => Object.fromEntries(s.split(",").map((pair) => pair.split("=") as [string, string]))),
+        podSelector: equalitySelector("k8s-app=kube-dns"),
       },
       { error: "a mapping { namespace, podSelector } naming the cluster DNS pods" },
     ),

@@ -30,6 +30,11 @@ describe("settings: moontv:monitoring", () => {
       /moontv:monitoring\.alertmanagers\.0 .*got "am"; allowed: host:port/,
     ],
     [
+      "a node selector that is no key=value list",
+      { monitoring: { nodeExporterNodeSelector: "kubernetes.io/os" } },
+      /moontv:monitoring\.nodeExporterNodeSelector .*got "kubernetes\.io\/os"; allowed: an equality label selector such as "kubernetes\.io\/os=linux"/,
+    ],
+    [
       "a relative probe path (the app's probe is the monitoring's too)",
       { app: { probes: { livenessPath: "login" } } },
       /moontv:app\.probes\.livenessPath .*got "login"; allowed: an absolute URL path/,

@@ -188,6 +188,15 @@ describe("monitoring builders (pure)", () => {
       ]);
       assert.equal(ne.service.spec.clusterIP, "None");
     });
+    it("node-exporter runs on the nodes its selector names (every Linux node unless set), tolerating every taint", () => {
+      assert.deepEqual(plain(buildNodeExporter(full)).daemonSet.spec.template.spec.nodeSelector, {
+        "kubernetes.io/os": "linux",
+      });
+      const real = monitoringArgsFor({ monitoring: { nodeExporterNodeSelector: "moontv.dev/node=real,zone=a" } });
+      const pod = plain(buildNodeExporter(real)).daemonSet.spec.template.spec;
+      assert.deepEqual(pod.nodeSelector, { "moontv.dev/node": "real", zone: "a" });
+      assert.deepEqual(pod.tolerations, [{ operator: "Exists" }]);
+    });
   });
 
   describe("Grafana", () => {

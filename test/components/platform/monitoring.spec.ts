@@ -41,6 +41,7 @@ describe("platform: monitoring args from the settings", () => {
       nodeExporter: {
         enabled: true,
         namespace: "moontv-node-exporter",
+        nodeSelector: { "kubernetes.io/os": "linux" },
         image: "pinned:quay.io/prometheus/node-exporter:v1.8.2",
         resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
       },
