@@ -39,6 +39,7 @@ targets=(
   "crictl|cri-tools|sigs.k8s.io/cri-tools/cmd/crictl|0|-X sigs.k8s.io/cri-tools/pkg/version.Version={V}|sigs.k8s.io/cri-tools"
   "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|0||sigs.k8s.io/kwok"
   "local-path-provisioner|local-path-provisioner|github.com/rancher/local-path-provisioner|0|-X main.VERSION={V}|github.com/rancher/local-path-provisioner"
+  "kube-router|kube-router|github.com/cloudnativelabs/kube-router/v2/cmd/kube-router|0|-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version={V} -X github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate=1970-01-01T00:00:00Z|github.com/cloudnativelabs/kube-router/v2"
   "registry|distribution|github.com/distribution/distribution/v3/cmd/registry|0|-X github.com/distribution/distribution/v3/version.version={V}|github.com/distribution/distribution/v3"
   "buildkitd|buildkit|github.com/moby/buildkit/cmd/buildkitd|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"
   "buildctl|buildkit|github.com/moby/buildkit/cmd/buildctl|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"

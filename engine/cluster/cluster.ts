@@ -13,12 +13,13 @@ import * as path from "path";
 import { clearNodeLeftovers, applyNodeHostSettings, recordHost, restoreHost } from "./host-state";
 import { ENGINE_DIR, ENV_FILE, KUBECONFIG, STATE, BUILDKIT_STATE, BIN } from "./paths";
 import { ensurePki } from "./pki";
-import { alive, binary, readPids, stopAll } from "./processes";
+import { alive, binary, readPids, restart, stopAll } from "./processes";
 import { runSteps, type ClusterContext, type Step } from "./step";
 import { builder, startBuildkitd, waitForBuilder } from "./steps/builder";
 import { clusterDns } from "./steps/dns";
 import { containerRuntime } from "./steps/container-runtime";
 import { controlPlane } from "./steps/control-plane";
+import { networkPolicy } from "./steps/network-policy";
 import { nodes } from "./steps/node";
 import { podNetwork } from "./steps/pod-network";
 import { registry } from "./steps/registry";
@@ -49,6 +50,7 @@ export const CLUSTER_BINARIES = [
   "portmap",
   "coredns",
   "local-path-provisioner",
+  "kube-router",
 ];
 
 /** `up`, in order: each a file of its own under steps/. */
@@ -60,6 +62,7 @@ export const UP_STEPS: Step[] = [
   containerRuntime,
   nodes,
   serviceNetwork,
+  networkPolicy,
   clusterDns,
   storage,
 ];
@@ -175,6 +178,12 @@ async function main(): Promise<void> {
       return down();
     case "wipe-builder":
       return wipeBuilder();
+    case "restart": {
+      const names = process.argv.slice(3);
+      if (!names.length) fail("restart: name the processes to restart, e.g. `restart kubelet containerd`");
+      for (const p of await restart(names)) console.log(`cluster: restarted ${p.name} (pid ${p.pid})`);
+      return;
+    }
     case "reset":
       await down();
       fs.rmSync(STATE, { recursive: true, force: true });
@@ -189,7 +198,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      fail(`unknown command ${JSON.stringify(command ?? "")}; allowed: up, down, status, reset, wipe-builder`);
+      fail(`unknown command ${JSON.stringify(command ?? "")}; allowed: up, down, status, reset, wipe-builder, restart`);
   }
 }
 

@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { BIN, HOST_BEFORE, NODE_DIR } from "./paths";
+import { KUBE_ROUTER_IPSET } from "./network-policy";
 import { BRIDGE, NODE_IP, POD_CIDR } from "./node-network";
 
 /** Sysctls the node needs: forwarding between the pods' bridge and the node, and bridged traffic through
@@ -198,6 +199,14 @@ export function removeIptablesChains(): void {
   }
 }
 
+/** Destroys kube-router's ipsets (after the chains that match on them are gone); the host's own stay. */
+export function removeIpsets(): void {
+  const r = spawnSync("ipset", ["list", "-n"], { encoding: "utf8" });
+  if (r.status !== 0) return;
+  for (const name of r.stdout.split("\n").filter((n) => KUBE_ROUTER_IPSET.test(n)))
+    spawnSync("ipset", ["destroy", name], { stdio: "ignore" });
+}
+
 /** Splits an `iptables -S` rule into arguments (quoted comments kept whole). */
 export function splitRule(rule: string): string[] {
   const args: string[] = [];
@@ -245,6 +254,7 @@ export function clearNodeLeftovers(): string[] {
   if (linkExists(BRIDGE)) found.push(`bridge ${BRIDGE}`);
   removeLinks();
   removeIptablesChains();
+  removeIpsets();
   // The killed processes leave their cgroups a moment later.
   for (let i = 0; i < 20 && cgroups.some((d) => pidsIn(d).length); i++) spawnSync("sleep", ["0.1"]);
   removeCgroups(cgroups);

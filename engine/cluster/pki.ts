@@ -24,6 +24,9 @@ export interface Pki {
   /** kube-proxy (system:kube-proxy, bound to system:node-proxier by the default RBAC). */
   proxyCert: string;
   proxyKey: string;
+  /** kube-router's network policy firewall (system:kube-router, bound by engine/cluster/network-policy.ts). */
+  routerCert: string;
+  routerKey: string;
 }
 
 /** Names the API server answers to: loopback, the node's address, and the in-cluster names pods use. */
@@ -58,6 +61,8 @@ export function pkiPaths(dir: string): Pki {
     nodeKey: p("node.key"),
     proxyCert: p("kube-proxy.crt"),
     proxyKey: p("kube-proxy.key"),
+    routerCert: p("kube-router.crt"),
+    routerKey: p("kube-router.key"),
   };
 }
 
@@ -99,15 +104,34 @@ export function issueCertificate(dir: string, name: string, subject: string, ext
   );
 }
 
-/** Makes whatever of the PKI is missing; an existing, complete PKI is kept as it is. */
+const CLIENT = "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n";
+
+/** The components' client certificates: file name → subject. */
+function clientCertificates(): Record<string, string> {
+  return {
+    node: `/O=system:nodes/CN=system:node:${NODE_NAME}`,
+    "kube-proxy": "/CN=system:kube-proxy",
+    "kube-router": "/CN=system:kube-router",
+  };
+}
+
+/**
+ * Makes whatever of the PKI is missing: an existing CA with the same names is kept, and a component's
+ * client certificate that a newer checkout added is issued by it (the running stacks keep working).
+ */
 export function ensurePki(dir: string): Pki {
   const pki = pkiPaths(dir);
-  const all = [pki.caCert, pki.serverCert, pki.adminCert, pki.serviceAccountKey, pki.serviceAccountPub];
-  all.push(pki.nodeCert, pki.proxyCert);
+  const core = [pki.caCert, pki.caKey, pki.serverCert, pki.adminCert, pki.serviceAccountKey, pki.serviceAccountPub];
   // A PKI made for other names (an older checkout's) is made anew.
   const sans = path.join(dir, "apiserver.sans");
   const sameNames = fs.existsSync(sans) && fs.readFileSync(sans, "utf8") === SERVER_SANS.join(",");
-  if (sameNames && all.every((f) => fs.existsSync(f))) return pki;
+  if (!sameNames || !core.every((f) => fs.existsSync(f))) makeCore(dir, sans);
+  for (const [name, subject] of Object.entries(clientCertificates()))
+    if (!fs.existsSync(path.join(dir, `${name}.crt`))) issueCertificate(dir, name, subject, CLIENT, 3650);
+  return pki;
+}
+
+function makeCore(dir: string, sans: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   makeCa(dir, "moontv-local-ca", 3650);
@@ -118,18 +142,8 @@ export function ensurePki(dir: string): Pki {
     `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${SERVER_SANS.join(",")}\n`,
     3650,
   );
-  issueCertificate(
-    dir,
-    "admin",
-    "/O=system:masters/CN=kubernetes-admin",
-    "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n",
-    3650,
-  );
-  const client = "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n";
-  issueCertificate(dir, "node", `/O=system:nodes/CN=system:node:${NODE_NAME}`, client, 3650);
-  issueCertificate(dir, "kube-proxy", "/CN=system:kube-proxy", client, 3650);
+  issueCertificate(dir, "admin", "/O=system:masters/CN=kubernetes-admin", CLIENT, 3650);
   openssl(["genrsa", "-out", "sa.key", "2048"], dir);
   openssl(["rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
   fs.writeFileSync(sans, SERVER_SANS.join(","));
-  return pki;
 }

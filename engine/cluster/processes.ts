@@ -11,6 +11,11 @@ export interface Started {
   name: string;
   pid: number;
   port: number;
+  /** How it was started, so that `cluster restart <name>` starts it again the same way. */
+  exe?: string;
+  args?: string[];
+  /** The variables it was given beyond (or unlike) the starting process's own environment. */
+  env?: Record<string, string>;
 }
 
 export function binary(name: string): string {
@@ -51,10 +56,31 @@ export function start(
   const child = spawn(exe, args, { detached: true, stdio: ["ignore", log, log], env });
   fs.closeSync(log);
   child.unref();
-  const entry = { name, pid: child.pid!, port };
+  const ownEnv = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && process.env[e[0]] !== e[1]),
+  );
+  const entry: Started = { name, pid: child.pid!, port, exe, args, env: ownEnv };
   started.push(entry);
   fs.writeFileSync(PIDS, JSON.stringify(started, null, 2));
   return entry;
+}
+
+/**
+ * Stops the named processes and starts each again as it was started (a component's crash and its
+ * supervisor's restart, as systemd does on a real node); the others keep running.
+ */
+export async function restart(names: string[]): Promise<Started[]> {
+  const all = readPids();
+  const chosen = names.map((name) => {
+    const p = all.find((e) => e.name === name);
+    if (!p) throw new Error(`no process named ${name} in the cluster; running: ${all.map((e) => e.name).join(", ")}`);
+    if (!p.exe || !p.args) throw new Error(`${name} was started by an older \`up\`: \`down\` and \`up\` first`);
+    return p;
+  });
+  await stopAll(chosen, false);
+  const rest = all.filter((p) => !chosen.includes(p));
+  for (const p of chosen) start(p.name, p.args!, p.port, rest, p.exe, { ...process.env, ...p.env });
+  return rest.filter((p) => names.includes(p.name));
 }
 
 /** The last lines of a component's log, for an error that names it. */

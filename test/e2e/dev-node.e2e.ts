@@ -10,16 +10,22 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { APP_PORT } from "../../components/app/names";
+import { REDIS_PORT } from "../../components/redis/names";
 import { NODE_NAME, realNodeNamespaceAnnotations } from "../../engine/cluster/node-network";
 import { engineEnv, kubectl, kubectlJson, pulumi, type Kube } from "./support/engine";
 import { createImageStack, type ImageStack } from "./support/image-stack";
 import { request } from "./support/http";
+import { clientNamespace, clientPod, reachFrom, resolveFrom } from "./support/network";
 import { crictlInspect } from "./support/node";
+import { nodeInPod } from "./support/pods";
 import { removeScratch, scratchProject } from "./support/project";
 import { readmeBlock } from "./support/readme";
 import { waitUntil } from "./support/wait";
 
 const NS = "moontv-dev-node";
+/** Where the probes from outside the stack's namespace run. */
+const CLIENT_NS = `${NS}-client`;
 const APP_LABELS = "app.kubernetes.io/name=moontv,app.kubernetes.io/component=web";
 
 const pods = (selector: string): Kube[] =>
@@ -69,9 +75,12 @@ describe("the dev stack on the real node (e2e)", function () {
     if (r.code !== 0) throw new Error(`pulumi up exited ${r.code}:\n${r.output.slice(-8000)}`);
     const svc = kubectlJson(["-n", NS, "get", "service", "moontv"]);
     serviceUrl = `http://${svc.spec.clusterIP}:${svc.spec.ports[0].port}`;
+    clientNamespace(CLIENT_NS);
+    await clientPod(CLIENT_NS, "client");
   });
 
   after(async function () {
+    kubectl(["delete", "namespace", CLIENT_NS, "--ignore-not-found", "--wait=false"]);
     if (stack) await stack.remove();
     console.log(
       `      times: ${Object.entries(times)
@@ -109,48 +118,32 @@ describe("the dev stack on the real node (e2e)", function () {
       const r = await request(`${serviceUrl}${route}`);
       assert.equal(r.status, 200, `${route} from the host: ${r.body.slice(0, 300)}`);
     }
-    // From a pod of the namespace, by the Service's DNS name (CoreDNS), as restricted as the app's own.
-    const probe = {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: "probe", namespace: NS },
-      spec: {
-        restartPolicy: "Never",
-        automountServiceAccountToken: false,
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: 1001,
-          runAsGroup: 1001,
-          seccompProfile: { type: "RuntimeDefault" },
-        },
-        containers: [
-          {
-            name: "probe",
-            image: engineEnv().E2E_RUNTIME_BASE,
-            args: [
-              "-e",
-              `const http = require("http");
-               const get = (p) => new Promise((ok, no) => http.get("http://moontv:${new URL(serviceUrl).port}" + p, (r) => { r.resume(); ok(p + " " + r.statusCode); }).on("error", no));
-               Promise.all(["/login", "/api/server-config"].map(get)).then((s) => console.log(s.join("\\n")), (e) => { console.error(e.message); process.exit(1); });`,
-            ],
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-          },
-        ],
-      },
-    };
-    kubectl(["apply", "-f", "-"], JSON.stringify(probe));
+    // From a pod of another namespace (the app takes any ingress on its port; a pod of its own namespace
+    // without a role may send nothing but DNS), by the Service's DNS name (CoreDNS).
+    const port = new URL(serviceUrl).port;
+    const answers = nodeInPod(
+      CLIENT_NS,
+      "client",
+      `const http = require("http");
+       const get = (p) => new Promise((ok, no) => http.get("http://moontv.${NS}:${port}" + p, (r) => { r.resume(); ok(p + " " + r.statusCode); }).on("error", no));
+       Promise.all(["/login", "/api/server-config"].map(get)).then((s) => console.log(s.join("\\n")), (e) => { console.error(e.message); process.exit(1); });`,
+    );
+    assert.deepEqual(answers.split("\n"), ["/login 200", "/api/server-config 200"]);
+  });
+
+  it("the NetworkPolicies are enforced (kube-router): Redis answers the app only; a pod without a role reaches nothing but DNS", async () => {
+    const redis = `redis.${NS}`;
+    assert.equal(reachFrom(CLIENT_NS, "client", redis, REDIS_PORT), "refused", "Redis from another namespace");
+    assert.equal(reachFrom(NS, "deploy/moontv", "redis", REDIS_PORT, "moontv"), "open", "Redis from the app");
+    assert.match(resolveFrom(NS, "deploy/moontv", "redis", "moontv"), /^10\.96\./, "the app resolves Redis");
+    // A pod of the namespace with no role: the default deny holds it, the DNS policy lets it resolve.
+    await clientPod(NS, "no-role");
     try {
-      await waitUntil("the probe pod to finish", 120_000, () => {
-        const phase = kubectlJson(["-n", NS, "get", "pod", "probe"]).status.phase;
-        if (phase === "Failed") throw new Error(kubectl(["-n", NS, "logs", "probe"]));
-        return phase === "Succeeded";
-      });
-      assert.deepEqual(kubectl(["-n", NS, "logs", "probe"]).trim().split("\n"), [
-        "/login 200",
-        "/api/server-config 200",
-      ]);
+      assert.match(resolveFrom(NS, "no-role", "moontv"), /^10\.96\./, "DNS from a pod without a role");
+      assert.equal(reachFrom(NS, "no-role", "redis", REDIS_PORT), "refused", "Redis from a pod without a role");
+      assert.equal(reachFrom(NS, "no-role", "moontv", APP_PORT), "refused", "the app from a pod without a role");
     } finally {
-      kubectl(["-n", NS, "delete", "pod", "probe", "--ignore-not-found", "--wait=false"]);
+      kubectl(["-n", NS, "delete", "pod", "no-role", "--ignore-not-found", "--wait=false"]);
     }
   });
 
@@ -255,7 +248,7 @@ describe("the dev stack on the real node (e2e)", function () {
     assert.equal(redisCli("GET", signedIn.key), signedIn.token, "after the pod was deleted");
 
     const second = redisPodUid();
-    await stack.setDev("moontv:redis.maxmemory", "80mb");
+    await stack.setConfig("moontv:redis.maxmemory", "80mb");
     const r = await stack.up();
     assert.equal(r.code, 0, r.output.slice(-4000));
     await redisReady("redis-0 replaced by the update", second);
@@ -271,8 +264,8 @@ describe("the dev stack on the real node (e2e)", function () {
 
   it("the MoonTV flavor with app.configJson: /api/search/resources returns the mounted site list", async () => {
     const oldIps = appPods().map((p) => p.status.podIP as string);
-    await stack.setDev("moontv:app.flavor", "moontv");
-    await stack.setDev("moontv:app.configJson", "config/moontv.config.json");
+    await stack.setConfig("moontv:app.flavor", "moontv");
+    await stack.setConfig("moontv:app.configJson", "config/moontv.config.json");
     const r = await stack.up();
     assert.equal(r.code, 0, r.output.slice(-4000));
     const config = JSON.parse(fs.readFileSync(path.join(stack.project, "config", "moontv.config.json"), "utf8"));

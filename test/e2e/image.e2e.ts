@@ -101,7 +101,7 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
 
   it("a budget below the measured size fails pulumi up naming the budget and the size; the app keeps its image", async () => {
     const before = deployedImage();
-    await stack.setDev("moontv:image.sizeBudgetMiB", "1");
+    await stack.setConfig("moontv:image.sizeBudgetMiB", "1");
     const r = await up();
     assert.notEqual(r.code, 0);
     assert.match(
@@ -109,7 +109,7 @@ describe("the staged image built for real by BuildKit through docker-build (e2e)
       /platform linux\/amd64 is \d+(\.\d)? MiB compressed, over the size budget of 1 MiB \(image\.sizeBudgetMiB\)/,
     );
     assert.equal(deployedImage(), before);
-    await stack.setDev("moontv:image.sizeBudgetMiB", "250");
+    await stack.setConfig("moontv:image.sizeBudgetMiB", "250");
   });
 
   it("registry cache, proven: on a wiped builder a source-only change takes the dependency install from the cache", async () => {

@@ -14,8 +14,10 @@ import { CONTAINERD_SOCKET, PIDS } from "../../engine/cluster/paths";
 import { alive } from "../../engine/cluster/processes";
 import { LOCAL_PATH_DIR, STORAGE_CLASS } from "../../engine/cluster/local-path";
 import { HOST_PATHS, NODE_SYSCTLS } from "../../engine/cluster/host-state";
+import { KUBE_ROUTER_IPSET } from "../../engine/cluster/network-policy";
 import { BIN, ROOT, engineEnv, kubectl, kubectlJson, type Kube } from "./support/engine";
 import { request } from "./support/http";
+import { nodeInPod, nodeScriptContainer, restrictedPodSecurity } from "./support/pods";
 import { waitUntil } from "./support/wait";
 
 const NS = `node-${Date.now()}`;
@@ -23,28 +25,8 @@ const WEB_PORT = 8080;
 /** A tiny HTTP server in the runtime base's own node: answers its pod's name. */
 const WEB_SERVER = `require("http").createServer((q, s) => s.end(require("os").hostname())).listen(${WEB_PORT})`;
 
-function restrictedPod(): Kube {
-  return {
-    securityContext: { runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: "RuntimeDefault" } },
-  };
-}
-
-function container(name: string, image: string, script: string): Kube {
-  return {
-    name,
-    image,
-    // The stand-in's tag is `latest`: kept, not pulled again, once the node has it.
-    imagePullPolicy: "IfNotPresent",
-    args: ["-e", script],
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
-    resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
-  };
-}
-
 /** Runs `node -e script` in a pod of the web Deployment; answers its output. */
-function nodeInPod(pod: string, script: string): string {
-  return kubectl(["-n", NS, "exec", pod, "--", "/nodejs/bin/node", "-e", script]).trim();
-}
+const nodeInWebPod = (pod: string, script: string) => nodeInPod(NS, pod, script);
 
 function webPods(): Kube[] {
   return kubectlJson(["-n", NS, "get", "pods", "-l", "app=web"]).items;
@@ -90,6 +72,7 @@ function hostSnapshot() {
     Object.keys(NODE_SYSCTLS).map((k) => [k, fs.readFileSync(path.join("/proc/sys", k), "utf8").trim()]),
   );
   const paths = Object.fromEntries(HOST_PATHS.map((p) => [p, fs.existsSync(p)]));
+  const ipsets = run("ipset", ["list", "-n"]).split("\n").filter(Boolean).sort();
   const processes = fs
     .readdirSync("/proc")
     .filter((e) => /^\d+$/.test(e))
@@ -103,7 +86,7 @@ function hostSnapshot() {
       }
     })
     .filter(Boolean);
-  return { rules, links, mounts, sysctls, paths, processes };
+  return { rules, links, mounts, sysctls, paths, ipsets, processes };
 }
 
 async function webReady(): Promise<void> {
@@ -145,10 +128,10 @@ describe("the real node (e2e)", function () {
         template: {
           metadata: { labels: { app: "web" } },
           spec: {
-            ...restrictedPod(),
+            securityContext: restrictedPodSecurity(),
             containers: [
               {
-                ...container("web", image, WEB_SERVER),
+                ...nodeScriptContainer("web", image, WEB_SERVER),
                 ports: [{ containerPort: WEB_PORT }],
                 readinessProbe: { httpGet: { path: "/", port: WEB_PORT }, periodSeconds: 1 },
               },
@@ -182,6 +165,7 @@ describe("the real node (e2e)", function () {
     assert.match(versionOf("bridge", []), /CNI bridge plugin v1\.10\.0/);
     assert.match(versionOf("coredns", ["-version"]), /CoreDNS-1\.15\.0/);
     assert.match(versionOf("local-path-provisioner", ["--version"]), /version v0\.0\.30/);
+    assert.match(versionOf("kube-router", ["--version"]), /kube-router version v2\.1\.0,/);
     const node = kubectlJson(["get", "node", NODE_NAME]);
     assert.equal(node.status.nodeInfo.kubeletVersion, "v1.36.1");
     assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\/v?2\.4\.2/);
@@ -231,7 +215,7 @@ describe("the real node (e2e)", function () {
       return seen.size === names.size;
     });
     const [first] = webPods();
-    const answer = nodeInPod(
+    const answer = nodeInWebPod(
       first.metadata.name,
       `fetch("http://web.${NS}.svc.cluster.local/").then(r => r.text()).then(t => console.log(t))`,
     );
@@ -242,7 +226,7 @@ describe("the real node (e2e)", function () {
     const [pod] = webPods();
     const name = pod.metadata.name;
     assert.equal(
-      nodeInPod(
+      nodeInWebPod(
         name,
         `require("dns").lookup("kubernetes.default.svc.cluster.local", (e, a) => console.log(e ? e.code : a))`,
       ),
@@ -250,11 +234,11 @@ describe("the real node (e2e)", function () {
     );
     // CoreDNS forwards nothing: a name outside the cluster gets no answer (and no query leaves the machine).
     assert.doesNotMatch(
-      nodeInPod(name, `require("dns").lookup("example.com", (e, a) => console.log(e ? e.code : a))`),
+      nodeInWebPod(name, `require("dns").lookup("example.com", (e, a) => console.log(e ? e.code : a))`),
       /^\d+\.\d+\.\d+\.\d+$/,
     );
     // /proc/net/route: destination 00000000 is a default route; a pod has none.
-    const routes = nodeInPod(name, `console.log(require("fs").readFileSync("/proc/net/route", "utf8"))`);
+    const routes = nodeInWebPod(name, `console.log(require("fs").readFileSync("/proc/net/route", "utf8"))`);
     const destinations = routes
       .split("\n")
       .slice(1)
@@ -292,12 +276,7 @@ describe("the real node (e2e)", function () {
         metadata: { name: "writer", namespace: ns },
         spec: {
           restartPolicy: "Never",
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: 1001,
-            runAsGroup: 1001,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: restrictedPodSecurity(),
           containers: [
             {
               name: "writer",
@@ -334,6 +313,11 @@ describe("the real node (e2e)", function () {
     clusterCommand("down");
     const found = hostSnapshot();
     assert.deepEqual(found.processes, [], "no process of the cluster outlives `down`");
+    assert.deepEqual(
+      found.ipsets.filter((n) => KUBE_ROUTER_IPSET.test(n)),
+      [],
+      "no ipset of kube-router outlives `down`",
+    );
     clusterCommand("up");
     assert.notDeepEqual(hostSnapshot().links, found.links, "up made the bridge and the pods' veths");
     clusterCommand("down");
@@ -356,6 +340,7 @@ describe("the real node (e2e)", function () {
       "container runtime",
       "node",
       "service network",
+      "network policy",
       "DNS",
       "storage",
     ])

@@ -87,8 +87,8 @@ describe("the vulnerability gate in pulumi up (e2e)", function () {
 
   it("enforce: a new digest with a critical finding fails the up naming the advisory; the app keeps its image", async () => {
     const before = stack.deployedImage();
-    await stack.setDev("moontv:image.scan.mode", "enforce");
-    await stack.setDev("moontv:image.scan.db.directory", dbDir);
+    await stack.setConfig("moontv:image.scan.mode", "enforce");
+    await stack.setConfig("moontv:image.scan.db.directory", dbDir);
     stack.touchSource(1); // a new digest
     const r = await timedUp("finding");
     assert.notEqual(r.code, 0);
@@ -101,9 +101,9 @@ describe("the vulnerability gate in pulumi up (e2e)", function () {
   });
 
   it("allowed with a reason, the same up succeeds and records the counts and the database's build time", async () => {
-    await stack.setDev("moontv:image.scan.allow[0].id", ADVISORY.id);
-    await stack.setDev("moontv:image.scan.allow[0].reason", "e2e: the spec accepts its own advisory");
-    await stack.setDev("moontv:image.scan.allow[0].expires", "2099-12-31");
+    await stack.setConfig("moontv:image.scan.allow[0].id", ADVISORY.id);
+    await stack.setConfig("moontv:image.scan.allow[0].reason", "e2e: the spec accepts its own advisory");
+    await stack.setConfig("moontv:image.scan.allow[0].expires", "2099-12-31");
     const r = await timedUp("allowed");
     assert.equal(r.code, 0, r.output.slice(-6000));
     const gate = await gateState();
@@ -132,7 +132,7 @@ describe("the vulnerability gate in pulumi up (e2e)", function () {
       cwd: stack.project,
       env: { PULUMI_BACKEND_URL: `file://${path.join(stack.project, ".pulumi-state")}` },
     });
-    await stack.setDev("moontv:image.scan.db.repository", `127.0.0.1:${port}/aquasec/trivy-db:2`);
+    await stack.setConfig("moontv:image.scan.db.repository", `127.0.0.1:${port}/aquasec/trivy-db:2`);
     stack.touchSource(2);
     const r = await timedUp("unreachable-db");
     assert.notEqual(r.code, 0);

@@ -1,5 +1,5 @@
 /**
- * A scratch dev stack whose `moontv:image` builds a copy of test/fixtures/app for real: the local
+ * A scratch stack (dev, or prod with its own settings) whose `moontv:image` builds a copy of test/fixtures/app for real: the local
  * cluster's buildkitd through the docker-build provider, pushing to the cluster's TLS registry. Used by
  * the image e2e specs.
  */
@@ -64,6 +64,8 @@ export function wipeBuilder(): void {
 export interface ImageStackOptions {
   /** Scratch project name (a directory under the e2e scratch root). */
   name: string;
+  /** Which of the project's stacks, with its own stack file's settings: dev unless told. */
+  stack?: "dev" | "prod";
   namespace: string;
   /** Repository path in the cluster's registry; one per run, so that cold means no cache at all. */
   repo: string;
@@ -80,7 +82,8 @@ export interface ImageStack {
   reg: ClusterImageEnv;
   up(...extra: string[]): Promise<CommandResult>;
   preview(...extra: string[]): Promise<CommandResult>;
-  setDev(key: string, value: string): Promise<CommandResult>;
+  /** `pulumi config set --path` on the stack (dev or prod, whichever it is). */
+  setConfig(key: string, value: string): Promise<CommandResult>;
   /** `pulumi stack export`: the state, as JSON. */
   stackState(): Promise<Kube>;
   outputs(): Promise<Record<string, unknown>>;
@@ -89,7 +92,10 @@ export interface ImageStack {
   /** A source-only change: one page's text, never the lockfile or package.json. */
   touchSource(n: number): void;
   destroy(): Promise<CommandResult>;
-  /** Destroys the stack and removes the scratch project (kept with MOONTV_E2E_KEEP). */
+  /**
+   * Destroys the stack and removes the scratch project (kept with MOONTV_E2E_KEEP). A prod stack's
+   * protected objects are unprotected first: the scratch stack must leave nothing behind.
+   */
   remove(): Promise<void>;
 }
 
@@ -108,7 +114,8 @@ export async function createImageStack(o: ImageStackOptions): Promise<ImageStack
     filter: (f) => !/\/(node_modules|\.next)(\/|$)/.test(f),
   });
   fs.copyFileSync(path.join(ROOT, "components", "image", ".dockerignore"), path.join(app, ".dockerignore"));
-  rewriteStackFile(project, "dev", (c) => ({
+  const stack = o.stack ?? "dev";
+  rewriteStackFile(project, stack, (c) => ({
     ...c,
     "moontv:namespace": o.namespace,
     "moontv:image": {
@@ -123,17 +130,17 @@ export async function createImageStack(o: ImageStackOptions): Promise<ImageStack
     },
     ...o.config,
   }));
-  await initStack("dev", inProject());
-  const destroy = () => pulumi(["destroy", "--yes", "-s", "dev"], inProject());
+  await initStack(stack, inProject());
+  const destroy = () => pulumi(["destroy", "--yes", "-s", stack], inProject());
   return {
     project,
     app,
     reg,
-    up: (...extra) => pulumi(["up", "--yes", "-s", "dev", ...policyArgs("dev"), ...extra], inProject()),
-    preview: (...extra) => pulumiOk(["preview", "-s", "dev", ...policyArgs("dev"), ...extra], inProject()),
-    setDev: (key, value) => pulumiOk(["config", "set", "-s", "dev", "--path", key, value], inProject()),
-    stackState: async () => JSON.parse((await pulumiOk(["stack", "export", "-s", "dev"], inProject())).stdout),
-    outputs: async () => JSON.parse((await pulumiOk(["stack", "output", "-s", "dev", "--json"], inProject())).stdout),
+    up: (...extra) => pulumi(["up", "--yes", "-s", stack, ...policyArgs(stack), ...extra], inProject()),
+    preview: (...extra) => pulumiOk(["preview", "-s", stack, ...policyArgs(stack), ...extra], inProject()),
+    setConfig: (key, value) => pulumiOk(["config", "set", "-s", stack, "--path", key, value], inProject()),
+    stackState: async () => JSON.parse((await pulumiOk(["stack", "export", "-s", stack], inProject())).stdout),
+    outputs: async () => JSON.parse((await pulumiOk(["stack", "output", "-s", stack, "--json"], inProject())).stdout),
     deployedImage: () =>
       kubectlJson(["-n", o.namespace, "get", "deployment", "moontv"]).spec.template.spec.containers.find(
         (c: { name: string }) => c.name === "moontv",
@@ -141,6 +148,7 @@ export async function createImageStack(o: ImageStackOptions): Promise<ImageStack
     touchSource: (n) => makeSourceOnlyChange(app, n),
     destroy,
     remove: async () => {
+      if (stack === "prod") await pulumi(["state", "unprotect", "--all", "--yes", "-s", stack], inProject());
       await destroy();
       if (!process.env.MOONTV_E2E_KEEP) removeScratch(project);
     },
