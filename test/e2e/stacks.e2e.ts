@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { kubectl, kubectlJson, pulumi, pulumiOk, type Kube } from "./support/engine";
 import { startE2eImages, type E2eImages } from "./support/images";
-import { noHostProcessOutlives, reapProcessGroup } from "./support/processes";
+import { noHostProcessOutlives, reapSession } from "./support/processes";
+import { waitUntil } from "./support/wait";
 import { removeScratch, scratchProject } from "./support/project";
 import {
   differences,
@@ -318,10 +319,11 @@ describe("dev and prod stacks under the real engine (e2e)", function () {
       // Our language host, the program and the policy pack end with the killed CLI.
       await noHostProcessOutlives("the killed pulumi up");
       // What outlives it is Pulumi's own plugins (see support/processes): reaped here, so no run leaves
-      // providers behind; anything else left in the CLI's process group would be ours, and fails.
-      const left = reapProcessGroup(crashed.pid);
+      // providers behind; anything else left in the CLI's session would be ours, and fails.
+      const left = reapSession(crashed.pid);
       const notPulumis = left.filter((p) => !/pulumi-resource-|@pulumi\/pulumi\/cmd\/dynamic-provider/.test(p.cmdline));
       assert.deepEqual(notPulumis, [], "only Pulumi's own plugins outlive the killed CLI");
+      await waitUntil("the killed CLI's session to be empty", 10_000, () => reapSession(crashed.pid).length === 0);
       // The documented recovery (README: "When an update was interrupted").
       await pulumi(["cancel", "--yes", "-s", "dev"], inProject());
       await pulumiOk(["refresh", "--yes", "--clear-pending-creates", "-s", "dev"], inProject());

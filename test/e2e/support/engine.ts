@@ -81,7 +81,7 @@ export function releaseCluster(): void {
 
 export interface CommandResult {
   code: number | null;
-  /** The command's process ID, also the ID of the process group it and everything it started run in. */
+  /** The command's process ID, also the ID of the session it and everything it started run in. */
   pid: number;
   stdout: string;
   stderr: string;
@@ -101,7 +101,8 @@ export interface RunOptions {
 export function run(command: string, args: string[], opts: RunOptions): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    // A process group of its own (pgid = pid): what a killed command leaves behind can be found and reaped.
+    // A session of its own (detached: setsid, sid = pid): what a killed command leaves behind, even in
+    // process groups of their own (the CLI's plugins), can be found by it and reaped.
     const child = spawn(command, args, {
       cwd: opts.cwd,
       env: engineEnv(opts.env),

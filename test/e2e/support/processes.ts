@@ -3,7 +3,9 @@
  * packs it runs. A spec asks which still run after a command ended (or was killed): none may. Pulumi's
  * own plugins are not counted: after a CLI killed with SIGKILL, the providers (kubernetes, random) and
  * the SDK's dynamic-provider script keep running, re-parented to init, until something kills them: that
- * is upstream's behaviour, not our host's. The spec that kills the CLI reaps them by process group.
+ * is upstream's behaviour, not our host's. The spec that kills the CLI reaps them by session: the CLI puts
+ * each plugin in a process group of its own (so a Ctrl-C reaches the CLI alone), but all stay in the
+ * session support/engine's run() opened for the command.
  */
 import * as fs from "fs";
 import { waitUntil } from "./wait";
@@ -11,18 +13,18 @@ import { waitUntil } from "./wait";
 export interface LiveProcess {
   pid: number;
   ppid: number;
-  /** Process group: a command run by support/engine's run() and all it started share the command's pid. */
-  pgid: number;
+  /** Session: a command run by support/engine's run() and everything it started share the command's pid. */
+  sid: number;
   cmdline: string;
 }
 
 function read(pid: string): LiveProcess | undefined {
   try {
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
-    // stat: "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so read after the last ")".
+    // stat: "pid (comm) state ppid pgrp session …"; comm may hold spaces and parentheses: read after the last ")".
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const [, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), cmdline };
+    const [, ppid, , sid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { pid: Number(pid), ppid: Number(ppid), sid: Number(sid), cmdline };
   } catch {
     return undefined; // gone meanwhile
   }
@@ -41,9 +43,9 @@ export function languageHostProcesses(): LiveProcess[] {
   return liveProcesses().filter((p) => /language-host\/host\.ts|@pulumi\/pulumi\/cmd\/run/.test(p.cmdline));
 }
 
-/** Kills (SIGKILL) every process still in process group `pgid` and returns what it found there. */
-export function reapProcessGroup(pgid: number): LiveProcess[] {
-  const left = liveProcesses().filter((p) => p.pgid === pgid);
+/** Kills (SIGKILL) every process still in session `sid` and returns what it found there. */
+export function reapSession(sid: number): LiveProcess[] {
+  const left = liveProcesses().filter((p) => p.sid === sid);
   for (const p of left) {
     try {
       process.kill(p.pid, "SIGKILL");
