@@ -18,6 +18,11 @@ import { cacheRoot } from "../image/pipeline";
 import { issueCertificate, makeCa } from "./pki";
 import { prepareStandInRootfs, pushStandIns, type StandInArch, type StandInImages } from "../image/standins";
 import { pushRedisStandIn, type RedisStandIn } from "../image/redis-standin";
+import {
+  pushMonitoringStandIns,
+  type MonitoringStandIn,
+  type MonitoringStandInName,
+} from "../image/monitoring-standins";
 import { redisImage } from "../../components/redis/image";
 import { mirroredImage } from "../../components/shared/mirror";
 import { REDIS_DEFAULTS } from "../../stacks/settings/defaults";
@@ -187,21 +192,28 @@ const FRONTEND_LABELS = [
 ];
 
 /**
- * `moontv:registryMirrors` for the cluster: Docker Hub's images are served by the registry under
- * `<registry>/mirror/docker.io`, where pushImages puts their stand-ins.
+ * `moontv:registryMirrors` for the cluster: Docker Hub's and Quay's images are served by the registry under
+ * `<registry>/mirror/docker.io` and `<registry>/mirror/quay.io`, where pushImages puts their stand-ins.
  */
 export function standInMirrors(registry: string): Record<string, string> {
-  return { "docker.io": `${registry}/mirror/docker.io` };
+  return { "docker.io": `${registry}/mirror/docker.io`, "quay.io": `${registry}/mirror/quay.io` };
 }
 
 /** Where the program pulls the Redis image it names by default when given standInMirrors(registry). */
 export function redisStandInRef(registry: string): string {
-  return mirroredImage(redisImage({ version: REDIS_DEFAULTS.version }), standInMirrors(registry));
+  return standInRef(registry, redisImage({ version: REDIS_DEFAULTS.version }));
 }
 
-/** What pushImages pushed: the stand-in bases, the Redis stand-in and the mirrors that serve it. */
+/** Where the program pulls a third-party image it names, `image`, when given standInMirrors(registry). */
+export function standInRef(registry: string, image: string): string {
+  return mirroredImage(image, standInMirrors(registry));
+}
+
+/** What pushImages pushed: the stand-in bases, the Redis and monitoring stand-ins and the mirrors that serve them. */
 export interface ClusterImages extends StandInImages {
   redis: RedisStandIn;
+  /** Prometheus and its exporters (this machine's CPU only), each with the Debian version inside. */
+  monitoring: Record<MonitoringStandInName, MonitoringStandIn>;
   /** `moontv:registryMirrors` (registry host → mirror prefix) under which the stand-ins are served. */
   registryMirrors: Record<string, string>;
 }
@@ -209,9 +221,10 @@ export interface ClusterImages extends StandInImages {
 /**
  * Pushes the stand-in bases (engine/image/standins.ts, made from Debian packages) for `archs` (one
  * manifest list each when several), the stand-in of the default Redis image (engine/image/redis-standin.ts)
- * for the same `archs` where the program pulls it through standInMirrors, and the Dockerfile frontend
- * image (the pinned BuildKit module's own `dockerfile-frontend`, alone in the image as upstream ships it)
- * to the registry.
+ * for the same `archs` where the program pulls it through standInMirrors, the stand-ins of Prometheus and
+ * its exporters (engine/image/monitoring-standins.ts) for this machine's CPU, the real node's, likewise,
+ * and the Dockerfile frontend image (the pinned BuildKit module's own `dockerfile-frontend`, alone in the
+ * image as upstream ships it) to the registry.
  */
 export async function pushImages(
   registry: string,
@@ -237,7 +250,8 @@ export async function pushImages(
     ]);
     await buildah.push(frontend);
     const redis = await pushRedisStandIn(buildah, root, archs, redisStandInRef(registry));
-    return { ...bases, redis, registryMirrors: standInMirrors(registry) };
+    const monitoring = await pushMonitoringStandIns(buildah, root, (image) => standInRef(registry, image));
+    return { ...bases, redis, monitoring, registryMirrors: standInMirrors(registry) };
   } finally {
     await buildah.destroy();
     fs.rmSync(frontendRoot, { recursive: true, force: true });

@@ -3,7 +3,6 @@
 // made like the Node stand-in bases (engine/image/standins.ts: `apt-get download` through the private
 // apt state for another CPU, `dpkg-deb -x`), with the official image's user, data directory, port,
 // entrypoint and command. docs/image-stand-ins.md lists every difference from the real image.
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { REDIS_DATA_DIR, REDIS_GID, REDIS_PORT, REDIS_UID } from "../../components/redis/names";
@@ -11,11 +10,14 @@ import type { Buildah } from "./buildah";
 import {
   aptForCache,
   debDirFor,
+  debianUpstreamVersion,
   download,
   hostArch,
   makeAside,
   pruneOtherRecipes,
   pushRootfsImage,
+  recipeKeyOf,
+  rootfsPackageVersion,
   SHELL_PACKAGES,
   STAND_IN_LABEL,
   STAND_IN_PATH,
@@ -95,25 +97,7 @@ export interface RedisStandIn {
 
 /** Key of a Redis stand-in build: changes when this recipe or the shared stand-in code changes. */
 function recipeKey(): string {
-  const h = createHash("sha256");
-  h.update(fs.readFileSync(__filename));
-  h.update(fs.readFileSync(path.join(__dirname, "standins.ts")));
-  return h.digest("hex").slice(0, 16);
-}
-
-/** The upstream part of a Debian version: `5:7.0.15-1~deb12u10` → `7.0.15` (no epoch, no revision). */
-export function debianUpstreamVersion(version: string): string {
-  const upstream = version.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
-  if (!/^\d/.test(upstream)) throw new Error(`cannot read an upstream version from the Debian version "${version}"`);
-  return upstream;
-}
-
-/** The version dpkg's status file (as unpack() writes it) records for `pkg`. */
-export function installedVersion(status: string, pkg: string): string {
-  const entry = status.split(/\n\s*\n/).find((e) => e.split("\n").includes(`Package: ${pkg}`));
-  const version = entry && /^Version: (.+)$/m.exec(entry)?.[1];
-  if (!version) throw new Error(`no version of ${pkg} in the stand-in's dpkg status`);
-  return version;
+  return recipeKeyOf([__filename, path.join(__dirname, "standins.ts")]);
 }
 
 async function makeRedisRootfs(root: string, debs: string[]): Promise<void> {
@@ -158,8 +142,7 @@ export async function prepareRedisStandInRootfs(
     await makeRedisRootfs(root, await download(REDIS_PACKAGES, debDirFor(cacheRoot, arch, REDIS_RELEASE), apt));
   });
   pruneOtherRecipes(base);
-  const status = fs.readFileSync(path.join(dir, "var/lib/dpkg/status"), "utf8");
-  return { arch, dir, redisVersion: debianUpstreamVersion(installedVersion(status, "redis-server")) };
+  return { arch, dir, redisVersion: debianUpstreamVersion(rootfsPackageVersion(dir, "redis-server")) };
 }
 
 /** `buildah config` flags of the official image: entrypoint, command, working directory, volume, port. No

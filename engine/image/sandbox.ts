@@ -14,7 +14,8 @@ export interface SandboxOptions {
   config: ImageConfig;
   /** The only writable places: host directories bound over paths of the image. */
   volumes: Array<{ hostDir: string; target: string }>;
-  /** Host files bound read-only over files of the image (a ConfigMap key mounted with subPath). */
+  /** Host files or directories bound read-only over paths of the image (a ConfigMap key mounted with
+   * subPath, a whole ConfigMap, a read-only hostPath volume). */
   files?: Array<{ hostFile: string; target: string }>;
   /** Added to (or overriding) the image's Env. */
   env?: Record<string, string>;
@@ -80,8 +81,12 @@ export class Sandbox {
     }
     for (const f of o.files ?? []) {
       const target = path.join(o.rootfs, f.target.slice(1));
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      if (!fs.existsSync(target)) fs.writeFileSync(target, "");
+      // The mount point: a directory for a directory, a file for a file.
+      if (fs.statSync(f.hostFile).isDirectory()) fs.mkdirSync(target, { recursive: true });
+      else {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        if (!fs.existsSync(target)) fs.writeFileSync(target, "");
+      }
     }
     const mnt = path.join(o.scratchDir, "root");
     fs.mkdirSync(mnt, { recursive: true });

@@ -131,13 +131,37 @@ export interface StandInImages {
   archs: StandInArch[];
 }
 
-/** Key of a stand-in build: changes when this recipe, the shim or the Node version changes. */
-function recipeKey(nodeVersion: string): string {
+/** Key of a stand-in build: changes when one of `files` (its recipe and the code it runs) or `extra` changes. */
+export function recipeKeyOf(files: string[], ...extra: string[]): string {
   const h = createHash("sha256");
-  h.update(fs.readFileSync(__filename));
-  h.update(fs.readFileSync(SHIM));
-  h.update(nodeVersion);
+  for (const f of files) h.update(fs.readFileSync(f));
+  for (const e of extra) h.update(e);
   return h.digest("hex").slice(0, 16);
+}
+
+/** Key of the Node stand-ins: changes when this recipe, the shim or the Node version changes. */
+function recipeKey(nodeVersion: string): string {
+  return recipeKeyOf([__filename, SHIM], nodeVersion);
+}
+
+/** The upstream part of a Debian version: `5:7.0.15-1~deb12u10` → `7.0.15` (no epoch, no revision). */
+export function debianUpstreamVersion(version: string): string {
+  const upstream = version.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+  if (!/^\d/.test(upstream)) throw new Error(`cannot read an upstream version from the Debian version "${version}"`);
+  return upstream;
+}
+
+/** The version dpkg's status file (as unpack() writes it) records for `pkg`. */
+export function installedVersion(status: string, pkg: string): string {
+  const entry = status.split(/\n\s*\n/).find((e) => e.split("\n").includes(`Package: ${pkg}`));
+  const version = entry && /^Version: (.+)$/m.exec(entry)?.[1];
+  if (!version) throw new Error(`no version of ${pkg} in the stand-in's dpkg status`);
+  return version;
+}
+
+/** The Debian version of `pkg` unpacked into the stand-in root file system `root` (by unpack()). */
+export function rootfsPackageVersion(root: string, pkg: string): string {
+  return installedVersion(fs.readFileSync(path.join(root, "var/lib/dpkg/status"), "utf8"), pkg);
 }
 
 /** This machine's Debian release (VERSION_CODENAME), whose system apt sources serve it. */

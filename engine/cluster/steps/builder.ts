@@ -1,7 +1,8 @@
 /**
  * A rootful buildkitd (its runc process sandbox needs root) trusting the registry, the buildx `remote`
  * builder moontv-local over its socket, and the registry filled with what builds need: the stand-in
- * bases for every CPU the builder serves and the Dockerfile frontend.
+ * bases for every CPU the builder serves and the Dockerfile frontend; and with what stacks pull: the Redis
+ * and monitoring stand-ins.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -94,10 +95,11 @@ export const builder: Step = {
       E2E_RUNTIME_BASE: bases.runtimeBase,
       // What the bases serve and the builder runs; `no arm64:` says why not when QEMU is missing.
       E2E_PLATFORMS: bases.archs.map((a) => `linux/${a}`).join(","),
-      // The moontv:registryMirrors value (JSON) under which the registry serves the stand-ins (Redis).
+      // The moontv:registryMirrors value (JSON) under which the registry serves the stand-ins (Redis, and
+      // Prometheus and its exporters: docker.io and quay.io).
       E2E_REGISTRY_MIRRORS: JSON.stringify(bases.registryMirrors),
       ...(emulation ? { E2E_NO_ARM64: emulation } : {}),
     });
-    return `${BUILDER_NAME} (buildkitd, platforms ${platforms}${emulation ? `; no arm64: ${emulation}` : ""}); stand-in bases for ${archs.join(", ")} pushed`;
+    return `${BUILDER_NAME} (buildkitd, platforms ${platforms}${emulation ? `; no arm64: ${emulation}` : ""}); stand-in bases and Redis for ${archs.join(", ")}, monitoring stand-ins for ${Object.values(bases.monitoring)[0]?.arch} pushed`;
   },
 };

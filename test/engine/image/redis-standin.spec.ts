@@ -10,7 +10,6 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type * as k8s from "@pulumi/kubernetes";
 import {
   buildRedisStatefulSet,
   clusterRedisConfOptions,
@@ -30,30 +29,11 @@ import { redisStandInRef, standInMirrors } from "../../../engine/cluster/builder
 import { Buildah, type ImageConfig } from "../../../engine/image/buildah";
 import { startRegistry, type LocalRegistry } from "../../../engine/image/local-registry";
 import { cacheRoot } from "../../../engine/image/pipeline";
-import {
-  debianUpstreamVersion,
-  installedVersion,
-  pushRedisStandIn,
-  type RedisStandIn,
-} from "../../../engine/image/redis-standin";
+import { pushRedisStandIn, type RedisStandIn } from "../../../engine/image/redis-standin";
 import { Sandbox } from "../../../engine/image/sandbox";
 import { hostArch } from "../../../engine/image/standins";
+import { asContainerRuns, type Container } from "../../support/container";
 import { settingsFor } from "../../support/settings";
-
-type Container = k8s.types.input.core.v1.Container;
-
-/** The process a container runs, as Kubernetes starts it: `command` replaces the image's ENTRYPOINT and,
- * without `args`, its CMD too; runAsUser/runAsGroup replace its USER. */
-function asContainerRuns(image: ImageConfig, c: Container, uid: number, gid: number): ImageConfig {
-  const command = c.command as string[] | undefined;
-  const args = c.args as string[] | undefined;
-  return {
-    ...image,
-    User: `${uid}:${gid}`,
-    Entrypoint: command ?? image.Entrypoint,
-    Cmd: args ?? (command ? [] : image.Cmd),
-  };
-}
 
 /** The command of the StatefulSet's exec probes (startup, liveness, readiness). */
 function probeCommand(): string[] {
@@ -77,22 +57,6 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, ms: number
   }
   throw new Error(`${what} within ${ms} ms:\n${log().slice(-3000)}`);
 }
-
-describe("Debian versions read by the Redis stand-in", () => {
-  it("keeps the upstream version only (no epoch, no Debian revision)", () => {
-    assert.equal(debianUpstreamVersion("5:7.0.15-1~deb12u10"), "7.0.15");
-    assert.equal(debianUpstreamVersion("7.2.4-1"), "7.2.4");
-    assert.equal(debianUpstreamVersion("1.14"), "1.14");
-    assert.throws(() => debianUpstreamVersion("x-1"), /cannot read an upstream version/);
-  });
-
-  it("finds a package's version in a dpkg status file", () => {
-    const status =
-      "Package: redis-tools\nVersion: 5:7.0.15-1\n\nPackage: redis-server\nStatus: install ok installed\nVersion: 5:7.0.14-1\n";
-    assert.equal(installedVersion(status, "redis-server"), "5:7.0.14-1");
-    assert.throws(() => installedVersion(status, "redis"), /no version of redis/);
-  });
-});
 
 describe("the Redis stand-in's place in the cluster registry", () => {
   it("is where the dev stack pulls its Redis image when given the cluster's registry mirrors", () => {

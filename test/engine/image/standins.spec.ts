@@ -8,9 +8,10 @@ import * as path from "path";
 import { IMAGE_BUILD_DEFAULTS, IMAGE_DEBIAN } from "../../../stacks/settings/defaults";
 import { cacheRoot } from "../../../engine/image/pipeline";
 import { run } from "../../../engine/image/proc";
-import { installedVersion } from "../../../engine/image/redis-standin";
 import {
   debFiles,
+  debianUpstreamVersion,
+  installedVersion,
   prepareStandInRootfs,
   pruneOtherRecipes,
   RECIPE_IDLE_MS,
@@ -121,5 +122,21 @@ describe("stand-in package lists", () => {
         else process.env[k] = v;
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("Debian versions read from a stand-in", () => {
+  it("keeps the upstream version only (no epoch, no Debian revision)", () => {
+    assert.equal(debianUpstreamVersion("5:7.0.15-1~deb12u10"), "7.0.15");
+    assert.equal(debianUpstreamVersion("7.2.4-1"), "7.2.4");
+    assert.equal(debianUpstreamVersion("1.14"), "1.14");
+    assert.throws(() => debianUpstreamVersion("x-1"), /cannot read an upstream version/);
+  });
+
+  it("finds a package's version in a dpkg status file", () => {
+    const status =
+      "Package: redis-tools\nVersion: 5:7.0.15-1\n\nPackage: redis-server\nStatus: install ok installed\nVersion: 5:7.0.14-1\n";
+    assert.equal(installedVersion(status, "redis-server"), "5:7.0.14-1");
+    assert.throws(() => installedVersion(status, "redis"), /no version of redis/);
   });
 });
