@@ -63,13 +63,14 @@ export function monitoringArgs(
       enabled: m.nodeExporter,
       namespace: nodeExporterNamespace(settings.namespace),
       nodeSelector: m.nodeExporterNodeSelector,
-      image: pin(W.nodeExporter.image),
+      // Pinned only when deployed: a lookup per image, and a mirror need not hold what no pod runs.
+      image: m.nodeExporter ? pin(W.nodeExporter.image) : W.nodeExporter.image,
       resources: sized(W.nodeExporter.resources),
     },
     grafana: {
       enabled: m.grafana,
       adminUser: W.grafana.adminUser,
-      image: pin(W.grafana.image),
+      image: m.grafana ? pin(W.grafana.image) : W.grafana.image,
       resources: sized(W.grafana.resources),
     },
     alertmanagers: m.alertmanagers,

@@ -64,6 +64,21 @@ describe("platform: monitoring args from the settings", () => {
     ]);
   });
 
+  it("pins only the images of the workloads it deploys: Grafana and node-exporter off, neither is looked up", () => {
+    const pinned: string[] = [];
+    const args = monitoringArgs(
+      settingsFor("prod", { monitoring: { grafana: false, nodeExporter: false } }),
+      REDIS_ENDPOINT,
+      (ref) => (pinned.push(ref), `pinned:${ref}`),
+    );
+    assert.deepEqual(pinned, [
+      "quay.io/prometheus/prometheus:v2.53.2",
+      "oliver006/redis_exporter:v1.62.0",
+      "quay.io/prometheus/blackbox-exporter:v0.25.0",
+    ]);
+    assert.deepEqual([args.grafana.enabled, args.nodeExporter.enabled], [false, false]);
+  });
+
   it("dev: its retention and switches, no Alertmanager, data unprotected", () => {
     const args = monitoringArgs(settingsFor("dev", { monitoring: { enabled: true } }), REDIS_ENDPOINT, (ref) => ref);
     assert.deepEqual(args.prometheus.retentionTime, "2d");
