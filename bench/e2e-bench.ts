@@ -12,7 +12,11 @@
  *      namespaces are deleted and the stack removed (its objects are protected from `pulumi destroy`);
  *   5. dev on the real node: the fixture app built once by BuildKit (not measured), then `pulumi up` of
  *      dev from empty to the app answering /login through its Service, against 3.'s up on the fake nodes
- *      (goal <= 1.5 times), and a new app pod's start (containerd's startedAt) to its first 200.
+ *      (goal <= 1.5 times), and a new app pod's start (containerd's startedAt) to its first 200;
+ *   6. prod on the real node (the same app image, the monitoring stand-ins, NetworkPolicies enforced):
+ *      `pulumi up` from empty until every Prometheus target is up and the blackbox probe of the app
+ *      succeeds, then a rollout (a changed env value) under 20 requests/s through Service moontv: its
+ *      duration and failed requests. Then the stack's objects are unprotected and destroyed.
  * Everything runs in a scratch copy of the project with a file backend of its own and its own
  * namespaces (`bench-dev`, `bench-prod`, and whatever the offline previews derive from them), so a
  * concurrent `npm run test:e2e` on the same cluster (moontv-dev, moontv, …) is never touched.
@@ -23,7 +27,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { realNodeNamespaceAnnotations } from "../engine/cluster/node-network";
+import { REAL_NODE_LABEL, realNodeNamespaceAnnotations } from "../engine/cluster/node-network";
 import {
   engineEnv,
   ensureCluster,
@@ -35,6 +39,8 @@ import {
 } from "../test/e2e/support/engine";
 import { first200 } from "../test/e2e/support/http";
 import { createImageStack } from "../test/e2e/support/image-stack";
+import { rolloutUnderLoad, type Rollout } from "../test/e2e/support/load";
+import { allTargetsUp, prometheusApi } from "../test/e2e/support/prometheus";
 import { crictlInspect } from "../test/e2e/support/node";
 import { startE2eImages, type E2eImages } from "../test/e2e/support/images";
 import { removeScratch, scratchProject } from "../test/e2e/support/project";
@@ -233,7 +239,12 @@ async function main(): Promise<void> {
 
     // 5. dev on the real node, with the app image built once (the build is the image bench's subject).
     checkInterrupted();
-    const real = await realNodeUps(upRuns, project, inProject, (d) => (devDeployed = d));
+    const appRef = await buildFixtureApp();
+    const real = await realNodeUps(upRuns, appRef, project, inProject, (d) => (devDeployed = d));
+
+    // 6. prod on the real node, the same image.
+    checkInterrupted();
+    const prodReal = await realNodeProd(appRef);
 
     const rows: Row[] = [
       { what: "pulumi preview prod, with the pack", times: empty.withTimes },
@@ -243,6 +254,8 @@ async function main(): Promise<void> {
       { what: "pulumi destroy dev", times: destroyTimes },
       { what: "pulumi up dev on the real node, empty to /login 200", times: real.upTimes },
       { what: "app pod start to first 200 (real node)", times: real.firstAnswerTimes },
+      { what: "pulumi up prod on the real node, empty to every target up", times: [prodReal.upMs] },
+      { what: "rollout of prod's app (2 replicas) under 20 requests/s", times: [prodReal.rollout.ms] },
       { what: "pulumi preview prod deployed, with the pack", times: deployed.withTimes },
       { what: "pulumi preview prod deployed, without the pack", times: deployed.withoutTimes },
     ];
@@ -272,6 +285,9 @@ async function main(): Promise<void> {
     const realRatio = median(real.upTimes) / median(upTimes);
     console.log(
       `dev up on the real node / on the fake nodes: ${realRatio.toFixed(2)} times (goal <= ${REAL_NODE_RATIO_GOAL}): ${realRatio <= REAL_NODE_RATIO_GOAL ? "met" : "NOT met"}`,
+    );
+    console.log(
+      `prod rollout on the real node: ${prodReal.rollout.load.sent} requests, ${prodReal.rollout.load.failed} failed`,
     );
     console.log(loadavg());
   } finally {
@@ -319,6 +335,21 @@ async function main(): Promise<void> {
   if (failures.length) process.exitCode = 1;
 }
 
+/** The fixture app built once by BuildKit, pushed to the cluster's registry: its `repo@sha256:…`. */
+async function buildFixtureApp(): Promise<string> {
+  if (!engineEnv().E2E_REGISTRY_MIRRORS)
+    throw new Error(".engine/env exports no E2E_REGISTRY_MIRRORS: restart the cluster");
+  log("real node: building the fixture app once (not measured)");
+  const image = await createImageStack({ name: "bench-image", namespace: "bench-image", repo: "bench/moontv" });
+  try {
+    const built = await image.up();
+    if (built.code !== 0) throw new Error(`the fixture app's build failed:\n${built.output.slice(-4000)}`);
+    return (await image.outputs()).imageRef as string;
+  } finally {
+    await image.remove();
+  }
+}
+
 /**
  * `runs` ups of the dev stack on the real node (the fixture app, Redis from the cluster's stand-in), each
  * timed from the start of `pulumi up` to the app's first 200 on /login through its Service, then a new app
@@ -326,22 +357,12 @@ async function main(): Promise<void> {
  */
 async function realNodeUps(
   runs: number,
+  appRef: string,
   project: string,
   inProject: () => { cwd: string; env: NodeJS.ProcessEnv },
   deployed: (d: boolean) => void,
 ): Promise<{ upTimes: number[]; firstAnswerTimes: number[] }> {
   const env = engineEnv();
-  if (!env.E2E_REGISTRY_MIRRORS) throw new Error(".engine/env exports no E2E_REGISTRY_MIRRORS: restart the cluster");
-  log("real node: building the fixture app once (not measured)");
-  const image = await createImageStack({ name: "bench-image", namespace: "bench-image", repo: "bench/moontv" });
-  let appRef: string;
-  try {
-    const built = await image.up();
-    if (built.code !== 0) throw new Error(`the fixture app's build failed:\n${built.output.slice(-4000)}`);
-    appRef = (await image.outputs()).imageRef as string;
-  } finally {
-    await image.remove();
-  }
   rewriteStackFile(project, "dev", (c) => ({
     ...c,
     "moontv:image": { ref: appRef },
@@ -391,6 +412,72 @@ process.on("SIGINT", () => {
   interrupted = true;
   log("interrupted: stopping after the current step, then cleaning up");
 });
+
+/**
+ * prod on the real node in a scratch project of its own (namespace bench-prod-node): up from empty until
+ * every Prometheus target is up and the probe of the app succeeds, then a rollout under load; always
+ * unprotected, destroyed and its namespaces deleted after.
+ */
+async function realNodeProd(appRef: string): Promise<{ upMs: number; rollout: Rollout }> {
+  const env = engineEnv();
+  const ns = "bench-prod-node";
+  const project = scratchProject("bench-prod-node");
+  fs.mkdirSync(path.join(project, ".pulumi-state"));
+  const inProject = () => ({
+    cwd: project,
+    env: { PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}` },
+  });
+  rewriteStackFile(project, "prod", (c) => ({
+    ...c,
+    "moontv:namespace": ns,
+    "moontv:image": { ref: appRef },
+    "moontv:registryMirrors": JSON.parse(env.E2E_REGISTRY_MIRRORS!),
+    "moontv:kubernetes": { namespaceAnnotations: realNodeNamespaceAnnotations() },
+    "moontv:monitoring": {
+      grafana: false,
+      nodeExporterNodeSelector: `${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`,
+    },
+  }));
+  await initStack("prod", inProject());
+  try {
+    const t0 = Date.now();
+    await pulumiOk(["up", "--yes", "-s", "prod", ...policyArgs("prod")], inProject());
+    const prom = kubectlJson(["-n", ns, "get", "pod", "prometheus-0"]);
+    const base = `http://${prom.status.podIP}:9090`;
+    await allTargetsUp(base, 300_000);
+    await waitUntil("the probe of the app to succeed", 120_000, async () => {
+      const probe = await prometheusApi(base, `query?query=${encodeURIComponent("probe_success")}`);
+      return probe.result[0]?.value[1] === "1";
+    });
+    const upMs = Date.now() - t0;
+    log(`prod up on the real node: ${secs(upMs)} s to every target up`);
+    const svc = kubectlJson(["-n", ns, "get", "service", "moontv"]);
+    await pulumiOk(
+      ["config", "set", "-s", "prod", "--path", "moontv:app.siteName", "MoonTV bench rollout"],
+      inProject(),
+    );
+    const rollout = await rolloutUnderLoad({
+      url: `http://${svc.spec.clusterIP}:${svc.spec.ports[0].port}/login`,
+      perSecond: 20,
+      replicas: 2,
+      pods: () =>
+        kubectlJson<{ items: Kube[] }>(["-n", ns, "get", "pods", "-l", "app.kubernetes.io/component=web"]).items.filter(
+          (p) => !p.metadata.deletionTimestamp,
+        ),
+      update: async () => void (await pulumiOk(["up", "--yes", "-s", "prod", ...policyArgs("prod")], inProject())),
+    });
+    log(`prod rollout: ${secs(rollout.ms)} s, ${rollout.load.sent} requests, ${rollout.load.failed} failed`);
+    return { upMs, rollout };
+  } finally {
+    await pulumiOk(["state", "unprotect", "--all", "--yes", "-s", "prod"], inProject()).catch(() => undefined);
+    await pulumiOk(["destroy", "--yes", "-s", "prod"], inProject()).catch((err) =>
+      log(`prod destroy: ${(err as Error).message.split("\n")[0]}`),
+    );
+    for (const n of [ns, `${ns}-node-exporter`])
+      kubectl(["delete", "namespace", n, "--ignore-not-found", "--wait=false"]);
+    removeScratch(project);
+  }
+}
 
 main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);

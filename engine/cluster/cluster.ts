@@ -13,11 +13,11 @@ import * as path from "path";
 import { clearNodeLeftovers, applyNodeHostSettings, recordHost, restoreHost } from "./host-state";
 import { ENGINE_DIR, ENV_FILE, KUBECONFIG, STATE, BUILDKIT_STATE, BIN } from "./paths";
 import { ensurePki } from "./pki";
-import { alive, binary, readPids, restart, stopAll } from "./processes";
+import { alive, binary, logTail, readPids, restart, stopAll } from "./processes";
 import { runSteps, type ClusterContext, type Step } from "./step";
 import { builder, startBuildkitd, waitForBuilder } from "./steps/builder";
 import { clusterDns } from "./steps/dns";
-import { containerRuntime } from "./steps/container-runtime";
+import { containerRuntime, waitForContainerd } from "./steps/container-runtime";
 import { controlPlane } from "./steps/control-plane";
 import { networkPolicy } from "./steps/network-policy";
 import { nodes } from "./steps/node";
@@ -151,6 +151,17 @@ async function down(): Promise<void> {
   restoreHost();
 }
 
+/**
+ * When a restarted process counts as up: containerd once it answers on its socket (the kubelet, started
+ * next, exits if it does not); any other once it still runs 3 s after its start.
+ */
+async function restartedReady(name: string): Promise<void> {
+  if (name === "containerd") return waitForContainerd();
+  await new Promise((r) => setTimeout(r, 3_000));
+  const p = readPids().find((e) => e.name === name);
+  if (!p || !alive(p.pid)) throw new Error(`${name} exited after its restart; its log ends:\n${logTail(name)}`);
+}
+
 /** `wipe-builder`: buildkitd restarted with empty state (a fresh builder, as on another machine). */
 async function wipeBuilder(): Promise<void> {
   const pids = readPids();
@@ -181,7 +192,7 @@ async function main(): Promise<void> {
     case "restart": {
       const names = process.argv.slice(3);
       if (!names.length) fail("restart: name the processes to restart, e.g. `restart kubelet containerd`");
-      for (const p of await restart(names)) console.log(`cluster: restarted ${p.name} (pid ${p.pid})`);
+      for (const p of await restart(names, restartedReady)) console.log(`cluster: restarted ${p.name} (pid ${p.pid})`);
       return;
     }
     case "reset":

@@ -66,10 +66,11 @@ export function start(
 }
 
 /**
- * Stops the named processes and starts each again as it was started (a component's crash and its
- * supervisor's restart, as systemd does on a real node); the others keep running.
+ * Stops the named processes and starts each again as it was started, in the order named, each once the
+ * previous one is `ready` (a component's crash and its supervisor's restart, as systemd does on a real
+ * node); the others keep running.
  */
-export async function restart(names: string[]): Promise<Started[]> {
+export async function restart(names: string[], ready: (name: string) => Promise<void>): Promise<Started[]> {
   const all = readPids();
   const chosen = names.map((name) => {
     const p = all.find((e) => e.name === name);
@@ -79,7 +80,10 @@ export async function restart(names: string[]): Promise<Started[]> {
   });
   await stopAll(chosen, false);
   const rest = all.filter((p) => !chosen.includes(p));
-  for (const p of chosen) start(p.name, p.args!, p.port, rest, p.exe, { ...process.env, ...p.env });
+  for (const p of chosen) {
+    start(p.name, p.args!, p.port, rest, p.exe, { ...process.env, ...p.env });
+    await ready(p.name);
+  }
   return rest.filter((p) => names.includes(p.name));
 }
 

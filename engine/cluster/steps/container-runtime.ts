@@ -25,6 +25,18 @@ export function ctr(args: string[]): string {
   return r.stdout;
 }
 
+/** Waits (30 s at most) until containerd answers on its socket; fails with its log. */
+export function waitForContainerd(): Promise<void> {
+  return waitFor(
+    "containerd's socket",
+    30_000,
+    async () =>
+      fs.existsSync(CONTAINERD_SOCKET) &&
+      spawnSync(binary("ctr"), ["--address", CONTAINERD_SOCKET, "version"]).status === 0,
+    () => logTail("containerd"),
+  );
+}
+
 export const containerRuntime: Step = {
   name: "container runtime",
   async run(ctx: ClusterContext): Promise<string> {
@@ -53,14 +65,7 @@ export const containerRuntime: Step = {
     // containerd finds its shim (containerd-shim-runc-v2) on PATH.
     const env = { ...process.env, PATH: `${BIN}:${process.env.PATH ?? ""}` };
     start("containerd", ["--config", config], 0, ctx.started, binary("containerd"), env);
-    await waitFor(
-      "containerd's socket",
-      30_000,
-      async () =>
-        fs.existsSync(CONTAINERD_SOCKET) &&
-        spawnSync(binary("ctr"), ["--address", CONTAINERD_SOCKET, "version"]).status === 0,
-      () => logTail("containerd"),
-    );
+    await waitForContainerd();
     const work = fs.mkdtempSync(path.join(cacheRoot(), "node-images-"));
     const buildah = new Buildah(work);
     try {
