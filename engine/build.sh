@@ -40,6 +40,7 @@ targets=(
   "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|0||sigs.k8s.io/kwok"
   "local-path-provisioner|local-path-provisioner|github.com/rancher/local-path-provisioner|0|-X main.VERSION={V}|github.com/rancher/local-path-provisioner"
   "kube-router|kube-router|github.com/cloudnativelabs/kube-router/v2/cmd/kube-router|0|-X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version={V} -X github.com/cloudnativelabs/kube-router/v2/pkg/version.BuildDate=1970-01-01T00:00:00Z|github.com/cloudnativelabs/kube-router/v2"
+  "metrics-server|metrics-server|sigs.k8s.io/metrics-server/cmd/metrics-server|0|-X k8s.io/client-go/pkg/version.gitVersion={V} -X k8s.io/client-go/pkg/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.buildDate=1970-01-01T00:00:00Z|sigs.k8s.io/metrics-server"
   "registry|distribution|github.com/distribution/distribution/v3/cmd/registry|0|-X github.com/distribution/distribution/v3/version.version={V}|github.com/distribution/distribution/v3"
   "buildkitd|buildkit|github.com/moby/buildkit/cmd/buildkitd|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"
   "buildctl|buildkit|github.com/moby/buildkit/cmd/buildctl|0|-X github.com/moby/buildkit/version.Version={V}|github.com/moby/buildkit"

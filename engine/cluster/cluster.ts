@@ -19,6 +19,7 @@ import { builder, startBuildkitd, waitForBuilder } from "./steps/builder";
 import { clusterDns } from "./steps/dns";
 import { containerRuntime, waitForContainerd } from "./steps/container-runtime";
 import { controlPlane } from "./steps/control-plane";
+import { metrics } from "./steps/metrics";
 import { networkPolicy } from "./steps/network-policy";
 import { nodes } from "./steps/node";
 import { podNetwork } from "./steps/pod-network";
@@ -51,6 +52,7 @@ export const CLUSTER_BINARIES = [
   "coredns",
   "local-path-provisioner",
   "kube-router",
+  "metrics-server",
 ];
 
 /** `up`, in order: each a file of its own under steps/. */
@@ -65,6 +67,7 @@ export const UP_STEPS: Step[] = [
   networkPolicy,
   clusterDns,
   storage,
+  metrics,
 ];
 
 function fail(message: string): never {

@@ -27,6 +27,15 @@ export interface Pki {
   /** kube-router's network policy firewall (system:kube-router, bound by engine/cluster/network-policy.ts). */
   routerCert: string;
   routerKey: string;
+  /** metrics-server's client identity (system:metrics-server) and its serving certificate. */
+  metricsCert: string;
+  metricsKey: string;
+  metricsServingCert: string;
+  metricsServingKey: string;
+  /** The aggregation layer: a CA of its own whose client (front-proxy-client) the API server proxies as. */
+  frontProxyCaCert: string;
+  frontProxyCert: string;
+  frontProxyKey: string;
 }
 
 /** Names the API server answers to: loopback, the node's address, and the in-cluster names pods use. */
@@ -63,6 +72,13 @@ export function pkiPaths(dir: string): Pki {
     proxyKey: p("kube-proxy.key"),
     routerCert: p("kube-router.crt"),
     routerKey: p("kube-router.key"),
+    metricsCert: p("metrics-server.crt"),
+    metricsKey: p("metrics-server.key"),
+    metricsServingCert: p("metrics-server-serving.crt"),
+    metricsServingKey: p("metrics-server-serving.key"),
+    frontProxyCaCert: p("front-proxy/ca.crt"),
+    frontProxyCert: p("front-proxy/front-proxy-client.crt"),
+    frontProxyKey: p("front-proxy/front-proxy-client.key"),
   };
 }
 
@@ -112,8 +128,12 @@ function clientCertificates(): Record<string, string> {
     node: `/O=system:nodes/CN=system:node:${NODE_NAME}`,
     "kube-proxy": "/CN=system:kube-proxy",
     "kube-router": "/CN=system:kube-router",
+    "metrics-server": "/CN=system:metrics-server",
   };
 }
+
+/** The name the API server checks metrics-server's serving certificate for (its APIService's Service). */
+export const METRICS_SERVER_DNS = "metrics-server.kube-system.svc";
 
 /**
  * Makes whatever of the PKI is missing: an existing CA with the same names is kept, and a component's
@@ -128,6 +148,20 @@ export function ensurePki(dir: string): Pki {
   if (!sameNames || !core.every((f) => fs.existsSync(f))) makeCore(dir, sans);
   for (const [name, subject] of Object.entries(clientCertificates()))
     if (!fs.existsSync(path.join(dir, `${name}.crt`))) issueCertificate(dir, name, subject, CLIENT, 3650);
+  if (!fs.existsSync(pki.metricsServingCert))
+    issueCertificate(
+      dir,
+      "metrics-server-serving",
+      "/CN=metrics-server",
+      `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${METRICS_SERVER_DNS},IP:${NODE_IP}\n`,
+      3650,
+    );
+  const frontProxy = path.dirname(pki.frontProxyCaCert);
+  if (!fs.existsSync(pki.frontProxyCert)) {
+    fs.mkdirSync(frontProxy, { recursive: true, mode: 0o700 });
+    makeCa(frontProxy, "moontv-front-proxy-ca", 3650);
+    issueCertificate(frontProxy, "front-proxy-client", "/CN=front-proxy-client", CLIENT, 3650);
+  }
   return pki;
 }
 

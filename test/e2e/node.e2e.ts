@@ -166,6 +166,7 @@ describe("the real node (e2e)", function () {
     assert.match(versionOf("coredns", ["-version"]), /CoreDNS-1\.15\.0/);
     assert.match(versionOf("local-path-provisioner", ["--version"]), /version v0\.0\.30/);
     assert.match(versionOf("kube-router", ["--version"]), /kube-router version v2\.1\.0,/);
+    assert.match(versionOf("metrics-server", ["--version"]), /v0\.8\.0/);
     const node = kubectlJson(["get", "node", NODE_NAME]);
     assert.equal(node.status.nodeInfo.kubeletVersion, "v1.36.1");
     assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\/v?2\.4\.2/);
@@ -343,6 +344,7 @@ describe("the real node (e2e)", function () {
       "network policy",
       "DNS",
       "storage",
+      "metrics",
     ])
       assert.match(out, new RegExp(`✓ ${step} \\(\\d+\\.\\d s\\)`), `a status line for ${step}`);
     await webReady();

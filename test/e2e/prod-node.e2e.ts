@@ -218,6 +218,20 @@ describe("the prod stack on the real node (e2e)", function () {
         assert.match(c.image, /@sha256:[0-9a-f]{64}$/, `${pod.metadata.name}/${c.name}`);
   });
 
+  it("the HPA reads the app's CPU from the cluster's metrics API (metrics-server)", async () => {
+    let hpa: Kube = {};
+    await waitUntil("the HPA to read the app's CPU", 150_000, () => {
+      hpa = kubectlJson(["-n", NS, "get", "hpa", "moontv"]);
+      const cpu = (hpa.status.currentMetrics as Kube[] | undefined)?.find((m) => m.resource?.name === "cpu");
+      const active = (hpa.status.conditions as Kube[] | undefined)?.find((c) => c.type === "ScalingActive");
+      return typeof cpu?.resource.current.averageUtilization === "number" && active?.status === "True";
+    }).catch(() => {
+      throw new Error(`the HPA reads no CPU: ${JSON.stringify(hpa.status)}`);
+    });
+    figures["app CPU as the HPA reads it"] =
+      `${hpa.status.currentMetrics[0].resource.current.averageUtilization} % of requests`;
+  });
+
   it("Prometheus scrapes every target (up == 1), has the rule files loaded, and the blackbox probe sees the app", async () => {
     const targets = await allTargetsUp(prometheusUrl, 180_000);
     const jobs = new Set(targets.map((t) => t.labels.job));

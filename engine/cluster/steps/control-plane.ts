@@ -102,6 +102,16 @@ export const controlPlane: Step = {
         // PodSecurity and ServiceAccount are on by default; named here so that the claim is visible.
         "--enable-admission-plugins=NodeRestriction,PodSecurity,ServiceAccount,PodNodeSelector,PodTolerationRestriction",
         "--allow-privileged=true",
+        // The aggregation layer (metrics-server's metrics.k8s.io): the API server proxies to it as
+        // front-proxy-client, from a CA of its own, and dials its endpoint (on the node) directly.
+        `--requestheader-client-ca-file=${pki.frontProxyCaCert}`,
+        "--requestheader-allowed-names=front-proxy-client",
+        "--requestheader-username-headers=X-Remote-User",
+        "--requestheader-group-headers=X-Remote-Group",
+        "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+        `--proxy-client-cert-file=${pki.frontProxyCert}`,
+        `--proxy-client-key-file=${pki.frontProxyKey}`,
+        "--enable-aggregator-routing=true",
       ],
       apiPort,
       started,
