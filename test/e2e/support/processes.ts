@@ -23,7 +23,9 @@ function read(pid: string): LiveProcess | undefined {
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
     // stat: "pid (comm) state ppid pgrp session …"; comm may hold spaces and parentheses: read after the last ")".
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const [, ppid, , sid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const [state, ppid, , sid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // A zombie has ended (it waits for init to reap it): not a process that outlived anything.
+    if (state === "Z") return undefined;
     return { pid: Number(pid), ppid: Number(ppid), sid: Number(sid), cmdline };
   } catch {
     return undefined; // gone meanwhile
