@@ -1,7 +1,9 @@
 /** kubectl against the local cluster (as the admin), and the kubeconfig files its components use. */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import { KUBECONFIG } from "./paths";
+import * as path from "path";
+import { NODE_IP } from "./node-network";
+import { KUBECONFIG, NODE_DIR } from "./paths";
 import { binary } from "./processes";
 
 export function kubectl(args: string[], input?: string): string {
@@ -47,4 +49,22 @@ export function writeKubeconfig(
     ].join("\n"),
     { mode: 0o600 },
   );
+}
+
+/**
+ * `<component>.kubeconfig` under the node's directory, for a component of the cluster that talks to the
+ * API server at the node's address as `user` (its client certificate from the cluster's PKI).
+ */
+export function componentKubeconfig(
+  component: string,
+  apiPort: number | undefined,
+  user: string,
+  cert: string,
+  key: string,
+  caCert: string,
+): string {
+  if (!apiPort) throw new Error("the control plane step must run first");
+  const file = path.join(NODE_DIR, `${component}.kubeconfig`);
+  writeKubeconfig(file, `https://${NODE_IP}:${apiPort}`, user, caCert, cert, key);
+  return file;
 }

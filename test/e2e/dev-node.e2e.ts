@@ -13,12 +13,12 @@ import * as path from "path";
 import { APP_PORT } from "../../components/app/names";
 import { REDIS_PORT } from "../../components/redis/names";
 import { NODE_NAME, realNodeNamespaceAnnotations } from "../../engine/cluster/node-network";
-import { engineEnv, kubectl, kubectlJson, pulumi, type Kube } from "./support/engine";
+import { engineEnv, isReady, kubectl, kubectlJson, pulumi, type Kube } from "./support/engine";
 import { createImageStack, type ImageStack } from "./support/image-stack";
 import { request } from "./support/http";
-import { clientNamespace, clientPod, reachFrom, resolveFrom } from "./support/network";
+import { clientPod, reachFrom, resolveFrom } from "./support/network";
 import { crictlInspect } from "./support/node";
-import { nodeInPod } from "./support/pods";
+import { nodeInPod, realNodeNamespace } from "./support/pods";
 import { removeScratch, scratchProject } from "./support/project";
 import { readmeBlock } from "./support/readme";
 import { waitUntil } from "./support/wait";
@@ -31,7 +31,6 @@ const APP_LABELS = "app.kubernetes.io/name=moontv,app.kubernetes.io/component=we
 const pods = (selector: string): Kube[] =>
   kubectlJson<{ items: Kube[] }>(["-n", NS, "get", "pods", "-l", selector]).items;
 const appPods = () => pods(APP_LABELS).filter((p) => !p.metadata.deletionTimestamp);
-const isReady = (p: Kube) => p.status.conditions?.some((c: Kube) => c.type === "Ready" && c.status === "True");
 
 function secretValue(name: string, key: string): string {
   const secret = kubectlJson(["-n", NS, "get", "secret", name]);
@@ -75,7 +74,7 @@ describe("the dev stack on the real node (e2e)", function () {
     if (r.code !== 0) throw new Error(`pulumi up exited ${r.code}:\n${r.output.slice(-8000)}`);
     const svc = kubectlJson(["-n", NS, "get", "service", "moontv"]);
     serviceUrl = `http://${svc.spec.clusterIP}:${svc.spec.ports[0].port}`;
-    clientNamespace(CLIENT_NS);
+    realNodeNamespace(CLIENT_NS);
     await clientPod(CLIENT_NS, "client");
   });
 

@@ -9,15 +9,15 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { NODE_NAME, POD_CIDR, REAL_NODE_LABEL, realNodeNamespaceAnnotations } from "../../engine/cluster/node-network";
+import { NODE_NAME, POD_CIDR, REAL_NODE_LABEL } from "../../engine/cluster/node-network";
 import { CONTAINERD_SOCKET, PIDS } from "../../engine/cluster/paths";
 import { alive } from "../../engine/cluster/processes";
 import { LOCAL_PATH_DIR, STORAGE_CLASS } from "../../engine/cluster/local-path";
 import { HOST_PATHS, NODE_SYSCTLS } from "../../engine/cluster/host-state";
 import { KUBE_ROUTER_IPSET } from "../../engine/cluster/network-policy";
-import { BIN, ROOT, engineEnv, kubectl, kubectlJson, type Kube } from "./support/engine";
+import { BIN, ROOT, engineEnv, isReady, kubectl, kubectlJson, type Kube } from "./support/engine";
 import { request } from "./support/http";
-import { nodeInPod, nodeScriptContainer, restrictedPodSecurity } from "./support/pods";
+import { nodeInPod, nodeScriptContainer, realNodeNamespace, restrictedPodSecurity } from "./support/pods";
 import { waitUntil } from "./support/wait";
 
 const NS = `node-${Date.now()}`;
@@ -92,14 +92,7 @@ function hostSnapshot() {
 async function webReady(): Promise<void> {
   await waitUntil("2 web pods Running and Ready on the real node", 180_000, () => {
     const pods = webPods();
-    return (
-      pods.length === 2 &&
-      pods.every(
-        (p) =>
-          p.status.phase === "Running" &&
-          p.status.conditions?.some((c: Kube) => c.type === "Ready" && c.status === "True"),
-      )
-    );
+    return pods.length === 2 && pods.every((p) => p.status.phase === "Running" && isReady(p));
   });
 }
 
@@ -109,15 +102,7 @@ describe("the real node (e2e)", function () {
   before(async function () {
     image = engineEnv().E2E_RUNTIME_BASE ?? "";
     assert.ok(image, ".engine/env exports no E2E_RUNTIME_BASE: the cluster's stand-ins are missing");
-    const annotations = realNodeNamespaceAnnotations();
-    kubectl(
-      ["apply", "-f", "-"],
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Namespace",
-        metadata: { name: NS, annotations, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
-      }),
-    );
+    realNodeNamespace(NS);
     const web = {
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -251,18 +236,7 @@ describe("the real node (e2e)", function () {
 
   it("binds a claim with the local-path provisioner on the real node, and a non-root pod writes to it", async () => {
     const ns = `${NS}-claim`;
-    kubectl(
-      ["apply", "-f", "-"],
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Namespace",
-        metadata: {
-          name: ns,
-          annotations: realNodeNamespaceAnnotations(),
-          labels: { "pod-security.kubernetes.io/enforce": "restricted" },
-        },
-      }),
-    );
+    realNodeNamespace(ns);
     try {
       const claim = {
         apiVersion: "v1",

@@ -24,13 +24,13 @@ import { NODE_NAME, REAL_NODE_LABEL, realNodeNamespaceAnnotations } from "../../
 import { CONTAINERD_SOCKET, PIDS } from "../../engine/cluster/paths";
 import { alive } from "../../engine/cluster/processes";
 import { buildTrivyDb, missingScanTools, UNRELATED_ADVISORY } from "../support/trivy-db-fixture";
-import { BIN, ROOT, engineEnv, kubectl, kubectlJson, type Kube } from "./support/engine";
+import { BIN, ROOT, engineEnv, isReady, kubectl, kubectlJson, type Kube } from "./support/engine";
 import { request } from "./support/http";
 import { createImageStack, type ImageStack } from "./support/image-stack";
 import { rolloutUnderLoad, steadyLoad, type LoadResult } from "./support/load";
 import { allTargetsUp, prometheusApi } from "./support/prometheus";
-import { clientNamespace, clientPod, reachFrom, resolveFrom } from "./support/network";
-import { nodeScriptContainer, restrictedPodSecurity } from "./support/pods";
+import { clientPod, reachFrom, resolveFrom } from "./support/network";
+import { nodeScriptContainer, realNodeNamespace, restrictedPodSecurity } from "./support/pods";
 import { waitUntil } from "./support/wait";
 
 const NS = "moontv-prod-node";
@@ -47,7 +47,6 @@ const podsIn = (ns: string, selector?: string): Kube[] =>
   kubectlJson<{ items: Kube[] }>(["-n", ns, "get", "pods", ...(selector ? ["-l", selector] : [])]).items.filter(
     (p) => !p.metadata.deletionTimestamp,
   );
-const isReady = (p: Kube) => p.status.conditions?.some((c: Kube) => c.type === "Ready" && c.status === "True");
 const appPods = () => podsIn(NS, APP_LABELS);
 
 function crictl(...args: string[]): string {
@@ -164,8 +163,8 @@ describe("the prod stack on the real node (e2e)", function () {
     serviceUrl = `http://${svc.spec.clusterIP}:${svc.spec.ports[0].port}`;
     const prom = kubectlJson(["-n", NS, "get", "pod", "prometheus-0"]);
     prometheusUrl = `http://${prom.status.podIP}:${PORTS.prometheus}`;
-    clientNamespace(OTHER_NS);
-    clientNamespace(INGRESS_NS);
+    realNodeNamespace(OTHER_NS);
+    realNodeNamespace(INGRESS_NS);
     await Promise.all([clientPod(OTHER_NS, "client"), clientPod(INGRESS_NS, "client")]);
   });
 
@@ -186,15 +185,11 @@ describe("the prod stack on the real node (e2e)", function () {
     assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     const pods = podsIn(NS);
     const names = pods.map((p) => p.metadata.name as string);
-    for (const want of [
-      /^moontv-/,
-      /^moontv-/,
-      /^redis-0$/,
-      /^prometheus-0$/,
-      /^redis-exporter-/,
-      /^blackbox-exporter-/,
-    ])
-      assert.ok(names.filter((n) => want.test(n)).length >= 1, `a pod matching ${want} among ${names}`);
+    for (const want of [/^moontv-/, /^redis-0$/, /^prometheus-0$/, /^redis-exporter-/, /^blackbox-exporter-/])
+      assert.ok(
+        names.some((n) => want.test(n)),
+        `a pod matching ${want} among ${names}`,
+      );
     assert.equal(appPods().length, 2, "two app replicas");
     const nodeExporters = podsIn(NODE_EXPORTER_NS);
     assert.deepEqual(
@@ -447,11 +442,7 @@ describe("the prod stack on the real node (e2e)", function () {
     await waitUntil("the restarted kubelet's heartbeat, the node Ready and every pod Ready", 120_000, () => {
       const lease = kubectlJson(["-n", "kube-node-lease", "get", "lease", NODE_NAME]);
       const node = kubectlJson(["get", "node", NODE_NAME]);
-      return (
-        Date.parse(lease.spec.renewTime) > restartedAt &&
-        node.status.conditions.some((c: Kube) => c.type === "Ready" && c.status === "True") &&
-        podsIn(NS).every(isReady)
-      );
+      return Date.parse(lease.spec.renewTime) > restartedAt && isReady(node) && podsIn(NS).every(isReady);
     });
     const pids = JSON.parse(fs.readFileSync(PIDS, "utf8")) as Array<{ name: string; pid: number }>;
     for (const name of ["containerd", "kubelet"]) {

@@ -1,12 +1,10 @@
 /** metrics-server as the cluster's metrics.k8s.io, so that HPAs read their pods' CPU. */
 import * as fs from "fs";
-import * as path from "path";
 import { spawnSync } from "child_process";
 import { freePort } from "../host-tools";
-import { kubectl, kubectlSucceeds, writeKubeconfig } from "../kube";
+import { componentKubeconfig, kubectl, kubectlSucceeds } from "../kube";
 import { METRICS_API, METRICS_SERVER_USER, metricsServerArgs, metricsServerObjects } from "../metrics";
-import { NODE_IP, NODE_NAME } from "../node-network";
-import { NODE_DIR } from "../paths";
+import { NODE_NAME } from "../node-network";
 import { binary, logTail, start } from "../processes";
 import type { ClusterContext, Step } from "../step";
 import { waitFor } from "../wait";
@@ -17,14 +15,13 @@ export const metrics: Step = {
     const { pki } = ctx;
     const port = await freePort();
     kubectl(["apply", "-f", "-"], JSON.stringify(metricsServerObjects(port, fs.readFileSync(pki.caCert, "utf8"))));
-    const kubeconfig = path.join(NODE_DIR, "metrics-server.kubeconfig");
-    writeKubeconfig(
-      kubeconfig,
-      `https://${NODE_IP}:${ctx.apiPort}`,
+    const kubeconfig = componentKubeconfig(
+      "metrics-server",
+      ctx.apiPort,
       METRICS_SERVER_USER,
-      pki.caCert,
       pki.metricsCert,
       pki.metricsKey,
+      pki.caCert,
     );
     start(
       "metrics-server",

@@ -1,12 +1,9 @@
 /** kube-router's firewall, so that the NetworkPolicies of the real node's pods are enforced. */
 import { spawnSync } from "child_process";
 import * as http from "http";
-import * as path from "path";
 import { freePort } from "../host-tools";
-import { kubectl, writeKubeconfig } from "../kube";
+import { componentKubeconfig, kubectl } from "../kube";
 import { KUBE_ROUTER_FORWARD_CHAIN, KUBE_ROUTER_USER, kubeRouterArgs, kubeRouterRbac } from "../network-policy";
-import { NODE_IP } from "../node-network";
-import { NODE_DIR } from "../paths";
 import { binary, logTail, start } from "../processes";
 import type { ClusterContext, Step } from "../step";
 import { waitFor } from "../wait";
@@ -42,14 +39,13 @@ export const networkPolicy: Step = {
   async run(ctx: ClusterContext): Promise<string> {
     const { pki } = ctx;
     kubectl(["apply", "-f", "-"], JSON.stringify(kubeRouterRbac()));
-    const kubeconfig = path.join(NODE_DIR, "kube-router.kubeconfig");
-    writeKubeconfig(
-      kubeconfig,
-      `https://${NODE_IP}:${ctx.apiPort}`,
+    const kubeconfig = componentKubeconfig(
+      "kube-router",
+      ctx.apiPort,
       KUBE_ROUTER_USER,
-      pki.caCert,
       pki.routerCert,
       pki.routerKey,
+      pki.caCert,
     );
     const health = await freePort();
     start("kube-router", kubeRouterArgs(kubeconfig, health), health, ctx.started, binary("kube-router"));

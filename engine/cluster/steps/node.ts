@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { freePort } from "../host-tools";
-import { kubectl, writeKubeconfig } from "../kube";
+import { componentKubeconfig, kubectl } from "../kube";
 import { kubeletConfig } from "../node-config";
 import { NODE_IP, NODE_NAME, REAL_NODE_LABEL, REAL_NODE_TAINT } from "../node-network";
 import { kwokConfig, fakeNodes } from "../objects";
@@ -34,14 +34,13 @@ function readyNodes(): string[] {
 async function startKubelet(ctx: ClusterContext): Promise<void> {
   const { pki } = ctx;
   const [port, healthzPort] = await Promise.all([freePort(NODE_IP), freePort()]);
-  const kubeconfig = path.join(NODE_DIR, "kubelet.kubeconfig");
-  writeKubeconfig(
-    kubeconfig,
-    `https://${NODE_IP}:${ctx.apiPort}`,
+  const kubeconfig = componentKubeconfig(
+    "kubelet",
+    ctx.apiPort,
     `system:node:${NODE_NAME}`,
-    pki.caCert,
     pki.nodeCert,
     pki.nodeKey,
+    pki.caCert,
   );
   // Pods resolve cluster names only: the node's own resolv.conf names no server.
   const resolvConf = path.join(NODE_DIR, "resolv.conf");

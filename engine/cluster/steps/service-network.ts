@@ -2,11 +2,10 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
-import * as path from "path";
 import { freePort } from "../host-tools";
-import { writeKubeconfig } from "../kube";
-import { KUBERNETES_SERVICE_IP, NODE_IP, NODE_NAME, POD_CIDR } from "../node-network";
-import { BIN, KUBECONFIG, NODE_DIR } from "../paths";
+import { componentKubeconfig } from "../kube";
+import { KUBERNETES_SERVICE_IP, NODE_NAME, POD_CIDR } from "../node-network";
+import { BIN, KUBECONFIG } from "../paths";
 import { binary, logTail, start } from "../processes";
 import type { ClusterContext, Step } from "../step";
 import { waitFor } from "../wait";
@@ -39,14 +38,13 @@ export const serviceNetwork: Step = {
   name: "service network",
   async run(ctx: ClusterContext): Promise<string> {
     const { pki } = ctx;
-    const kubeconfig = path.join(NODE_DIR, "kube-proxy.kubeconfig");
-    writeKubeconfig(
-      kubeconfig,
-      `https://${NODE_IP}:${ctx.apiPort}`,
+    const kubeconfig = componentKubeconfig(
+      "kube-proxy",
+      ctx.apiPort,
       "system:kube-proxy",
-      pki.caCert,
       pki.proxyCert,
       pki.proxyKey,
+      pki.caCert,
     );
     const [metrics, healthz] = await Promise.all([freePort(), freePort()]);
     start(

@@ -156,6 +156,11 @@ export function kubectlFails(args: string[], input?: string): string {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Kube = { [field: string]: any };
 
+/** True when a pod's or a node's condition `Ready` is True. */
+export function isReady(o: Kube): boolean {
+  return !!o.status?.conditions?.some((c: Kube) => c.type === "Ready" && c.status === "True");
+}
+
 export function kubectlJson<T = Kube>(args: string[]): T {
   return JSON.parse(kubectl([...args, "-o", "json"])) as T;
 }

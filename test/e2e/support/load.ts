@@ -2,7 +2,7 @@
  * A bounded, steady load on a URL from the host: `perSecond` GETs a second, each over a new connection
  * (kube-proxy picks a pod per connection), until stopped or `maxMs` has passed (it stops by itself).
  */
-import type { Kube } from "./engine";
+import { isReady, type Kube } from "./engine";
 import { request } from "./http";
 import { waitUntil } from "./wait";
 
@@ -76,7 +76,6 @@ export async function rolloutUnderLoad(o: {
   pods: () => Kube[];
   update: () => Promise<void>;
 }): Promise<Rollout> {
-  const isReady = (p: Kube) => p.status.conditions?.some((c: Kube) => c.type === "Ready" && c.status === "True");
   const before = o.pods().map((p) => p.metadata.name as string);
   const load = steadyLoad(o.url, o.perSecond, 300_000);
   const t0 = Date.now();

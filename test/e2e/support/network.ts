@@ -4,9 +4,8 @@
  * resolution. And a client pod in a namespace of its own, to ask from outside the stack's namespace.
  */
 import { spawnSync } from "child_process";
-import { realNodeNamespaceAnnotations } from "../../../engine/cluster/node-network";
 import { KUBE_ROUTER_FORWARD_CHAIN } from "../../../engine/cluster/network-policy";
-import { engineEnv, kubectl, kubectlJson } from "./engine";
+import { engineEnv, isReady, kubectl, kubectlJson } from "./engine";
 import { nodeInPod, nodeScriptContainer, restrictedPodSecurity } from "./pods";
 import { waitUntil } from "./wait";
 
@@ -50,22 +49,6 @@ export function firewallCovers(podIp: string): boolean {
   return r.status === 0 && r.stdout.includes(`-s ${podIp}/32`);
 }
 
-/** A namespace of the specs' own, on the real node, enforcing PodSecurity `restricted`. */
-export function clientNamespace(name: string): void {
-  kubectl(
-    ["apply", "-f", "-"],
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: {
-        name,
-        annotations: realNodeNamespaceAnnotations(),
-        labels: { "pod-security.kubernetes.io/enforce": "restricted" },
-      },
-    }),
-  );
-}
-
 /**
  * A restricted pod that idles in `namespace` (on the real node) until deleted, for `kubectl exec` probes;
  * resolves with its IP once it is Ready and kube-router filters its traffic.
@@ -89,10 +72,7 @@ export async function clientPod(namespace: string, name: string, labels: Record<
   await waitUntil(`pod ${namespace}/${name} Ready and filtered by kube-router`, 120_000, () => {
     const pod = kubectlJson(["-n", namespace, "get", "pod", name]);
     ip = pod.status.podIP ?? "";
-    const ready = pod.status.conditions?.some(
-      (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
-    );
-    return !!ready && !!ip && firewallCovers(ip);
+    return isReady(pod) && !!ip && firewallCovers(ip);
   });
   return ip;
 }

@@ -3,6 +3,7 @@
  * `restricted`), running scripts in the runtime base's Node.js (the stand-in has no shell), and scripts
  * run by `kubectl exec` in any container that has that Node.js (the app's image too).
  */
+import { realNodeNamespaceAnnotations } from "../../../engine/cluster/node-network";
 import { kubectl, type Kube } from "./engine";
 
 /** Where distroless (and its stand-in, and so the app's image) keeps node. */
@@ -48,4 +49,20 @@ export function nodeInPod(namespace: string, pod: string, script: string, contai
     "-e",
     script,
   ]).trim();
+}
+
+/** A namespace of the specs' own whose pods run on the real node, enforcing PodSecurity `restricted`. */
+export function realNodeNamespace(name: string): void {
+  kubectl(
+    ["apply", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name,
+        annotations: realNodeNamespaceAnnotations(),
+        labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+      },
+    }),
+  );
 }
