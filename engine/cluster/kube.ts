@@ -59,9 +59,9 @@ export function componentKubeconfig(
   component: string,
   apiPort: number | undefined,
   user: string,
+  caCert: string,
   cert: string,
   key: string,
-  caCert: string,
 ): string {
   if (!apiPort) throw new Error("the control plane step must run first");
   const file = path.join(NODE_DIR, `${component}.kubeconfig`);

@@ -19,9 +19,9 @@ export const metrics: Step = {
       "metrics-server",
       ctx.apiPort,
       METRICS_SERVER_USER,
+      pki.caCert,
       pki.metricsCert,
       pki.metricsKey,
-      pki.caCert,
     );
     start(
       "metrics-server",

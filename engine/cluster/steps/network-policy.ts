@@ -43,9 +43,9 @@ export const networkPolicy: Step = {
       "kube-router",
       ctx.apiPort,
       KUBE_ROUTER_USER,
+      pki.caCert,
       pki.routerCert,
       pki.routerKey,
-      pki.caCert,
     );
     const health = await freePort();
     start("kube-router", kubeRouterArgs(kubeconfig, health), health, ctx.started, binary("kube-router"));

@@ -38,9 +38,9 @@ async function startKubelet(ctx: ClusterContext): Promise<void> {
     "kubelet",
     ctx.apiPort,
     `system:node:${NODE_NAME}`,
+    pki.caCert,
     pki.nodeCert,
     pki.nodeKey,
-    pki.caCert,
   );
   // Pods resolve cluster names only: the node's own resolv.conf names no server.
   const resolvConf = path.join(NODE_DIR, "resolv.conf");

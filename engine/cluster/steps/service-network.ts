@@ -42,9 +42,9 @@ export const serviceNetwork: Step = {
       "kube-proxy",
       ctx.apiPort,
       "system:kube-proxy",
+      pki.caCert,
       pki.proxyCert,
       pki.proxyKey,
-      pki.caCert,
     );
     const [metrics, healthz] = await Promise.all([freePort(), freePort()]);
     start(
