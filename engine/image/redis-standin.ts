@@ -45,6 +45,9 @@ export const REDIS_PACKAGES = [
   "libstdc++6",
   ...SHELL_PACKAGES.bookworm,
   "gosu",
+  // getent, as in the official image's Debian base (libc-bin is Essential there): the specs ask the pod's
+  // resolver with it.
+  "libc-bin",
   "redis-server",
   "redis-tools",
   "libatomic1",
@@ -79,7 +82,7 @@ exec "$@"
 `;
 
 /** What a pod needs on PATH of the image; set-up fails if one is missing. */
-const REQUIRED_PROGRAMS = ["redis-server", "redis-cli", "sh", "grep", "id", "find", "chown", "gosu"];
+const REQUIRED_PROGRAMS = ["redis-server", "redis-cli", "sh", "grep", "id", "find", "chown", "gosu", "getent"];
 
 export interface RedisStandInRootfs {
   arch: StandInArch;

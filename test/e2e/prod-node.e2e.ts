@@ -29,7 +29,7 @@ import { request } from "./support/http";
 import { createImageStack, type ImageStack } from "./support/image-stack";
 import { rolloutUnderLoad, steadyLoad, type LoadResult } from "./support/load";
 import { allTargetsUp, prometheusApi } from "./support/prometheus";
-import { clientPod, reachFrom, resolveFrom } from "./support/network";
+import { clientPod, reachFrom, resolveFrom, resolveWithImageTool } from "./support/network";
 import { nodeScriptContainer, realNodeNamespace, restrictedPodSecurity } from "./support/pods";
 import { waitUntil } from "./support/wait";
 
@@ -258,6 +258,50 @@ describe("the prod stack on the real node (e2e)", function () {
     assert.equal(reachFrom(NS, "deploy/moontv", "redis", REDIS_PORT, "moontv"), "open", "Redis from the app");
     for (const name of ["redis", "prometheus", "moontv", "kubernetes.default"])
       assert.match(resolveFrom(NS, "deploy/moontv", name, "moontv"), /^10\.96\./, `the app resolves ${name}`);
+  });
+
+  it("every pod of the namespace resolves Service names from inside (exec), with its image's own resolver (redis-exporter, scratch, has none); node-exporter, denied all egress, cannot", () => {
+    // Short names go through the pod's search path (busybox's nslookup searches dotless names only).
+    const names = ["redis", "prometheus", "moontv", "kubernetes.default.svc.cluster.local"];
+    const withoutResolver: string[] = [];
+    for (const pod of podsIn(NS)) {
+      for (const c of pod.spec.containers as Kube[]) {
+        const where = `${NS}/${pod.metadata.name}/${c.name}`;
+        for (const name of names) {
+          if (c.name === "moontv") {
+            // The app's image is the distroless Node runtime: Node's resolver (getaddrinfo) is the one it uses.
+            assert.match(resolveFrom(NS, pod.metadata.name, name, c.name), /^10\.96\./, `${where} resolves ${name}`);
+            continue;
+          }
+          const r = resolveWithImageTool(NS, pod.metadata.name, c.name, name);
+          if (!r) {
+            withoutResolver.push(c.name);
+            break;
+          }
+          assert.ok(
+            r.addresses.length > 0 && r.addresses.every((a) => a.startsWith("10.96.")),
+            `${where} resolves ${name} to Service addresses with ${r.tool}: ${r.output}`,
+          );
+        }
+      }
+    }
+    // Its name resolution shows in the target that scrapes it: redis_up needs the name `redis` resolved.
+    assert.deepEqual(withoutResolver, ["redis-exporter"], "the containers with no resolver program");
+    // node-exporter needs no egress, so its namespace's default-deny has no DNS exception: kube-router
+    // refuses the query. A DNS rule added there would make this fail.
+    const nodeExporters = podsIn(NODE_EXPORTER_NS);
+    assert.equal(nodeExporters.length, 1, "one node-exporter pod to ask");
+    for (const pod of nodeExporters) {
+      const r = resolveWithImageTool(
+        NODE_EXPORTER_NS,
+        pod.metadata.name,
+        "node-exporter",
+        `prometheus.${NS}.svc.cluster.local`,
+      );
+      assert.ok(r, "node-exporter's image has a resolver program (busybox)");
+      assert.deepEqual(r.addresses, [], `node-exporter resolved a name: ${r.output}`);
+      assert.match(r.output, /Connection refused/, "kube-router refuses node-exporter's DNS query");
+    }
   });
 
   it("with network.ingressNamespace only that namespace reaches the app; a range in network.egressExcept is unreachable from the app", async () => {

@@ -4,8 +4,9 @@
  * resolution. And a client pod in a namespace of its own, to ask from outside the stack's namespace.
  */
 import { spawnSync } from "child_process";
+import * as path from "path";
 import { KUBE_ROUTER_FORWARD_CHAIN } from "../../../engine/cluster/network-policy";
-import { engineEnv, isReady, kubectl, kubectlJson } from "./engine";
+import { BIN, engineEnv, isReady, kubectl, kubectlJson } from "./engine";
 import { nodeInPod, nodeScriptContainer, restrictedPodSecurity } from "./pods";
 import { waitUntil } from "./wait";
 
@@ -41,6 +42,46 @@ export function resolveFrom(namespace: string, pod: string, name: string, contai
     `require("dns").lookup(${JSON.stringify(name)}, { all: true }, (e, a) => console.log(e ? "error " + e.code : a.map((x) => x.address).join(",")))`,
     container,
   );
+}
+
+/** The resolver programs the stack's images carry: glibc's getent (Debian), busybox's nslookup. */
+export type ResolverTool = "getent" | "nslookup";
+
+/**
+ * Resolves `name` in a container with the image's own resolver program, tried in order: the IPv4 addresses
+ * it printed (empty when it found none), or undefined when the image has neither program (e.g. scratch).
+ * busybox's nslookup applies the search domains to dotless names only: give others fully qualified.
+ */
+export function resolveWithImageTool(
+  namespace: string,
+  pod: string,
+  container: string,
+  name: string,
+): { tool: ResolverTool; addresses: string[]; output: string } | undefined {
+  for (const tool of ["getent", "nslookup"] as const) {
+    const args = tool === "getent" ? ["getent", "ahostsv4", name] : ["nslookup", "-type=a", name];
+    const r = spawnSync(path.join(BIN, "kubectl"), ["-n", namespace, "exec", pod, "-c", container, "--", ...args], {
+      env: engineEnv(),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    const output = `${r.stdout}${r.stderr}`;
+    // The runtime's answer when the image has no such program; any other failure is the resolver's.
+    if (/executable file not found|no such file or directory/i.test(r.stderr)) continue;
+    const addresses =
+      tool === "getent"
+        ? [
+            ...new Set(
+              r.stdout
+                .split("\n")
+                .map((l) => l.split(/\s+/)[0])
+                .filter((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a)),
+            ),
+          ]
+        : [...r.stdout.matchAll(/^Address:\s*(\d+\.\d+\.\d+\.\d+)\s*$/gm)].map((m) => m[1]);
+    return { tool, addresses, output };
+  }
+  return undefined;
 }
 
 /** True once kube-router has the pod's own chain in FORWARD: before that, a new pod's packets are not filtered. */
