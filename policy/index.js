@@ -4,3 +4,6 @@
 // transpile-only with the project's cached loader instead, exactly as the offline preview loads it.
 require("../tools/ts-register.js");
 module.exports = require("./index.ts");
+// With NODE_COMPILE_CACHE set, Node writes the code it compiled when it exits; the CLI ends the pack
+// with a signal, so it never would. Written now, every module loaded so far starts warm next time.
+require("module").flushCompileCache?.();

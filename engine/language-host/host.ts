@@ -16,6 +16,7 @@
  * the first line of stdout; serves pulumirpc.LanguageRuntime.
  */
 import { spawn, type ChildProcess } from "child_process";
+import * as nodeModule from "module";
 import * as net from "net";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
@@ -329,6 +330,9 @@ function main(): void {
       process.stderr.write(`language host: ${err.message}\n`);
       process.exit(1);
     }
+    // The CLI ends this host with a signal, so Node's compile cache (NODE_COMPILE_CACHE) is never
+    // written at exit; written before the port is announced, the next host starts warm whenever it is killed.
+    nodeModule.flushCompileCache?.();
     process.stdout.write(`${port}\n`);
   });
 }

@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { NodeLanguageHost, runArguments } from "../../engine/language-host/host";
+import { cachedModules, firstLineThenKill, withCompileCache } from "../support/compile-cache";
 
 const ROOT = path.resolve(__dirname, "../..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,5 +64,44 @@ describe("engine/language-host: our Node.js language host against the installed 
         assert.equal(resolved, path.join(ROOT, "node_modules/@pulumi/pulumi/cmd", cmd, "index.js"));
       }
     }
+  });
+
+  it("writes Node's compile cache once it serves, though the CLI kills it, usable under the SDK runners' V8 flags", async function () {
+    this.timeout(60_000);
+    await withCompileCache(async (cache) => {
+      // Started as the CLI starts it: the script on PATH, the engine's address last; killed as soon as it
+      // announces its port, as the CLI may. The cache is written before the port.
+      const port = await firstLineThenKill(
+        path.join(ROOT, "engine/language-host/pulumi-language-nodejs"),
+        ["127.0.0.1:1"],
+        {
+          env: {
+            ...process.env,
+            PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`,
+            NODE_COMPILE_CACHE: cache,
+          },
+        },
+      );
+      assert.match(port, /^\d+\s*$/m);
+      assert.ok(cachedModules(cache) >= 50, `compile cache entries after a killed host: ${cachedModules(cache)}`);
+      // V8 keys code by its flags: what the host cached must be usable by the SDK's runners, which set
+      // theirs by loading v8Hooks first (as tools/ts-register.js does for the host), then load gRPC.
+      const runner = spawnSync(
+        process.execPath,
+        ["-e", 'require("@pulumi/pulumi/runtime/closure/v8Hooks"); require("@grpc/grpc-js");'],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+          env: { ...process.env, NODE_COMPILE_CACHE: cache, NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
+        },
+      );
+      const verdicts = (word: string) => runner.stderr.split("\n").filter((l) => l.includes(`was ${word}`)).length;
+      assert.equal(
+        verdicts("rejected"),
+        0,
+        `the host's cached code rejected under the runners' flags:\n${runner.stderr.slice(-2000)}`,
+      );
+      assert.ok(verdicts("accepted") >= 20, `the host's cached code used by a runner: ${verdicts("accepted")} modules`);
+    });
   });
 });

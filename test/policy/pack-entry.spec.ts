@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { cachedModules, firstLineThenKill, withCompileCache } from "../support/compile-cache";
 
 const POLICY = path.join(__dirname, "..", "..", "policy");
 
@@ -14,23 +14,25 @@ describe("policy pack: the entry point the Pulumi CLI loads", () => {
     assert.match(entry, /require\("\.\/index\.ts"\)/);
   });
 
+  /** Starts the pack as the CLI does, waits for its port, then ends it with SIGKILL as the CLI may. */
+  const startAndKill = (env: NodeJS.ProcessEnv = process.env) =>
+    firstLineThenKill(
+      process.execPath,
+      [require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICY] }), "127.0.0.1:1", "."],
+      { cwd: POLICY, env },
+    );
+
   it("starts under @pulumi/pulumi's own run-policy-pack and announces its port, as the CLI starts it", async function () {
     this.timeout(60_000);
-    const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICY] });
-    const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:1", "."], {
-      cwd: POLICY,
-      stdio: ["ignore", "pipe", "pipe"],
+    assert.match(await startAndKill(), /^\d+\s*$/m);
+  });
+
+  it("writes Node's compile cache once loaded, though it is killed, not exited (NODE_COMPILE_CACHE)", async function () {
+    this.timeout(60_000);
+    await withCompileCache(async (cache) => {
+      await startAndKill({ ...process.env, NODE_COMPILE_CACHE: cache });
+      // Node writes its cache at exit only; without the pack's own flush a killed pack leaves nothing.
+      assert.ok(cachedModules(cache) >= 100, `compile cache entries after a killed pack: ${cachedModules(cache)}`);
     });
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    try {
-      const first = await new Promise<string>((resolve, reject) => {
-        child.stdout.once("data", (d) => resolve(String(d)));
-        child.once("exit", (code) => reject(new Error(`run-policy-pack exited ${code}: ${err}`)));
-      });
-      assert.match(first, /^\d+\s*$/m);
-    } finally {
-      child.kill("SIGKILL");
-    }
   });
 });

@@ -23,6 +23,13 @@ describe("tools/ts-register.js", () => {
     assert.equal(run(path.join(dir, "main.ts")), "v42");
   });
 
+  it("puts the process under the V8 flags of the SDK's runners before anything compiles (shared compile cache)", () => {
+    // Natives syntax parses only under --allow-natives-syntax, which the SDK's v8Hooks sets.
+    const file = path.join(dir, "flags.ts");
+    fs.writeFileSync(file, 'console.log(new Function("return %IsSmi(1)")());\n');
+    assert.equal(run(file), "true");
+  });
+
   it("recompiles a file whose content changed instead of serving the cached output", () => {
     const file = path.join(dir, "changing.ts");
     fs.writeFileSync(file, 'console.log("first" as string);\n');
