@@ -2,14 +2,17 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT_DIR, SynthInputError } from "../../tools/synth/input";
+import { OFFLINE_PROVIDER_CODE } from "../../tools/synth/dynamic-providers";
 import { synthesize } from "../../tools/synth/run";
 import { writeSynthFiles } from "../../tools/synth/write";
 import { runSynthCli } from "../support/synth";
 import type { RecordedResource } from "../../tools/policy/types";
 import { readDockerfile } from "../../components/image/dockerfile";
 import { validateKubernetesObject } from "../support/kubernetes-models";
+import { serializedProvider } from "../support/dynamic-provider";
 import { synthOnce } from "../support/synth";
 
 const byType = (rs: RecordedResource[], type: string) => rs.filter((r) => r.type === type);
@@ -196,6 +199,28 @@ describe("offline preview: per-stack differences", function () {
       assert.ok(check, `${stack}: no size check`);
       const dep = named(resources, "kubernetes:apps/v1:Deployment", "moontv")!;
       assert.ok(dep.options.dependsOn.includes(check.urn), `${stack}: ${dep.options.dependsOn.join(", ")}`);
+    }
+  });
+
+  it("records a marker for each dynamic provider's code; every provider it skipped serializes for real, self-contained and secret-free", async function () {
+    this.timeout(60_000);
+    // The SDK serializes a provider once per process, so in one process the stacks' runs share them.
+    const providers = new Set<pulumi.dynamic.ResourceProvider>();
+    const kinds = new Set<unknown>();
+    for (const stack of ["dev", "prod"]) {
+      const { resources, dynamicProviders } = await synthOnce(stack);
+      const dynamic = byType(resources, "pulumi-nodejs:dynamic:Resource");
+      assert.ok(dynamic.length >= 2, `${stack}: dynamic resources ${dynamic.length}`);
+      for (const r of dynamic) assert.equal(r.props.__provider, OFFLINE_PROVIDER_CODE, `${stack}: ${r.name}`);
+      dynamic.forEach((r) => kinds.add(r.props.kind));
+      dynamicProviders.forEach((p) => providers.add(p));
+    }
+    // One provider per kind of check: the claim class, the size, the scan.
+    assert.equal(providers.size, kinds.size, `providers for ${[...kinds].join(", ")}`);
+    for (const provider of providers) {
+      const { loaded, containsSecrets } = await serializedProvider(provider);
+      assert.equal(containsSecrets, false, "a provider captured a secret");
+      assert.deepEqual(Object.keys(loaded).sort(), Object.keys(provider).sort(), "the loaded provider's methods");
     }
   });
 

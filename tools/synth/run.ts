@@ -5,6 +5,7 @@ import { isSettingsError } from "../../stacks/settings/errors";
 import { setDigestResolver } from "../../components/shared/pinned-image";
 import { setCommitResolver, simulatedCommit } from "../../components/image/git-source";
 import { mockConfigFromFiles, type MockConfig } from "./stack-config";
+import { withoutProviderCode } from "./dynamic-providers";
 import { fakeDigest, mocks, recordingMonitor } from "./recorder";
 import { PROJECT_DIR, PROJECT_NAME, SynthInputError } from "./input";
 import type { RecordedResource } from "../policy/types";
@@ -16,6 +17,11 @@ export interface SynthResult {
   outputs: Record<string, { secret: boolean; value: unknown }>;
   /** Placeholders that stood in for `secure:` values (for leak checks). */
   placeholders: string[];
+  /**
+   * The dynamic providers whose code this run did not serialize (dynamic-providers.ts). The SDK asks for a
+   * provider's code once per process: a later run in the same process lists only providers new to it.
+   */
+  dynamicProviders: pulumi.dynamic.ResourceProvider[];
 }
 
 /** The stacks that have a `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
@@ -72,6 +78,12 @@ export async function synthesize(
   };
   settings.setMockOptions(recordingMonitor(resources), PROJECT_NAME, stack, true);
 
+  const { result: outputs, providers } = await withoutProviderCode(() => runProgram(program, settings.waitForRPCs));
+  return { stack, resources, outputs, placeholders: mockConfig.placeholders, dynamicProviders: providers };
+}
+
+/** Loads the program anew, resolves its exports and waits for every resource it registers. */
+async function runProgram(program: string, waitForRPCs: () => Promise<void>): Promise<SynthResult["outputs"]> {
   const entry = require.resolve(path.resolve(program));
   delete require.cache[entry];
   let exported: Record<string, pulumi.Output<unknown>>;
@@ -87,8 +99,8 @@ export async function synthesize(
     const o = pulumi.output(out);
     outputs[key] = { secret: await pulumi.isSecret(o), value: await unwrap(o) };
   }
-  await settings.waitForRPCs();
-  return { stack, resources, outputs, placeholders: mockConfig.placeholders };
+  await waitForRPCs();
+  return outputs;
 }
 
 function unwrap<T>(o: pulumi.Output<T>): Promise<T> {

@@ -17,18 +17,7 @@ import {
   RunningRegistry,
   startRegistry,
 } from "../../support/registry-fixture";
-
-/** What @pulumi/pulumi/cmd/dynamic-provider does with the `__provider` prop. */
-async function loadSerialisedProvider(): Promise<pulumi.dynamic.ResourceProvider> {
-  // Like pulumi.dynamic.Resource: the provider object is captured as a value.
-  const provider = sizeBudgetProvider;
-  const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fromString = require(
-    require.resolve("require-from-string", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] }),
-  ) as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
-  return fromString(sf.text).handler();
-}
+import { serializedProvider } from "../../support/dynamic-provider";
 
 describe("ImageSizeBudget provider against docker-registry (integration)", function () {
   this.timeout(120_000);
@@ -61,7 +50,7 @@ describe("ImageSizeBudget provider against docker-registry (integration)", funct
       })
     ).headers.get("docker-content-digest")) as string;
     ref = `${reg.host}/moontv/app@${digest}`;
-    provider = await loadSerialisedProvider();
+    provider = (await serializedProvider(sizeBudgetProvider)).loaded;
   });
   after(async () => {
     if (reg) await reg.stop();
