@@ -1,9 +1,10 @@
 /**
  * `npm run bench:e2e`: the real engine's figures, measured in one run against the local control plane
  * (`npm run cluster`, brought up here if it is not, and then stopped again):
- *   1. the real `pulumi preview` of prod with the policy pack (prod's config) and without it, N runs
- *      each, alternated (with/without, then without/with) to cancel drift: medians and the pack's share
- *      (with - without) / without; goal <= 15 %;
+ *   1. the real `pulumi preview` of prod with the policy pack (prod's config), with an empty pack (one
+ *      policy that does nothing, bench/empty-pack: what any Node.js pack costs, the SDK's floor) and
+ *      without a pack, N runs each, alternated (the order rotates each run) to cancel drift: medians and
+ *      each pack's share (with - without) / without; goal <= 15 %;
  *   2. the offline preview of the same stack (tools/synth/cli.ts, which runs the same pack), N runs:
  *      median and offline / real-with-pack; goal <= 25 %;
  *   3. `pulumi up --yes` of dev from empty to converged, each run followed by `pulumi destroy --yes`;
@@ -20,7 +21,8 @@
  * Everything runs in a scratch copy of the project with a file backend of its own and its own
  * namespaces (`bench-dev`, `bench-prod`, and whatever the offline previews derive from them), so a
  * concurrent `npm run test:e2e` on the same cluster (moontv-dev, moontv, …) is never touched.
- * Flags: --runs N (previews, default 3), --up-runs M (dev up + destroy, default 1).
+ * Flags: --runs N (previews, default 3), --up-runs M (dev up + destroy, default 1), --previews-only
+ * (steps 1 and 2: the pack's share and the offline preview, in a few minutes).
  * Fails only when a command fails; goals are reported, not enforced.
  */
 import * as fs from "fs";
@@ -114,37 +116,44 @@ function namespaceGone(ns: string): boolean {
   return kubectl(["get", "namespace", ns, "--ignore-not-found", "-o", "name"]).trim() === "";
 }
 
-interface PreviewPair {
-  withTimes: number[];
-  withoutTimes: number[];
+/** How step 1's and 4's previews run: with our pack, with the empty pack (the SDK's floor), without. */
+const ARMS = ["with the pack", "with the empty pack", "without a pack"] as const;
+type Arm = (typeof ARMS)[number];
+type PreviewTimes = Record<Arm, number[]>;
+/** A pack of one policy that does nothing: what the SDK costs for any Node.js pack. */
+const EMPTY_PACK = path.join(__dirname, "empty-pack");
+/** What the CLI prints of each pack that ran, to tell the arms' previews apart. */
+const PACK_RAN: Partial<Record<Arm, RegExp>> = {
+  "with the pack": /moontv-guard@v0\.1\.0/,
+  "with the empty pack": /moontv-empty-pack@v0\.1\.0/,
+};
+
+/** (arm − without) / without, in %, of the medians. */
+function packShare(times: PreviewTimes, arm: Arm): number {
+  const without = median(times["without a pack"]);
+  return ((median(times[arm]) - without) / without) * 100;
 }
 
-/** (with − without) / without, in %, of the medians. */
-function packShare(pair: PreviewPair): number {
-  return ((median(pair.withTimes) - median(pair.withoutTimes)) / median(pair.withoutTimes)) * 100;
-}
-
-/** `runs` previews with the pack and as many without, alternated (with/without, then without/with). */
+/** `runs` previews of each arm, the order rotating each run so that each arm takes each place. */
 async function alternatedPreviews(
   label: string,
   runs: number,
-  withPack: string[],
-  withoutPack: string[],
+  args: Record<Arm, string[]>,
   inProject: () => { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<PreviewPair> {
-  const pair: PreviewPair = { withTimes: [], withoutTimes: [] };
+): Promise<PreviewTimes> {
+  const times: PreviewTimes = { "with the pack": [], "with the empty pack": [], "without a pack": [] };
   for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? (["with", "without"] as const) : (["without", "with"] as const);
-    for (const which of order) {
+    for (let k = 0; k < ARMS.length; k++) {
+      const arm = ARMS[(i + k) % ARMS.length];
       checkInterrupted();
-      const r = await pulumiOk(which === "with" ? withPack : withoutPack, inProject());
-      if (which === "with" && !/moontv-guard@v0\.1\.0/.test(r.stdout))
-        throw new Error(`the preview with the pack did not run moontv-guard:\n${r.output.slice(-3000)}`);
-      (which === "with" ? pair.withTimes : pair.withoutTimes).push(r.ms);
-      log(`${label} ${which} the pack, run ${i + 1}/${runs}: ${secs(r.ms)} s`);
+      const r = await pulumiOk(args[arm], inProject());
+      const ran = PACK_RAN[arm];
+      if (ran && !ran.test(r.stdout)) throw new Error(`the preview ${arm} did not run it:\n${r.output.slice(-3000)}`);
+      times[arm].push(r.ms);
+      log(`${label} ${arm}, run ${i + 1}/${runs}: ${secs(r.ms)} s`);
     }
   }
-  return pair;
+  return times;
 }
 
 interface Row {
@@ -155,6 +164,7 @@ interface Row {
 async function main(): Promise<void> {
   const runs = flag("--runs", 3);
   const upRuns = flag("--up-runs", 1);
+  const previewsOnly = process.argv.includes("--previews-only");
   ensureCluster();
   let project = "";
   let images: E2eImages | undefined;
@@ -190,14 +200,17 @@ async function main(): Promise<void> {
     for (const ns of devNamespaces)
       kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
 
-    // 1. The real preview of prod, with and without the pack. One warm-up of each, not counted
+    // 1. The real preview of prod, with each pack and without. One warm-up of each, not counted
     // (plugin binaries and the program's modules into the page cache).
-    const withPack = ["preview", "-s", "prod", ...policyArgs("prod")];
-    const withoutPack = ["preview", "-s", "prod"];
+    const previews: Record<Arm, string[]> = {
+      "with the pack": ["preview", "-s", "prod", ...policyArgs("prod")],
+      "with the empty pack": ["preview", "-s", "prod", "--policy-pack", EMPTY_PACK],
+      "without a pack": ["preview", "-s", "prod"],
+    };
     log("prod: warm-up previews (not counted)");
-    await pulumiOk(withPack, inProject());
-    await pulumiOk(withoutPack, inProject());
-    const empty = await alternatedPreviews("prod preview", runs, withPack, withoutPack, inProject);
+    for (const arm of ARMS) await pulumiOk(previews[arm], inProject());
+    const empty = await alternatedPreviews("prod preview", runs, previews, inProject);
+    const rows: Row[] = ARMS.map((arm) => ({ what: `pulumi preview prod, ${arm}`, times: empty[arm] }));
 
     // 2. The offline preview of the same stack (its stack file as the real previews saw it).
     const offlineTimes: number[] = [];
@@ -208,57 +221,70 @@ async function main(): Promise<void> {
       offlineTimes.push(performance.now() - t0);
       log(`prod offline preview, run ${i + 1}/${runs}: ${secs(offlineTimes[i])} s`);
     }
+    rows.push({ what: "offline preview prod (synth, with the pack)", times: offlineTimes });
+    const shares: [string, PreviewTimes][] = [["the real preview of prod (empty state)", empty]];
+    const ratio = (median(offlineTimes) / median(empty["with the pack"])) * 100;
+    const verdict = (value: number, goal: number) => (value <= goal ? "met" : "NOT met");
+    const summary = [
+      `offline preview / real preview with the pack (empty state): ${ratio.toFixed(1)} % (goal <= ${OFFLINE_RATIO_GOAL} %): ${verdict(ratio, OFFLINE_RATIO_GOAL)}`,
+    ];
 
-    // 3. dev from empty to converged, then destroyed again.
-    const upTimes: number[] = [];
-    const destroyTimes: number[] = [];
-    for (let i = 0; i < upRuns; i++) {
+    if (!previewsOnly) {
+      // 3. dev from empty to converged, then destroyed again.
+      const upTimes: number[] = [];
+      const destroyTimes: number[] = [];
+      for (let i = 0; i < upRuns; i++) {
+        checkInterrupted();
+        devDeployed = true;
+        const up = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
+        upTimes.push(up.ms);
+        log(`dev up, run ${i + 1}/${upRuns}: ${secs(up.ms)} s`);
+        const destroy = await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
+        devDeployed = false;
+        destroyTimes.push(destroy.ms);
+        log(`dev destroy, run ${i + 1}/${upRuns}: ${secs(destroy.ms)} s`);
+        // The next run starts from an empty cluster, not from a namespace still terminating.
+        for (const ns of devNamespaces)
+          await waitUntil(`namespace ${ns} to be deleted`, 120_000, () => namespaceGone(ns));
+      }
+
+      // 4. prod once deployed: the previews diff against live objects.
       checkInterrupted();
-      devDeployed = true;
-      const up = await pulumiOk(["up", "--yes", "-s", "dev", ...policyArgs("dev")], inProject());
-      upTimes.push(up.ms);
-      log(`dev up, run ${i + 1}/${upRuns}: ${secs(up.ms)} s`);
-      const destroy = await pulumiOk(["destroy", "--yes", "-s", "dev"], inProject());
-      devDeployed = false;
-      destroyTimes.push(destroy.ms);
-      log(`dev destroy, run ${i + 1}/${upRuns}: ${secs(destroy.ms)} s`);
-      // The next run starts from an empty cluster, not from a namespace still terminating.
-      for (const ns of devNamespaces)
-        await waitUntil(`namespace ${ns} to be deleted`, 120_000, () => namespaceGone(ns));
+      prodNamespaces = namespaces.prod!;
+      for (const ns of prodNamespaces)
+        kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+      prodDeployed = true;
+      const prodUp = await pulumiOk(["up", "--yes", "-s", "prod", ...policyArgs("prod")], inProject());
+      log(`prod up: ${secs(prodUp.ms)} s`);
+      const deployed = await alternatedPreviews("deployed prod preview", runs, previews, inProject);
+      shares.push(["the real preview of prod (deployed)", deployed]);
+
+      // 5. dev on the real node, with the app image built once (the build is the image bench's subject).
+      checkInterrupted();
+      const appRef = await buildFixtureApp();
+      const real = await realNodeUps(upRuns, appRef, project, inProject, (d) => (devDeployed = d));
+
+      // 6. prod on the real node, the same image.
+      checkInterrupted();
+      const prodReal = await realNodeProd(appRef);
+
+      rows.push(
+        { what: "pulumi up dev, empty to converged", times: upTimes },
+        { what: "pulumi destroy dev", times: destroyTimes },
+        { what: "pulumi up dev on the real node, empty to /login 200", times: real.upTimes },
+        { what: "app pod start to first 200 (real node)", times: real.firstAnswerTimes },
+        { what: "pulumi up prod on the real node, empty to every target up", times: [prodReal.upMs] },
+        { what: "rollout of prod's app (2 replicas) under 20 requests/s", times: [prodReal.rollout.ms] },
+        ...ARMS.map((arm) => ({ what: `pulumi preview prod deployed, ${arm}`, times: deployed[arm] })),
+      );
+      const realRatio = median(real.upTimes) / median(upTimes);
+      summary.push(
+        `dev up from empty to converged: median ${secs(median(upTimes))} s over ${upTimes.length} run(s)`,
+        `dev up on the real node / on the fake nodes: ${realRatio.toFixed(2)} times (goal <= ${REAL_NODE_RATIO_GOAL}): ${verdict(realRatio, REAL_NODE_RATIO_GOAL)}`,
+        `prod rollout on the real node: ${prodReal.rollout.load.sent} requests, ${prodReal.rollout.load.failed} failed`,
+      );
     }
 
-    // 4. prod once deployed: the previews diff against live objects.
-    checkInterrupted();
-    prodNamespaces = namespaces.prod!;
-    for (const ns of prodNamespaces)
-      kubectl(["delete", "namespace", ns, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
-    prodDeployed = true;
-    const prodUp = await pulumiOk(["up", "--yes", "-s", "prod", ...policyArgs("prod")], inProject());
-    log(`prod up: ${secs(prodUp.ms)} s`);
-    const deployed = await alternatedPreviews("deployed prod preview", runs, withPack, withoutPack, inProject);
-
-    // 5. dev on the real node, with the app image built once (the build is the image bench's subject).
-    checkInterrupted();
-    const appRef = await buildFixtureApp();
-    const real = await realNodeUps(upRuns, appRef, project, inProject, (d) => (devDeployed = d));
-
-    // 6. prod on the real node, the same image.
-    checkInterrupted();
-    const prodReal = await realNodeProd(appRef);
-
-    const rows: Row[] = [
-      { what: "pulumi preview prod, with the pack", times: empty.withTimes },
-      { what: "pulumi preview prod, without the pack", times: empty.withoutTimes },
-      { what: "offline preview prod (synth, with the pack)", times: offlineTimes },
-      { what: "pulumi up dev, empty to converged", times: upTimes },
-      { what: "pulumi destroy dev", times: destroyTimes },
-      { what: "pulumi up dev on the real node, empty to /login 200", times: real.upTimes },
-      { what: "app pod start to first 200 (real node)", times: real.firstAnswerTimes },
-      { what: "pulumi up prod on the real node, empty to every target up", times: [prodReal.upMs] },
-      { what: "rollout of prod's app (2 replicas) under 20 requests/s", times: [prodReal.rollout.ms] },
-      { what: "pulumi preview prod deployed, with the pack", times: deployed.withTimes },
-      { what: "pulumi preview prod deployed, without the pack", times: deployed.withoutTimes },
-    ];
     const width = Math.max(...rows.map((r) => r.what.length));
     console.log(`${"measure".padEnd(width)} | runs | median s |  min s |  max s`);
     console.log(`${"-".repeat(width)}-|------|----------|--------|-------`);
@@ -267,28 +293,15 @@ async function main(): Promise<void> {
         `${r.what.padEnd(width)} | ${String(r.times.length).padStart(4)} | ${secs(median(r.times)).padStart(8)} | ${secs(Math.min(...r.times)).padStart(6)} | ${secs(Math.max(...r.times)).padStart(6)}`,
       );
     }
-    const verdict = (value: number, goal: number) => (value <= goal ? "met" : "NOT met");
-    for (const [what, pair] of [
-      ["the real preview of prod (empty state)", empty],
-      ["the real preview of prod (deployed)", deployed],
-    ] as const) {
-      const share = packShare(pair);
+    for (const [what, times] of shares) {
+      const ours = packShare(times, "with the pack");
+      const floor = packShare(times, "with the empty pack");
+      const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)} %`;
       console.log(
-        `policy pack's share of ${what}: ${share >= 0 ? "+" : ""}${share.toFixed(1)} % (goal <= ${PACK_SHARE_GOAL} %): ${verdict(share, PACK_SHARE_GOAL)}`,
+        `policy pack's share of ${what}: ${signed(ours)} (goal <= ${PACK_SHARE_GOAL} %): ${verdict(ours, PACK_SHARE_GOAL)}; an empty pack's (the SDK's floor): ${signed(floor)}`,
       );
     }
-    const ratio = (median(offlineTimes) / median(empty.withTimes)) * 100;
-    console.log(
-      `offline preview / real preview with the pack (empty state): ${ratio.toFixed(1)} % (goal <= ${OFFLINE_RATIO_GOAL} %): ${verdict(ratio, OFFLINE_RATIO_GOAL)}`,
-    );
-    console.log(`dev up from empty to converged: median ${secs(median(upTimes))} s over ${upTimes.length} run(s)`);
-    const realRatio = median(real.upTimes) / median(upTimes);
-    console.log(
-      `dev up on the real node / on the fake nodes: ${realRatio.toFixed(2)} times (goal <= ${REAL_NODE_RATIO_GOAL}): ${realRatio <= REAL_NODE_RATIO_GOAL ? "met" : "NOT met"}`,
-    );
-    console.log(
-      `prod rollout on the real node: ${prodReal.rollout.load.sent} requests, ${prodReal.rollout.load.failed} failed`,
-    );
+    for (const line of summary) console.log(line);
     console.log(loadavg());
   } finally {
     // Cleanup, each step on its own so that one failing does not skip the others.
