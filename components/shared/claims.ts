@@ -80,7 +80,7 @@ export function claimClassChange(olds: Partial<ClaimClassInputs>, news: ClaimCla
   );
 }
 
-const classGuardProvider: pulumi.dynamic.ResourceProvider = {
+export const classGuardProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds: Partial<ClaimClassInputs>, news: ClaimClassInputs) {
     const problem = claimClassChange(olds, news);
     return problem ? { inputs: news, failures: [{ property: "storageClass", reason: problem }] } : { inputs: news };

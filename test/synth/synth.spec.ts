@@ -11,6 +11,10 @@ import { writeSynthFiles } from "../../tools/synth/write";
 import { runSynthCli } from "../support/synth";
 import type { RecordedResource } from "../../tools/policy/types";
 import { readDockerfile } from "../../components/image/dockerfile";
+import { sizeBudgetProvider, vulnerabilityGateProvider } from "../../components/image";
+import { CLAIM_CLASS_GUARD_KIND, classGuardProvider } from "../../components/shared/claims";
+import { SCAN_GATE_KIND } from "../../lib/vulnerability-scan-contract";
+import { SIZE_CHECK_KIND } from "../../lib/size-budget-contract";
 import { validateKubernetesObject } from "../support/kubernetes-models";
 import { serializedProvider } from "../support/dynamic-provider";
 import { synthOnce } from "../support/synth";
@@ -202,25 +206,39 @@ describe("offline preview: per-stack differences", function () {
     }
   });
 
-  it("records a marker for each dynamic provider's code; every provider it skipped serializes for real, self-contained and secret-free", async function () {
-    this.timeout(60_000);
-    // The SDK serializes a provider once per process, so in one process the stacks' runs share them.
-    const providers = new Set<pulumi.dynamic.ResourceProvider>();
-    const kinds = new Set<unknown>();
-    for (const stack of ["dev", "prod"]) {
-      const { resources, dynamicProviders } = await synthOnce(stack);
-      const dynamic = byType(resources, "pulumi-nodejs:dynamic:Resource");
-      assert.ok(dynamic.length >= 2, `${stack}: dynamic resources ${dynamic.length}`);
-      for (const r of dynamic) assert.equal(r.props.__provider, OFFLINE_PROVIDER_CODE, `${stack}: ${r.name}`);
-      dynamic.forEach((r) => kinds.add(r.props.kind));
-      dynamicProviders.forEach((p) => providers.add(p));
+  it("records a marker in place of each dynamic provider's code, as users run it; each provider serializes for real, self-contained and secret-free", async function () {
+    this.timeout(120_000);
+    // A fresh process, as `npm run synth` runs: the SDK serializes a provider once per process.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "synth-providers-"));
+    const kinds = new Set<string>();
+    try {
+      for (const stack of ["dev", "prod"]) {
+        const r = runSynthCli([stack, "--out", out]);
+        assert.equal(r.status, 0, `${stack}: ${r.stdout}${r.stderr}`);
+        const resources = JSON.parse(
+          fs.readFileSync(path.join(out, stack, "resources.json"), "utf8"),
+        ) as RecordedResource[];
+        const dynamic = byType(resources, "pulumi-nodejs:dynamic:Resource");
+        assert.ok(dynamic.length >= 2, `${stack}: dynamic resources ${dynamic.length}`);
+        for (const d of dynamic) {
+          assert.equal(d.props.__provider, OFFLINE_PROVIDER_CODE, `${stack}: ${d.name}`);
+          kinds.add(d.props.kind as string);
+        }
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
     }
-    // One provider per kind of check: the claim class, the size, the scan.
-    assert.equal(providers.size, kinds.size, `providers for ${[...kinds].join(", ")}`);
-    for (const provider of providers) {
+    // The program's dynamic providers by kind: a new kind fails here until its provider is listed.
+    const providers: Record<string, pulumi.dynamic.ResourceProvider> = {
+      [CLAIM_CLASS_GUARD_KIND]: classGuardProvider,
+      [SIZE_CHECK_KIND]: sizeBudgetProvider,
+      [SCAN_GATE_KIND]: vulnerabilityGateProvider,
+    };
+    assert.deepEqual([...kinds].sort(), Object.keys(providers).sort(), "the kinds of dynamic resources");
+    for (const [kind, provider] of Object.entries(providers)) {
       const { loaded, containsSecrets } = await serializedProvider(provider);
-      assert.equal(containsSecrets, false, "a provider captured a secret");
-      assert.deepEqual(Object.keys(loaded).sort(), Object.keys(provider).sort(), "the loaded provider's methods");
+      assert.equal(containsSecrets, false, `${kind}: the provider captured a secret`);
+      assert.deepEqual(Object.keys(loaded).sort(), Object.keys(provider).sort(), `${kind}: the loaded provider`);
     }
   });
 

@@ -17,11 +17,6 @@ export interface SynthResult {
   outputs: Record<string, { secret: boolean; value: unknown }>;
   /** Placeholders that stood in for `secure:` values (for leak checks). */
   placeholders: string[];
-  /**
-   * The dynamic providers whose code this run did not serialize (dynamic-providers.ts). The SDK asks for a
-   * provider's code once per process: a later run in the same process lists only providers new to it.
-   */
-  dynamicProviders: pulumi.dynamic.ResourceProvider[];
 }
 
 /** The stacks that have a `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
@@ -78,8 +73,8 @@ export async function synthesize(
   };
   settings.setMockOptions(recordingMonitor(resources), PROJECT_NAME, stack, true);
 
-  const { result: outputs, providers } = await withoutProviderCode(() => runProgram(program, settings.waitForRPCs));
-  return { stack, resources, outputs, placeholders: mockConfig.placeholders, dynamicProviders: providers };
+  const outputs = await withoutProviderCode(() => runProgram(program, settings.waitForRPCs));
+  return { stack, resources, outputs, placeholders: mockConfig.placeholders };
 }
 
 /** Loads the program anew, resolves its exports and waits for every resource it registers. */
