@@ -2,7 +2,8 @@
  * A TypeScript loader for our own processes (`npm run synth` and its pack, the language host, the cluster
  * tool, and the pack under the CLI): each file is transpiled once per content with TypeScript's
  * transpileModule (the same transpile-only mode ts-node uses here) and the output is cached under
- * node_modules/.cache, so a warm run does not even load the compiler. Type checking is `npm run typecheck`'s job. Plain JavaScript, so it needs no loader itself.
+ * node_modules/.cache, so a warm run does not even load the compiler. Type checking is `npm run
+ * typecheck`'s job. Plain JavaScript, so it needs no loader itself.
  */
 "use strict";
 // First, before any module is compiled: the V8 flags of the SDK's own runners. `cmd/run-policy-pack` loads

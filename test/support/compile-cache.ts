@@ -8,13 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-/** Starts `command`, resolves with the first line it prints (its port), `settleMs` later kills it. */
-export async function firstLineThenKill(
-  command: string,
-  args: string[],
-  opts: SpawnOptions,
-  settleMs = 0,
-): Promise<string> {
+/** Starts `command`, resolves with the first line it prints (its port) and kills it at once. */
+export async function firstLineThenKill(command: string, args: string[], opts: SpawnOptions): Promise<string> {
   const child = spawn(command, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   child.stderr!.on("data", (d) => (err += d));
@@ -23,7 +18,6 @@ export async function firstLineThenKill(
       child.stdout!.once("data", (d) => resolve(String(d)));
       child.once("exit", (code) => reject(new Error(`${path.basename(command)} exited ${code}: ${err}`)));
     });
-    await new Promise((r) => setTimeout(r, settleMs));
     return line;
   } finally {
     child.kill("SIGKILL");
